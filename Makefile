@@ -1,0 +1,41 @@
+# Two commands matter: `make run` and `make test`. Both set themselves up.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+VENDOR_STAMP := server/static/vendor/.installed
+STORE ?= newsgraph-store
+
+.PHONY: setup run test bench lint clean
+
+setup: $(STAMP) $(VENDOR_STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@
+
+# The query page's editor (YASGUI) comes from the npm registry, pinned by the lockfile,
+# and is served from our own server so the page works offline.
+$(VENDOR_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p server/static/vendor
+	cp node_modules/@zazuko/yasgui/build/yasgui.min.js node_modules/@zazuko/yasgui/build/yasgui.min.css server/static/vendor/
+	touch $@
+
+run: setup
+	$(BIN)/newsgraph ingest data/ --store $(STORE)
+	$(BIN)/newsgraph serve --store $(STORE) --host 127.0.0.1 --port 8000
+
+test: setup
+	$(BIN)/python -m pytest -q -rs
+
+bench: setup
+	$(BIN)/python -m pytest -q -s tests/benchmarks
+
+lint: setup
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) node_modules server/static/vendor $(STORE)

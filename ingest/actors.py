@@ -1,0 +1,359 @@
+"""Actors: named entities grouped so that each real-world entity is one actor per article.
+
+"President Joe Biden", "Mr. Biden", "Biden" and "Biden's" become one Person; "US", "U.S.",
+"the United States" and "Washington" one Country; a nationality adjective becomes its country
+only where it stands for the government ("the Chinese government"), never in "Chinese state media".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span as SpacySpan
+
+from newsgraph.ingest import gazetteer
+from newsgraph.ingest.extraction import Actor, Span
+from newsgraph.ontology import slug
+
+HONORIFICS = {
+    "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sir", "sir.", "lady", "lord", "lords",
+    "dame", "prof", "prof.", "miss", "madam", "mme", "justice",
+}
+FEMALE = {"mrs", "mrs.", "ms", "ms.", "lady", "dame", "miss", "madam", "mme"}
+MALE = {"mr", "mr.", "sir", "sir.", "lord"}
+# Offices that may stand before a name: "US President Joe Biden", "Foreign Minister Wang Yi".
+OFFICES = {
+    "president", "vice", "prime", "minister", "secretary", "chancellor", "premier", "king",
+    "queen", "prince", "princess", "pope", "general", "gen.", "senator", "sen.", "rep.",
+    "representative", "governor", "gov.", "mayor", "judge", "chief", "spokesman", "spokeswoman",
+    "spokesperson", "ambassador", "foreign", "defence", "defense", "home", "deputy", "press",
+    "leader", "chairman", "chairwoman", "director", "commander", "ayatollah", "sheikh", "crown",
+    "state", "interior", "finance", "justice", "executive", "officer", "mp", "mep", "envoy",
+    "counterpart", "opposition", "party", "labour", "conservative", "democratic", "republican",
+}
+GOVERNMENT_HEADS = {"government", "administration", "authorities", "leadership", "regime", "side"}
+INSTITUTION_HEADS = {
+    "media", "forces", "troops", "military", "army", "navy", "ministry", "embassy", "police",
+    "parliament", "court", "officials", "diplomats", "intelligence", "newspaper", "press",
+}
+ENTITY_TYPES = {"PERSON": "Person", "ORG": "Organization", "GPE": "Country", "NORP": "Group"}
+_POSSESSIVE = re.compile(r"(['’]s|['’])$")
+
+
+@dataclass
+class Mention:
+    begin: int  # character offsets in the article text
+    end: int
+    text: str
+    type: str
+    tokens: tuple[str, ...]  # the name's words, titles and possessives stripped
+    start_token: int
+    end_token: int
+    gender: str | None = None
+    country: str | None = None  # for countries: the canonical country name
+
+
+@dataclass
+class ActorSet:
+    """The actors of one article, and which tokens mention which actor."""
+
+    actors: dict[str, Actor] = field(default_factory=dict)
+    token_actor: dict[int, str] = field(default_factory=dict)
+    genders: dict[str, str] = field(default_factory=dict)
+    order: list[tuple[int, str]] = field(default_factory=list)  # (token index, actor key)
+
+    def actor_at(self, span: SpacySpan) -> str | None:
+        """The actor a span names: the one mentioned by its root, else its first mentioned actor."""
+        if span.root.i in self.token_actor:
+            return self.token_actor[span.root.i]
+        for token in span:
+            if token.i in self.token_actor:
+                return self.token_actor[token.i]
+        return None
+
+    def actors_in(self, start: int, end: int) -> list[str]:
+        keys = [self.token_actor[i] for i in range(start, end) if i in self.token_actor]
+        return list(dict.fromkeys(keys))
+
+    def last_before(self, token_index: int, types: tuple[str, ...]) -> str | None:
+        for index, key in reversed(self.order):
+            if index < token_index and self.actors[key].type in types:
+                return key
+        return None
+
+    def last_person_before(self, token_index: int, gender: str | None = None) -> str | None:
+        for index, key in reversed(self.order):
+            if index >= token_index:
+                continue
+            actor = self.actors[key]
+            if actor.type != "Person":
+                continue
+            if gender and self.genders.get(key) not in (None, gender):
+                continue
+            return key
+        return None
+
+
+def _clean(span: SpacySpan) -> SpacySpan | None:
+    """The span without a leading article, a trailing possessive, or text past a line break."""
+    start, end = span.start, span.end
+    doc = span.doc
+    # Entities sometimes run across a paragraph break: keep the part holding the root.
+    for token in span:
+        if "\n" in token.text or "\n" in token.whitespace_:
+            if token.i < span.root.i:
+                start = token.i + 1
+            else:
+                end = token.i + (0 if "\n" in token.text else 1)
+                break
+    while start < end and doc[start].lower_ in ("the", "a", "an"):
+        start += 1
+    while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].text in ("'s", "’s", "'", "’")):
+        end -= 1
+    while end > start and not doc[end - 1].text[0].isalnum():
+        end -= 1
+    while start < end and not doc[start].text[0].isalnum():
+        start += 1
+    if start >= end:
+        return None
+    cleaned = doc[start:end]
+    if cleaned.text.count("(") != cleaned.text.count(")"):
+        return None
+    return cleaned
+
+
+def _acts(span: SpacySpan) -> bool:
+    """Whether a place name stands for a party rather than a location."""
+    root = span.root
+    if root.dep_ in ("compound", "appos", "npadvmod"):
+        return False
+    if root.dep_ == "pobj" and root.head.lower_ in ("in", "at", "from", "to", "near", "into", "across"):
+        return False
+    return True
+
+
+def _name_tokens(span: SpacySpan) -> tuple[tuple[str, ...], str | None, int]:
+    """A person's name words without leading honorifics and offices, the gender they imply,
+    and the index of the first name token."""
+    gender = None
+    start = span.start
+    for token in span:
+        lower = token.lower_
+        if lower in HONORIFICS or (lower in OFFICES and token.i < span.end - 1):
+            gender = gender or ("f" if lower in FEMALE else "m" if lower in MALE else None)
+            start = token.i + 1
+            continue
+        break
+    words = tuple(_POSSESSIVE.sub("", t.text) for t in span.doc[start : span.end])
+    return tuple(w for w in words if w), gender, start
+
+
+def _honorific_before(doc: Doc, start: int) -> str | None:
+    if start > 0 and doc[start - 1].lower_ in HONORIFICS:
+        lower = doc[start - 1].lower_
+        return "f" if lower in FEMALE else "m" if lower in MALE else "x"
+    return None
+
+
+def _mentions(doc: Doc, body_start: int, countries: dict[str, str]) -> list[Mention]:
+    places = gazetteer.load()
+    found: list[Mention] = []
+    covered: set[int] = set()
+    for ent in doc.ents:
+        kind = ENTITY_TYPES.get(ent.label_)
+        if kind is None:
+            continue
+        span = _clean(ent)
+        if span is None:
+            continue
+        text = span.text
+        lower = text.lower()
+        gender = None
+        tokens: tuple[str, ...] = tuple(t.text for t in span)
+        begin_token = span.start
+        country = None
+        if kind == "Person":
+            tokens, gender, begin_token = _name_tokens(span)
+            gender = gender or ({"m": "m", "f": "f"}.get(_honorific_before(doc, span.start) or ""))
+            if not tokens:
+                continue
+        elif kind == "Country":
+            country = countries.get(lower)
+            if country is None and lower in places.capitals and _acts(span):
+                country = places.capitals[lower]  # "Beijing said", "talks with Moscow"
+            if country is None:
+                continue  # a city or region named as a place, not a party
+        elif kind == "Group":
+            head = span.root.head if span.root.dep_ in ("amod", "compound") else None
+            if head is not None and span.root.pos_ in ("ADJ", "PROPN", "NOUN"):
+                demonym_country = places.demonyms.get(lower)
+                if head.lemma_.lower() in GOVERNMENT_HEADS and demonym_country:
+                    kind, country = "Country", demonym_country
+                    span = doc[span.start : head.i + 1]
+                elif head.lemma_.lower() in INSTITUTION_HEADS or head.lower_ in INSTITUTION_HEADS:
+                    kind = "Organization"
+                    span = doc[span.start : head.i + 1]
+                else:
+                    continue  # "Chinese counterpart", "Russian oil": an adjective, not an actor
+                text = span.text
+                tokens = tuple(t.text for t in span)
+            elif lower in places.demonyms and span.root.tag_ not in ("NNS", "NNPS"):
+                continue
+        elif kind == "Organization":
+            if lower in countries:
+                kind, country = "Country", countries[lower]
+        found.append(
+            Mention(
+                span.start_char, span.end_char, span.text if kind != "Person" else text, kind,
+                tokens, span.start, span.end, gender, country,
+            )
+        )
+        covered.update(range(span.start, span.end))
+    # Honorific + capitalised word the entity recogniser missed: "Mr Xi", "Ms King".
+    for token in doc[:-1]:
+        following = doc[token.i + 1]
+        if token.lower_ in HONORIFICS and following.text[:1].isupper() and following.i not in covered:
+            end = following.i + 1
+            while end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].text[:1].isupper():
+                end += 1
+            span = _clean(doc[following.i : end])
+            if span is None:
+                continue
+            gender = "f" if token.lower_ in FEMALE else "m" if token.lower_ in MALE else None
+            words = tuple(_POSSESSIVE.sub("", t.text) for t in span)
+            found.append(
+                Mention(span.start_char, span.end_char, span.text, "Person", words, span.start,
+                        span.end, gender)
+            )
+            covered.update(range(span.start, span.end))
+    found.sort(key=lambda mention: mention.begin)
+    return found
+
+
+def _person_key(mention: Mention, persons: dict[str, list[str]], recent: list[str]) -> str | None:
+    """The person an existing actor a mention refers to: same full name, or one name word of it."""
+    words = [w.lower() for w in mention.tokens]
+    if len(words) >= 2:
+        for key, name in persons.items():
+            if [w.lower() for w in name] == words:
+                return key
+        # "Joe Biden" after a lone "Biden": the same person, now with a full name.
+        for key in reversed(recent):
+            name = [w.lower() for w in persons[key]]
+            if len(name) == 1 and name[0] in (words[0], words[-1]):
+                return key
+        return None
+    for key in reversed(recent):
+        name = [w.lower() for w in persons[key]]
+        if words[0] in (name[0], name[-1]):
+            return key
+    return None
+
+
+def _acronym(words: tuple[str, ...]) -> str:
+    return "".join(w[0] for w in words if w[:1].isupper())
+
+
+def extract(doc: Doc, body_start: int, countries: dict[str, str]) -> ActorSet:
+    """Group the article's mentions into actors, one per entity.
+
+    `countries` maps lower-cased country names and aliases to a canonical country name.
+    """
+    result = ActorSet()
+    persons: dict[str, list[str]] = {}
+    recent_persons: list[str] = []
+    orgs: dict[str, tuple[str, ...]] = {}
+    for mention in _mentions(doc, body_start, countries):
+        key: str | None
+        if mention.type == "Person":
+            key = _person_key(mention, persons, recent_persons)
+            if key is None:
+                key = "person:" + slug(" ".join(mention.tokens))
+                persons[key] = list(mention.tokens)
+            elif len(mention.tokens) > len(persons[key]):
+                persons[key] = list(mention.tokens)
+            if key in recent_persons:
+                recent_persons.remove(key)
+            recent_persons.append(key)
+            if mention.gender:
+                result.genders.setdefault(key, mention.gender)
+            name = " ".join(persons[key])
+        elif mention.type == "Country":
+            key = "country:" + slug(mention.country or mention.text)
+            name = mention.country or mention.text
+        else:
+            words = tuple(w for w in mention.tokens if w)
+            key = None
+            for other, other_words in orgs.items():
+                lowered = tuple(w.lower() for w in words)
+                other_lowered = tuple(w.lower() for w in other_words)
+                if lowered == other_lowered or (
+                    len(words) == 1 and words[0] == _acronym(other_words) and len(words[0]) > 1
+                ) or (len(other_words) == 1 and other_words[0] == _acronym(words)):
+                    key = other
+                    break
+                if len(lowered) < len(other_lowered) and other_lowered[-len(lowered):] == lowered:
+                    key = other  # "Foreign Ministry" after "Chinese Foreign Ministry"
+                    break
+            if key is None:
+                key = f"{mention.type.lower()}:" + slug(" ".join(words))
+                orgs[key] = words
+            elif len(words) > len(orgs[key]) and len(orgs[key]) > 1:
+                orgs[key] = words
+            name = " ".join(orgs[key])
+        actor = result.actors.get(key)
+        if actor is None:
+            actor = result.actors[key] = Actor(key=key, name=name, type=mention.type)
+        actor.name = name if mention.type != "Country" else actor.name
+        actor.mentions.append(Span(mention.begin, mention.end, mention.text))
+        for index in range(mention.start_token, mention.end_token):
+            result.token_actor[index] = key
+        result.order.append((mention.start_token, key))
+    _merge_same_names(result)
+    for key, actor in result.actors.items():
+        title = _title_of(actor, doc)
+        actor.name = _label(f"{title} {actor.name}" if title else actor.name)
+    return result
+
+
+# Titles that are part of how a person is named when no first name is given: "Lady Hale".
+STYLED_TITLES = {"lady", "lord", "sir", "dame", "justice"}
+
+
+def _title_of(actor: Actor, doc: Doc) -> str | None:
+    if actor.type != "Person" or " " in actor.name:
+        return None
+    for mention in actor.mentions:
+        words = mention.text.split()
+        if len(words) >= 2 and words[-2].lower() in STYLED_TITLES:
+            return " ".join(words[:-1])
+    return None
+
+
+def _merge_same_names(result: ActorSet) -> None:
+    """The recogniser may call one name a person here and an organization there: keep one actor."""
+    by_name: dict[str, str] = {}
+    for key in sorted(result.actors, key=lambda k: -len(result.actors[k].mentions)):
+        actor = result.actors[key]
+        if actor.type == "Country":
+            continue
+        name = actor.name.lower()
+        if name in by_name:
+            keeper = result.actors[by_name[name]]
+            keeper.mentions = sorted(keeper.mentions + actor.mentions, key=lambda m: m.begin)
+            for index, owner in result.token_actor.items():
+                if owner == key:
+                    result.token_actor[index] = keeper.key
+            result.order = [(i, keeper.key if k == key else k) for i, k in result.order]
+            del result.actors[key]
+        else:
+            by_name[name] = key
+
+
+def _label(name: str) -> str:
+    """One deterministic label per name, so the same actor across articles gets one label."""
+    name = " ".join(name.split())
+    if name.islower():
+        name = name.title()
+    return name

@@ -1,0 +1,313 @@
+"""Events: trigger words mapped to CAMEO codes, with participants, roles, date, place and factuality."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from spacy.tokens import Doc, Token
+
+from newsgraph.ingest import dates, gazetteer
+from newsgraph.ingest.actors import ActorSet
+from newsgraph.ingest.extraction import Actor, Event, Span
+
+# Trigger lemma -> CAMEO code. Nouns and verbs are kept apart: "strike" the noun is an attack,
+# "strike a deal" the verb is not.
+NOUN_TRIGGERS = {
+    "summit": "040", "meeting": "040", "talks": "046", "talk": "046", "negotiation": "046",
+    "visit": "042", "interview": "040", "invasion": "190", "war": "190", "offensive": "190",
+    "attack": "190", "strike": "190", "airstrike": "195", "bombing": "195", "shelling": "190",
+    "assault": "180", "sanction": "163", "embargo": "163", "tariff": "163", "aid": "070",
+    "assistance": "070", "donation": "070", "accusation": "112", "criticism": "111",
+    "condemnation": "111", "threat": "130", "consequence": "130", "agreement": "057",
+    "deal": "057", "treaty": "057", "ceasefire": "087", "truce": "087", "protest": "140",
+    "demonstration": "141", "rally": "141", "arrest": "173", "detention": "173",
+    "expulsion": "174", "deportation": "174", "lawsuit": "115", "investigation": "090",
+    "probe": "090", "demand": "100", "ultimatum": "130", "provocation": "150",
+}
+VERB_TRIGGERS = {
+    "meet": "040", "visit": "042", "host": "043", "negotiate": "046", "invade": "190",
+    "attack": "190", "bomb": "195", "shell": "190", "strike": "190", "sanction": "163",
+    "accuse": "112", "criticise": "111", "criticize": "111", "condemn": "111", "blame": "112",
+    "threaten": "130", "demand": "100", "urge": "020", "arrest": "173", "detain": "173",
+    "expel": "174", "deport": "174", "sue": "115", "protest": "140", "sign": "057",
+    "investigate": "090",
+}
+CALL_KINDS = {"video", "phone", "telephone", "conference", "virtual"}
+AID_KINDS = {"humanitarian": "073", "military": "072", "economic": "071", "financial": "071"}
+SUPPORT_KINDS = {"material", "military", "economic", "financial"}
+WEAPONS = {"weapon", "arm", "missile", "munition", "tank", "troop"}
+HYPOTHETICAL_GOVERNORS = {
+    "threaten", "plan", "propose", "consider", "seek", "want", "aim", "try", "urge", "demand",
+    "call", "warn", "prepare", "expect", "deter", "avoid", "refuse", "effort", "risk", "may",
+    "hope", "intend", "offer", "push", "press", "attempt", "possibility", "idea",
+}
+HYPOTHETICAL_MODIFIERS = {"threatened", "possible", "potential", "planned", "proposed", "future"}
+MODALS = {"would", "could", "might", "may", "should", "must", "can"}
+SOURCE_PREPS = {"from", "by"}
+TARGET_PREPS = {"of", "on", "against", "to", "into", "for"}
+WITH_PREPS = {"with", "between", "among"}
+
+
+def _trigger(token: Token) -> tuple[str, list[Token]] | None:
+    """The CAMEO code a token triggers and the words of its label, or None."""
+    lemma = token.lemma_.lower()
+    modifiers = [
+        c for c in token.children
+        if c.dep_ in ("compound", "amod") and c.i < token.i and c.ent_type_ == "" and not c.like_num
+    ]
+    kinds = {m.lower_ for m in modifiers}
+    if token.pos_ == "NOUN":
+        if lemma == "call":
+            if kinds & CALL_KINDS or any(c.dep_ == "prep" and c.lower_ in WITH_PREPS for c in token.children):
+                return "041", modifiers + [token]
+            return None
+        if lemma == "support" and kinds & SUPPORT_KINDS:
+            return AID_KINDS.get(next(iter(kinds & set(AID_KINDS)), ""), "070"), modifiers + [token]
+        code = NOUN_TRIGGERS.get(lemma)
+        if code is None:
+            return None
+        if code == "070":
+            code = next((AID_KINDS[k] for k in kinds if k in AID_KINDS), code)
+        return code, [m for m in modifiers if m.ent_type_ == "" or m.lower_ in kinds] + [token]
+    if token.pos_ == "VERB":
+        if lemma in ("send", "supply", "provide", "deliver"):
+            objects = [c for c in token.children if c.dep_ == "dobj" and c.lemma_.lower() in WEAPONS]
+            if objects:
+                return "072", [token, objects[0]]
+            return None
+        code = VERB_TRIGGERS.get(lemma)
+        if code is None:
+            return None
+        if lemma == "sign" and not any(c.dep_ == "dobj" and c.lemma_.lower() in ("agreement", "deal", "treaty", "accord") for c in token.children):
+            return None
+        if lemma == "strike" and any(c.dep_ == "dobj" and c.lemma_.lower() == "deal" for c in token.children):
+            return None
+        return code, [token]
+    return None
+
+
+class Participants:
+    """Finds the actors around a trigger in the dependency parse."""
+
+    def __init__(self, doc: Doc, actors: ActorSet) -> None:
+        self.doc = doc
+        self.actors = actors
+        self.places = gazetteer.load()
+
+    def actor(self, token: Token) -> list[str]:
+        """The actors a noun phrase head names, with its conjuncts ("Biden and Xi")."""
+        found = []
+        for word in [token, *token.conjuncts]:
+            key = self.actors.token_actor.get(word.i)
+            if key is None:
+                key = self._demonym(word)
+            if key is None:
+                # "the leaders of China": an actor inside the phrase.
+                inside = self.actors.actors_in(word.left_edge.i, word.right_edge.i + 1)
+                key = inside[0] if inside and word.pos_ in ("NOUN", "PROPN") else None
+            if key is not None:
+                found.append(key)
+        return found
+
+    def _demonym(self, word: Token) -> str | None:
+        """"Russian" in "the Russian invasion" stands for Russia."""
+        country = self.places.demonyms.get(word.lower_)
+        if country is None:
+            return None
+        key = "country:" + country.lower().replace(" ", "-")
+        for actor in self.actors.actors.values():
+            if actor.type == "Country" and actor.name == country:
+                key = actor.key
+                break
+        actor = self.actors.actors.get(key)
+        if actor is None:
+            actor = self.actors.actors[key] = Actor(key=key, name=country, type="Country")
+        actor.mentions.append(Span(word.idx, word.idx + len(word.text), word.text))
+        return key
+
+    def of(self, trigger: Token) -> tuple[list[str], list[str], list[str]]:
+        sources: list[str] = []
+        targets: list[str] = []
+        others: list[str] = []
+        if trigger.pos_ == "VERB":
+            for child in trigger.children:
+                if child.dep_ in ("nsubj",):
+                    sources += self.actor(child)
+                elif child.dep_ in ("dobj", "nsubjpass"):
+                    targets += self.actor(child)
+                elif child.dep_ == "agent":
+                    for grand in child.children:
+                        sources += self.actor(grand)
+                elif child.dep_ == "prep":
+                    for grand in child.children:
+                        if grand.dep_ == "pobj":
+                            bucket = others if child.lower_ in WITH_PREPS else targets if child.lower_ in TARGET_PREPS else None
+                            if bucket is not None:
+                                bucket += self.actor(grand)
+            if not sources and trigger.dep_ in ("xcomp", "advcl", "conj", "pcomp"):
+                head = trigger.head
+                for child in head.children:
+                    if child.dep_ == "nsubj":
+                        sources += self.actor(child)
+        else:
+            for child in trigger.children:
+                if child.dep_ == "poss" or (child.dep_ in ("compound", "amod") and child.i < trigger.i):
+                    sources += self.actor(child)
+                elif child.dep_ == "prep":
+                    for grand in child.children:
+                        if grand.dep_ != "pobj":
+                            continue
+                        if child.lower_ in WITH_PREPS:
+                            others += self.actor(grand)
+                        elif child.lower_ in SOURCE_PREPS:
+                            sources += self.actor(grand)
+                        elif child.lower_ in TARGET_PREPS:
+                            targets += self.actor(grand)
+                elif child.dep_ in ("acl", "relcl"):
+                    # "sanctions imposed on Russia"
+                    for grand in child.children:
+                        if grand.dep_ == "prep" and grand.lower_ in TARGET_PREPS:
+                            targets += [k for g in grand.children if g.dep_ == "pobj" for k in self.actor(g)]
+                        elif grand.dep_ == "agent":
+                            sources += [k for g in grand.children for k in self.actor(g)]
+            head = trigger.head
+            if trigger.dep_ in ("dobj", "attr") and head.pos_ in ("VERB", "AUX") and not sources:
+                for child in head.children:
+                    if child.dep_ == "nsubj":
+                        sources += self.actor(child)
+                for child in head.children:
+                    if child.dep_ == "prep" and child.lower_ in WITH_PREPS | {"to"}:
+                        others += [k for g in child.children if g.dep_ == "pobj" for k in self.actor(g)]
+            if trigger.dep_ == "pobj" and head.lower_ == "of" and head.head.pos_ == "NOUN" and not sources:
+                # "the culprit of the Ukraine crisis", "a reiteration of China's initiative"
+                sources += [k for k in self.actors.actors_in(head.head.left_edge.i, head.head.i)]
+        return _unique(sources), _unique([t for t in targets if t not in sources]), _unique(
+            [o for o in others if o not in sources and o not in targets]
+        )
+
+
+def _unique(keys: list[str]) -> list[str]:
+    return list(dict.fromkeys(keys))
+
+
+def _governors(trigger: Token, limit: int = 4) -> list[Token]:
+    chain = [trigger]
+    token = trigger
+    for _ in range(limit):
+        if token.head is token or token.dep_ in ("ROOT",):
+            break
+        token = token.head
+        chain.append(token)
+        if token.dep_ in ("ccomp", "ROOT") and token.pos_ in ("VERB", "AUX"):
+            break
+    return chain
+
+
+def _factuality(trigger: Token) -> str:
+    chain = _governors(trigger)
+    for token in chain:
+        for child in token.children:
+            if child.dep_ == "neg":
+                return "Negated"
+        if token.lower_ == "without":
+            return "Negated"
+    for index, token in enumerate(chain):
+        if index and token.lemma_.lower() in HYPOTHETICAL_GOVERNORS:
+            return "Hypothetical"
+        for child in token.children:
+            if child.dep_ == "aux" and child.lower_ in MODALS:
+                return "Hypothetical"
+            if child.dep_ == "mark" and child.lower_ in ("if", "unless"):
+                return "Hypothetical"
+            if child.dep_ in ("amod", "compound") and child.lower_ in HYPOTHETICAL_MODIFIERS:
+                return "Hypothetical"
+        if token.dep_ == "advcl" and any(c.lower_ in ("if", "unless") for c in token.children):
+            return "Hypothetical"
+    return "Asserted"
+
+
+def _when(trigger: Token, published: dt.date | None) -> tuple[str | None, str | None]:
+    """A date attached to the trigger or to the verb that governs it."""
+    for token in _governors(trigger, limit=2):
+        for child in token.subtree if token is trigger else token.children:
+            if child.ent_type_ == "DATE" and child.ent_iob_ == "B":
+                span = next((e for e in child.doc.ents if e.start == child.i), None)
+                if span is None:
+                    continue
+                value = dates.resolve(span.text, published)
+                if value:
+                    return value, span.text
+            if child.dep_ == "prep" and child.lower_ in ("on", "in", "since", "during"):
+                for grand in child.children:
+                    if grand.ent_type_ == "DATE":
+                        span = next((e for e in child.doc.ents if e.start <= grand.i < e.end), None)
+                        value = dates.resolve(span.text, published) if span is not None else None
+                        if value:
+                            return value, span.text
+    return None, None
+
+
+def _where(trigger: Token, participants: Participants) -> str | None:
+    for token in _governors(trigger, limit=2):
+        for child in token.children:
+            if child.dep_ == "prep" and child.lower_ == "in":
+                for grand in child.children:
+                    if grand.ent_type_ in ("GPE", "LOC", "FAC"):
+                        key = participants.actors.token_actor.get(grand.i)
+                        return key or grand.text
+    return None
+
+
+FACTUALITY_RANK = ["Asserted", "Hypothetical", "Negated"]
+
+
+def extract(doc: Doc, body_start: int, actors: ActorSet, published: dt.date | None) -> list[Event]:
+    participants = Participants(doc, actors)
+    events: list[Event] = []
+    by_head: dict[str, Event] = {}
+    for token in doc:
+        if token.idx < body_start:
+            continue
+        found = _trigger(token)
+        if found is None:
+            continue
+        code, words = found
+        words = sorted(words, key=lambda t: t.i)
+        begin, end = words[0].idx, words[-1].idx + len(words[-1].text)
+        span = Span(begin, end, doc.text[begin:end])
+        sources, targets, others = participants.of(token)
+        date, expression = _when(token, published)
+        place = _where(token, participants)
+        if place is None and code[:2] in ("18", "19", "20") and targets:
+            target = actors.actors.get(targets[0])
+            place = targets[0] if target is not None and target.type == "Country" else None
+        factuality = _factuality(token)
+        head = token.lemma_.lower()
+        existing = by_head.get(head)
+        if existing is not None:
+            # The same event named again ("the video call" ... "the call").
+            existing.more_spans.append(span)
+            existing.sources = _unique(existing.sources + sources)
+            existing.targets = _unique([t for t in existing.targets + targets if t not in existing.sources])
+            existing.others = _unique([o for o in existing.others + others if o not in existing.participants[:-len(others) or None]])
+            existing.date = existing.date or date
+            existing.time_expression = existing.time_expression or expression
+            existing.place = existing.place or place
+            existing.factuality = min(existing.factuality, factuality, key=FACTUALITY_RANK.index)
+            continue
+        event = Event(
+            label=" ".join(w.text for w in words),
+            cameo=code,
+            span=span,
+            sources=sources,
+            targets=targets,
+            others=others,
+            date=date,
+            time_expression=expression,
+            place=place,
+            factuality=factuality,
+        )
+        by_head.setdefault(head, event)
+        events.append(event)
+    # An event with no actor in it tells an analyst nothing they can query.
+    return [event for event in events if event.participants]
