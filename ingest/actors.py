@@ -340,13 +340,7 @@ def _merge_same_names(result: ActorSet) -> None:
             continue
         name = actor.name.lower()
         if name in by_name:
-            keeper = result.actors[by_name[name]]
-            keeper.mentions = sorted(keeper.mentions + actor.mentions, key=lambda m: m.begin)
-            for index, owner in result.token_actor.items():
-                if owner == key:
-                    result.token_actor[index] = keeper.key
-            result.order = [(i, keeper.key if k == key else k) for i, k in result.order]
-            del result.actors[key]
+            _absorb(result, by_name[name], key)
         else:
             by_name[name] = key
 
@@ -357,3 +351,44 @@ def _label(name: str) -> str:
     if name.islower():
         name = name.title()
     return name
+
+
+def link(result: ActorSet, linker: object) -> None:
+    """Link each actor to Wikidata; actors linked to one entity become one actor.
+
+    A linked actor takes its label from the link (countries their short common name), so the
+    same entity has one label in every article.
+    """
+    from newsgraph.ingest import gazetteer
+    from newsgraph.ingest.linking import LinkRequest
+
+    keys = [key for key, actor in result.actors.items() if actor.type != "Group"]
+    context = tuple(result.actors[key].name for key in keys)
+    requests = [
+        LinkRequest(result.actors[key].name, result.actors[key].type,
+                    tuple(result.actors[key].aliases), context)
+        for key in keys
+    ]
+    countries = gazetteer.country_names()
+    by_qid: dict[str, str] = {}
+    for key, found in zip(keys, linker.link_many(requests), strict=True):
+        if found is None:
+            continue
+        actor = result.actors[key]
+        actor.wikidata, actor.link_score, actor.link_method = found.qid, found.score, found.method
+        actor.name = countries.get(found.label.lower(), found.label) if actor.type == "Country" else found.label
+        keeper = by_qid.setdefault(found.qid, key)
+        if keeper != key:
+            _absorb(result, keeper, key)
+
+
+def _absorb(result: ActorSet, keeper_key: str, key: str) -> None:
+    keeper = result.actors[keeper_key]
+    keeper.mentions = sorted(keeper.mentions + result.actors[key].mentions, key=lambda m: m.begin)
+    for index, owner in result.token_actor.items():
+        if owner == key:
+            result.token_actor[index] = keeper_key
+    result.order = [(i, keeper_key if k == key else k) for i, k in result.order]
+    if key in result.genders:
+        result.genders.setdefault(keeper_key, result.genders[key])
+    del result.actors[key]

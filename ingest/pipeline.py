@@ -44,9 +44,7 @@ def extract(doc: Doc, article: Article, linker: object | None = None) -> Extract
     """Actors, statements and events of one parsed article."""
     actor_set = actors.extract(doc, article.body_start, gazetteer.country_names())
     if linker is not None:
-        from newsgraph.ingest.linking import apply_links
-
-        apply_links(actor_set, linker)
+        actors.link(actor_set, linker)
     found_statements = statements.extract(doc, article.body_start, actor_set)
     found_events = events.extract(doc, article.body_start, actor_set, article.published)
     return Extraction(actor_set.actors, found_statements, found_events)

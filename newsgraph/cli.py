@@ -1,0 +1,246 @@
+"""The `newsgraph` command: verbs that mirror the library, errors turned into clean messages."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+from pyoxigraph import (
+    Dataset, Quad, QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat, serialize,
+)
+
+from newsgraph import __version__, queries
+from newsgraph.errors import NewsgraphError
+from newsgraph.ontology import PREFIXES
+from newsgraph.settings import BY_NAME, Settings, from_environment
+from newsgraph.store import StoreFolder, sparql_file
+
+RESULT_FORMATS = {"json": QueryResultsFormat.JSON, "csv": QueryResultsFormat.CSV,
+                  "tsv": QueryResultsFormat.TSV, "xml": QueryResultsFormat.XML}
+EXPORT_FORMATS = {"nquads": RdfFormat.N_QUADS, "trig": RdfFormat.TRIG,
+                  "turtle": RdfFormat.TURTLE, "jsonld": RdfFormat.JSON_LD}
+
+
+def _help(name: str) -> str:
+    setting = BY_NAME[name]
+    return f"{setting.help} [env {setting.env}; default {setting.default!r}]"
+
+
+def store_option(function):  # noqa: ANN001, ANN201 - a click decorator
+    return click.option("--store", help=_help("store"))(function)
+
+
+class Group(click.Group):
+    """Turns domain errors into one clean line and exit status 1."""
+
+    def invoke(self, ctx: click.Context):  # noqa: ANN201
+        try:
+            return super().invoke(ctx)
+        except NewsgraphError as error:
+            click.echo(f"error: {error}", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=Group)
+@click.version_option(__version__)
+@click.option("-v", "--verbose", is_flag=True, help="Log what happens, for debugging.")
+@click.pass_context
+def main(ctx: click.Context, verbose: bool) -> None:
+    """newsgraph: news articles in, a knowledge graph of actors, statements and events out."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    ctx.obj = from_environment()
+
+
+def _settings(ctx: click.Context, **overrides: object) -> Settings:
+    return ctx.obj.replace(**overrides)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@store_option
+@click.option("--published", help="Publication date (YYYY-MM-DD) for inputs that carry none.")
+@click.option("--model", help=_help("model"))
+@click.option("--batch-size", type=int, help=_help("batch_size"))
+@click.option("--workers", type=int, help=_help("workers"))
+@click.option("--base", help=_help("base"))
+@click.option("--max-bytes", type=int, help=_help("max_bytes"))
+@click.option("--endpoint", help="Write to this SPARQL 1.1 endpoint (query URL) instead of the embedded store.")
+@click.option("--update-endpoint", help="The endpoint's update URL (default: the query URL).")
+@click.option("--token", envvar="NEWSGRAPH_UPDATE_TOKEN", help="Bearer token for the update endpoint.")
+@click.option("--online", is_flag=True, help="Also ask the live Wikidata endpoint to link actors.")
+@click.pass_context
+def ingest(ctx: click.Context, paths: tuple[str, ...], store: str | None, published: str | None,
+           model: str | None, batch_size: int | None, workers: int | None, base: str | None,
+           max_bytes: int | None, endpoint: str | None, update_endpoint: str | None,
+           token: str | None, online: bool) -> None:
+    """Read articles (.txt, .html, .json, .jsonl files and folders; - for JSON Lines on stdin)
+    and store their actors, statements and events, one named graph per article."""
+    from newsgraph.ingest import articles, pipeline
+    from newsgraph.store import RemoteWriter
+
+    settings = _settings(ctx, store=store, model=model, batch_size=batch_size, workers=workers,
+                         base=base, max_bytes=max_bytes)
+    default_date = articles.parse_date(published, "--published") if published else None
+    items = articles.read(paths, settings.max_bytes, default_date)
+    progress = sys.stderr.isatty()
+    linker = _linker(settings, online)
+    if endpoint:
+        writer = RemoteWriter(endpoint, update_endpoint or endpoint, token or "")
+        summary = pipeline.ingest_articles(items, writer, settings, progress, linker)
+    else:
+        with StoreFolder(settings.store).writer() as writer:
+            summary = pipeline.ingest_articles(items, writer, settings, progress, linker)
+    for problem in summary.skipped:
+        click.echo(f"skipped {problem}", err=True)
+    click.echo(summary.line())
+    if summary.skipped:
+        sys.exit(1)
+
+
+def _linker(settings: Settings, online: bool) -> object | None:
+    try:
+        from newsgraph.ingest.linking import Linker
+    except ImportError:
+        return None
+    return Linker(cache_path=Path(settings.store) / "wikidata-cache.json", online=online,
+                  endpoint=settings.wikidata_endpoint)
+
+
+@main.command()
+@click.argument("sparql", required=False)
+@store_option
+@click.option("--file", "file_", type=click.Path(exists=True, dir_okay=False), help="Read the query from a .rq file.")
+@click.option("--canned", help="Run a canned query by name (see `newsgraph query --list`).")
+@click.option("--param", "params", multiple=True, help="name=value for a canned query's parameter.")
+@click.option("--format", "format_", type=click.Choice(["table", "json", "csv", "tsv", "xml"]), default="table", show_default=True)
+@click.option("--list", "list_", is_flag=True, help="List the canned queries and their parameters.")
+@click.pass_context
+def query(ctx: click.Context, sparql: str | None, store: str | None, file_: str | None,
+          canned: str | None, params: tuple[str, ...], format_: str, list_: bool) -> None:
+    """Run a SPARQL query, a .rq file or a canned query over the union of all article graphs."""
+    settings = _settings(ctx, store=store)
+    if list_:
+        for item in queries.load().values():
+            signature = ", ".join(f"{p.name}:{p.type}{'' if p.required else '?'}" for p in item.parameters)
+            click.echo(f"{item.name}({signature})  {item.title}: {item.description}")
+        return
+    if sum(x is not None for x in (sparql, file_, canned)) != 1:
+        raise click.UsageError("give exactly one of SPARQL, --file or --canned")
+    reader = StoreFolder(settings.store).reader()
+    if canned:
+        values = dict(_pair(param) for param in params)
+        result = queries.run(reader, queries.get(canned), values)
+    else:
+        text = Path(file_).read_text(encoding="utf-8") if file_ else sparql
+        try:
+            result = reader.query(text, use_default_graph_as_union=True, prefixes=PREFIXES)
+        except SyntaxError as error:
+            raise NewsgraphError(f"malformed query: {error}") from None
+    _print_result(result, format_)
+
+
+def _pair(param: str) -> tuple[str, str]:
+    name, equals, value = param.partition("=")
+    if not equals:
+        raise click.UsageError(f"--param {param!r} must look like name=value")
+    return name, value
+
+
+def _print_result(result: object, format_: str) -> None:
+    out = sys.stdout.buffer
+    if isinstance(result, QuerySolutions):
+        if format_ == "table":
+            variables = [v.value for v in result.variables]
+            rows = [[_plain(row[v]) for v in variables] for row in result]
+            widths = [min(60, max([len(v)] + [len(r[i]) for r in rows])) for i, v in enumerate(variables)]
+            click.echo("  ".join(v.ljust(w) for v, w in zip(variables, widths, strict=True)))
+            for row in rows:
+                click.echo("  ".join(c[:w].ljust(w) for c, w in zip(row, widths, strict=True)))
+        else:
+            result.serialize(out, RESULT_FORMATS[format_])
+    elif isinstance(result, QueryBoolean):
+        if format_ == "table":
+            click.echo("true" if bool(result) else "false")
+        else:
+            result.serialize(out, RESULT_FORMATS[format_])
+    else:
+        result.serialize(out, RdfFormat.N_TRIPLES if format_ in ("table", "tsv", "csv") else RdfFormat.TURTLE)
+    out.flush()
+
+
+def _plain(term: object) -> str:
+    return "" if term is None else getattr(term, "value", str(term))
+
+
+@main.command()
+@store_option
+@click.option("--format", "format_", type=click.Choice(list(EXPORT_FORMATS)), default="nquads", show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False), help="Write to this file instead of standard output.")
+@click.pass_context
+def export(ctx: click.Context, store: str | None, format_: str, output: str | None) -> None:
+    """Write the whole graph: N-Quads or TriG with one graph per article, or Turtle/JSON-LD of the union."""
+    settings = _settings(ctx, store=store)
+    reader = StoreFolder(settings.store).reader()
+    rdf_format = EXPORT_FORMATS[format_]
+    target = output or sys.stdout.buffer
+    if rdf_format in (RdfFormat.N_QUADS, RdfFormat.TRIG):
+        reader.dump(target, rdf_format, prefixes=PREFIXES if rdf_format == RdfFormat.TRIG else None)
+        return
+    union = reader.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+    # A Dataset keeps one copy of each triple, however many article graphs hold it.
+    triples = Dataset(Quad(t.subject, t.predicate, t.object) for t in union)
+    serialize(triples, target, rdf_format, prefixes=PREFIXES)
+
+
+@main.command()
+@store_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def stats(ctx: click.Context, store: str | None, as_json: bool) -> None:
+    """Counts of articles, actors, statements, events and quads in the store."""
+    settings = _settings(ctx, store=store)
+    reader = StoreFolder(settings.store).reader()
+    counts = {"quads": len(reader)}
+    row = next(iter(reader.query(sparql_file("counts.rq"), use_default_graph_as_union=True)))
+    for name in ("articles", "actors", "statements", "events"):
+        counts[name] = int(row[name].value)
+    if as_json:
+        click.echo(json.dumps(counts))
+    else:
+        click.echo(", ".join(f"{value} {name}" for name, value in counts.items()))
+
+
+@main.command()
+@store_option
+@click.option("--host", help=_help("host"))
+@click.option("--port", type=int, help=_help("port"))
+@click.option("--query-timeout", type=float, help=_help("query_timeout"))
+@click.option("--max-rows", type=int, help=_help("max_rows"))
+@click.pass_context
+def serve(ctx: click.Context, store: str | None, host: str | None, port: int | None,
+          query_timeout: float | None, max_rows: int | None) -> None:
+    """Serve the SPARQL 1.1 endpoint, the canned-query API and the query page."""
+    from newsgraph.server import serve as run_server
+
+    run_server(_settings(ctx, store=store, host=host, port=port, query_timeout=query_timeout, max_rows=max_rows))
+
+
+@main.command(name="eval")
+@click.option("--gold", type=click.Path(exists=True, file_okay=False), required=True, help="Folder of gold .json files.")
+@click.option("--articles", type=click.Path(exists=True, file_okay=False), required=True, help="Folder of the articles.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--verbose", is_flag=True, help="List misses and false positives.")
+@click.option("--model", help=_help("model"))
+@click.pass_context
+def evaluate(ctx: click.Context, gold: str, articles: str, as_json: bool, verbose: bool, model: str | None) -> None:
+    """Score extraction against gold annotations: precision, recall and F1 for actors, statements, events."""
+    from newsgraph import evaluation
+
+    report = evaluation.evaluate(Path(gold), Path(articles), _settings(ctx, model=model))
+    if as_json:
+        click.echo(json.dumps(report.to_json(), indent=2))
+    else:
+        click.echo(evaluation.render(report, verbose=verbose))
