@@ -89,7 +89,7 @@ def _fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-def _tokens(text: str) -> list[str]:
+def name_words(text: str) -> list[str]:
     """Folded words: dots deleted ("u.s." -> "us"), possessive 's dropped, other marks split."""
     text = _fold(text).replace(".", "").replace("&", " and ")
     text = re.sub(r"(\w)'s\b", r"\1", text)
@@ -117,7 +117,7 @@ def parse_name(text: str, actor_type: str) -> Name:
     "xi jinping"; "the U.S." (a country) -> "us". Titles are split only where a name follows
     them, so "Oona King" keeps "king".
     """
-    tokens = _tokens(text)
+    tokens = name_words(text)
     raw = text.replace("’", "'").split()
     if actor_type != "Person":
         if tokens and tokens[0] == "the" and len(tokens) > 1:
@@ -126,7 +126,7 @@ def parse_name(text: str, actor_type: str) -> Name:
     # "China's Xi Jinping", "Amnesty International's Jan Shaw": the owner is not the name.
     owners = [i for i, word in enumerate(raw[:-1]) if re.search(r"\w's$|s'$", word)]
     if owners:
-        tokens = _tokens(" ".join(raw[owners[-1] + 1 :]))
+        tokens = name_words(" ".join(raw[owners[-1] + 1 :]))
     if tokens and tokens[0] == "the" and len(tokens) > 1:
         tokens = tokens[1:]
     titles: list[str] = []
@@ -153,7 +153,7 @@ class Index:
         self.entries: dict[str, Entry] = {}
         self.surfaces: dict[tuple[str, str], list[Surface]] = defaultdict(list)
         # Person name words (first and last of each label) -> QIDs: who a lone word may mean.
-        self.name_words: dict[str, set[str]] = defaultdict(set)
+        self.person_words: dict[str, set[str]] = defaultdict(set)
         for entry in entries:
             self.entries[entry.qid] = entry
             forms = [(entry.label, "label")] + [(alias, "alias") for alias in entry.aliases]
@@ -164,7 +164,7 @@ class Index:
             if entry.type == "Person":
                 words = [w for w in parse_name(entry.label, "Person").tokens if w not in _SUFFIXES]
                 for word in {words[0], words[-1]} if words else ():
-                    self.name_words[word].add(entry.qid)
+                    self.person_words[word].add(entry.qid)
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -173,7 +173,7 @@ class Index:
         return qid in self.entries
 
     def lookup(self, actor_type: str, name: Name) -> list[Surface]:
-        """Surfaces written like `name`; an acronym surface only matches a name written in capitals."""
+        """Surfaces written like `name`; an acronym only matches a name in capitals ("US")."""
         found = self.surfaces.get((actor_type, name.key), [])
         return [s for s in found if name.acronym or not s.name.acronym]
 

@@ -209,20 +209,23 @@ def match(
     gold: Sequence[G],
     system: Sequence[S],
     fits: Callable[[G, S], bool],
-    preference: Callable[[G, S], Any] | None = None,
+    rank: Callable[[G, S], Any] | None = None,
 ) -> Matching[G, S]:
     """A maximum one-to-one matching of gold to system items among the pairs that fit.
 
-    Kuhn's augmenting paths. Each gold item tries its candidates by `preference` (smallest
-    first, then in system order), which picks among equally large matchings.
+    Kuhn's augmenting paths, grown in rounds: the first round may use only the pairs of the
+    best `rank` (smallest), each later round the next rank too. Augmenting never unmatches an
+    item, so the result is a maximum matching, and among the maximum matchings one that keeps
+    the strong pairs: a system item that fits two gold items goes to the one it fits best.
     """
-    candidates = []
-    for g in gold:
-        found = [i for i, s in enumerate(system) if fits(g, s)]
-        if preference is not None:
-            found.sort(key=lambda i, g=g: preference(g, system[i]))
-        candidates.append(found)
-    owner: dict[int, int] = {}
+    ranks = {
+        (g, s): rank(gold[g], system[s]) if rank else 0
+        for g in range(len(gold))
+        for s in range(len(system))
+        if fits(gold[g], system[s])
+    }
+    owner: dict[int, int] = {}  # system index -> gold index
+    candidates: list[list[int]] = []
 
     def augment(g: int, seen: set[int]) -> bool:
         for s in candidates[g]:
@@ -233,8 +236,13 @@ def match(
                     return True
         return False
 
-    for g in range(len(gold)):
-        augment(g, set())
+    for level in sorted(set(ranks.values())):
+        allowed = sorted((r, s, g) for (g, s), r in ranks.items() if r <= level)
+        candidates = [[s for _, s, g2 in allowed if g2 == g] for g in range(len(gold))]
+        matched = set(owner.values())
+        for g in range(len(gold)):
+            if g not in matched:
+                augment(g, set())
     return Matching(tuple(gold), tuple(system), tuple(sorted((g, s) for s, g in owner.items())))
 
 
@@ -242,10 +250,10 @@ def match_actors(gold: Sequence[GoldActor], system: Sequence[SystemActor]) -> Ma
     """Same Wikidata entity, or the system name is the gold name or an alias (normalized)."""
 
     # Of several system nodes for one entity, the linked, most mentioned one counts as right.
-    def preference(g: GoldActor, s: SystemActor) -> tuple[bool, int]:
+    def rank(g: GoldActor, s: SystemActor) -> tuple[bool, int]:
         return (not (g.wikidata and s.wikidata and qid(s.wikidata) == g.wikidata), -s.mentions)
 
-    return match(gold, system, lambda g, s: g.matches(s.name, s.wikidata), preference)
+    return match(gold, system, lambda g, s: g.matches(s.name, s.wikidata), rank)
 
 
 def speaker_fits(
@@ -269,11 +277,11 @@ def match_statements(
         return holds_start(g.text, s.text) and (not speaker or speaker_fits(g, s, wikidata))
 
     # The tightest text wins a tie: one that starts where the gold text starts, then the shortest.
-    def preference(g: GoldStatement, s: SystemStatement) -> tuple[bool, int]:
+    def rank(g: GoldStatement, s: SystemStatement) -> tuple[bool, int]:
         words = statement_words(s.text)
         return (words[:HEAD_WORDS] != statement_words(g.text)[:HEAD_WORDS], len(words))
 
-    return match(gold, system, fits, preference)
+    return match(gold, system, fits, rank)
 
 
 def trigger_fits(gold: GoldEvent, system: SystemEvent) -> bool:

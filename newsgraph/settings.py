@@ -114,3 +114,12 @@ def from_environment(environ: Mapping[str, str] | None = None) -> Settings:
         except ValueError as error:
             raise ConfigError(f"{setting.env}={raw!r} is not valid: {error}") from error
     return Settings().replace(**values)
+
+
+def markdown_table() -> str:
+    """The README's configuration table, generated so that it cannot drift from SETTINGS."""
+    lines = ["| setting | environment variable | default | what it does |", "| --- | --- | --- | --- |"]
+    for setting in SETTINGS:
+        default = ",".join(setting.default) if isinstance(setting.default, tuple) else setting.default
+        lines.append(f"| `{setting.name}` | `{setting.env}` | `{default}` | {setting.help} |")
+    return "\n".join(lines)
