@@ -21,7 +21,7 @@ HONORIFICS = {
     "dame", "prof", "prof.", "miss", "madam", "mme", "justice",
 }
 FEMALE = {"mrs", "mrs.", "ms", "ms.", "lady", "dame", "miss", "madam", "mme"}
-MALE = {"mr", "mr.", "sir", "sir.", "lord"}
+MALE = {"mr", "mr.", "sir", "sir.", "lord", "lords"}
 # Offices that may stand before a name: "US President Joe Biden", "Foreign Minister Wang Yi".
 OFFICES = {
     "president", "vice", "prime", "minister", "secretary", "chancellor", "premier", "king",
@@ -83,16 +83,15 @@ class ActorSet:
         return None
 
     def last_person_before(self, token_index: int, gender: str | None = None) -> str | None:
-        for index, key in reversed(self.order):
-            if index >= token_index:
-                continue
-            actor = self.actors[key]
-            if actor.type != "Person":
-                continue
-            if gender and self.genders.get(key) not in (None, gender):
-                continue
-            return key
-        return None
+        """The person a pronoun most likely means: the last one of that gender, else of unknown gender."""
+        persons = [key for index, key in reversed(self.order)
+                   if index < token_index and self.actors[key].type == "Person"]
+        if gender:
+            for key in persons:
+                if self.genders.get(key) == gender:
+                    return key
+            persons = [key for key in persons if key not in self.genders]
+        return persons[0] if persons else None
 
 
 def _clean(span: SpacySpan) -> SpacySpan | None:

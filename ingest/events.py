@@ -99,6 +99,9 @@ class Participants:
         found = []
         for word in [token, *token.conjuncts]:
             key = self.actors.token_actor.get(word.i)
+            if key is None and word.lower_ in ("he", "his", "him", "she", "her"):
+                gender = "m" if word.lower_ in ("he", "his", "him") else "f"
+                key = self.actors.last_person_before(word.i, gender)
             if key is None:
                 key = self._demonym(word)
             if key is None:
@@ -170,8 +173,13 @@ class Participants:
                             targets += [k for g in grand.children if g.dep_ == "pobj" for k in self.actor(g)]
                         elif grand.dep_ == "agent":
                             sources += [k for g in grand.children for k in self.actor(g)]
-            head = trigger.head
-            if trigger.dep_ in ("dobj", "attr") and head.pos_ in ("VERB", "AUX") and not sources:
+            anchor = trigger
+            while anchor.dep_ == "conj" and anchor.head is not anchor:
+                anchor = anchor.head  # "the implication and consequences": as the first conjunct
+            head = anchor.head
+            if anchor.dep_ in ("dobj", "attr", "pobj") and head.pos_ in ("VERB", "AUX", "ADP") and not sources:
+                if head.pos_ == "ADP":
+                    head = head.head
                 for child in head.children:
                     if child.dep_ == "nsubj":
                         sources += self.actor(child)
@@ -281,6 +289,8 @@ def extract(doc: Doc, body_start: int, actors: ActorSet, published: dt.date | No
         if place is None and code[:2] in ("18", "19", "20") and targets:
             target = actors.actors.get(targets[0])
             place = targets[0] if target is not None and target.type == "Country" else None
+        if code[:2] in ("18", "19", "20") and place in actors.actors and place not in sources + targets:
+            targets.append(place)  # "the war in Ukraine": the country fought in is a target
         factuality = _factuality(token)
         head = token.lemma_.lower()
         existing = by_head.get(head)

@@ -54,8 +54,8 @@ _TYPE_PATTERNS = {
     "Person": "?item wdt:P31 wd:Q5 .",
     "Country": "VALUES ?class { wd:Q6256 wd:Q3624078 } ?item wdt:P31/wdt:P279* ?class .",
     "Organization": (
-        "?item wdt:P31 ?class . FILTER NOT EXISTS { ?item wdt:P31 wd:Q5 } "
-        "FILTER NOT EXISTS { VALUES ?country { wd:Q6256 wd:Q3624078 } ?item wdt:P31 ?country }"
+        "?item wdt:P31 ?class . FILTER NOT EXISTS { ?item wdt:P31 wd:Q5 } FILTER NOT EXISTS "
+        "{ VALUES ?country { wd:Q6256 wd:Q3624078 } ?item wdt:P31/wdt:P279* ?country }"
     ),
 }
 _QUERY = """PREFIX wd: <http://www.wikidata.org/entity/>

@@ -32,6 +32,10 @@ DEFINITE_ORGANIZATIONS = {
     "newspaper", "paper", "party", "ministry", "company", "firm", "group", "agency",
     "organisation", "organization", "department", "council", "court", "broadcaster", "channel",
 }
+PERSON_ROLES = {
+    "mp", "president", "minister", "leader", "chancellor", "premier", "secretary", "senator",
+    "governor", "mayor", "chairman", "chairwoman", "chief", "judge", "ambassador", "king", "queen",
+}
 MIN_QUOTE_WORDS = 4
 _OPENERS = "“"
 _CLOSERS = "”"
@@ -134,6 +138,9 @@ class Speakers:
         inside = self.actors.actors_in(phrase.start, phrase.end)
         if inside:
             return inside[0]
+        if determiner == "the" and subject.lower_ in PERSON_ROLES:
+            # "The Glasgow Kelvin MP, who ..., said": the person last named is meant.
+            return self.actors.last_person_before(subject.i)
         if subject.lower_ in ROLE_NOUNS and subject.lower_ not in ("statement", "readout", "report"):
             return self._descriptive(phrase)
         return None
@@ -148,6 +155,8 @@ class Speakers:
             actor = self.actors.actors[key] = Actor(key=key, name=name, type="Person")
         begin = words[0].idx if words else phrase.start_char
         actor.mentions.append(Span(begin, phrase.end_char, self.doc.text[begin : phrase.end_char]))
+        self.actors.order.append((phrase.start, key))
+        self.actors.order.sort()
         return key
 
 
@@ -171,10 +180,11 @@ def _attribution(doc: Doc, quote: Quote, openings: set[int]) -> Token | None:
     """The speech verb that attributes a quote: after it in its sentence, or before it."""
     after = doc.char_span(quote.end, min(len(doc.text), quote.end + 1), alignment_mode="expand")
     next_open = min((begin for begin in openings if begin > quote.end), default=len(doc.text))
-    if after is not None:
+    before = doc.text[max(0, quote.begin - 3) : quote.begin]
+    if after is not None and ":" not in before:
         for token in doc[after.start : after.sent.end]:
-            if token.idx >= next_open - 1:
-                break  # the next quote begins: its attribution is its own
+            if token.idx >= next_open - 1 or "\n" in token.text:
+                break  # the next quote or paragraph begins: its attribution is its own
             if _is_speech(token):
                 return token
     start = doc.char_span(max(0, quote.begin - 1), quote.begin, alignment_mode="expand")
@@ -272,6 +282,9 @@ def _content(verb: Token) -> SpacySpan | None:
     lemma = verb.lemma_.lower()
     if lemma in ("accuse", "blame", "criticise", "criticize", "charge"):
         objects = [c for c in verb.children if c.dep_ in ("dobj",)]
+        grounds = [c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("of", "for", "over")]
+        if not grounds:
+            return None  # "criticised Zelensky": a criticism, not a reported claim
         if objects:
             start = objects[0].left_edge.i
             end = max(t.i for t in verb.subtree if t.i >= start) + 1
