@@ -38,6 +38,7 @@ INSTITUTION_HEADS = {
     "parliament", "court", "officials", "diplomats", "intelligence", "newspaper", "press",
 }
 ENTITY_TYPES = {"PERSON": "Person", "ORG": "Organization", "GPE": "Country", "NORP": "Group"}
+ROLE_WORDS = {"mp", "mep", "mps", "meps", "minister", "president", "senator", "commons"}
 _POSSESSIVE = re.compile(r"(['’]s|['’])$")
 
 
@@ -202,6 +203,8 @@ def _mentions(doc: Doc, body_start: int, countries: dict[str, str]) -> list[Ment
         elif kind == "Organization":
             if lower in countries:
                 kind, country = "Country", countries[lower]
+            elif not _acts(span) or lower in ROLE_WORDS:
+                continue  # "in Tower Hamlets", "an MEP": a place or a role the recogniser took for an organization
         found.append(
             Mention(
                 span.start_char, span.end_char, span.text if kind != "Person" else text, kind,
