@@ -34,7 +34,7 @@ from newsgraph.ingest.wikidata_index import (
     load_index,
     name_words,
     parse_name,
-)  # fmt: skip
+)
 from newsgraph.ontology import ACTOR_TYPES, WD
 
 if TYPE_CHECKING:
@@ -120,10 +120,12 @@ class _Evidence:
         return bool(full & names) or any(f"{office} {key}" in keys for office in self.offices)
 
     def contradicts(self, index: Index, qid: str, word: str) -> bool:
-        """Another full name ends in the same word but is not the entry's ("Hunter Biden")."""
+        """Another full name ends in the same word with another first name ("Hunter Biden")."""
         keys = index.keys_of(qid)
+        firsts = {k.split()[0] for k in keys if len(k.split()) >= 2}
         return any(
-            len(k.split()) >= 2 and k.split()[-1] == word and k not in keys for k in self.keys
+            len(k.split()) >= 2 and k.split()[-1] == word and k.split()[0] not in firsts
+            for k in self.keys
         )
 
 
@@ -169,9 +171,12 @@ class _Cache:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         data = {"format": CACHE_FORMAT, "answers": self.answers}
         handle, temporary = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(data, out, ensure_ascii=False, indent=1, sort_keys=True)
-        os.replace(temporary, self.path)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                json.dump(data, out, ensure_ascii=False, indent=1, sort_keys=True)
+            os.replace(temporary, self.path)
+        finally:
+            Path(temporary).unlink(missing_ok=True)
         self.dirty = False
 
 
@@ -289,6 +294,8 @@ class Linker:
     ) -> None:
         if not 0.0 <= threshold <= 1.0:
             raise ValueError(f"threshold {threshold} must be between 0 and 1")
+        if retries < 0 or timeout <= 0:
+            raise ValueError(f"retries {retries} must be >= 0 and timeout {timeout} above 0")
         self.index = index if index is not None else load_index()
         self.online = online
         self.endpoint = endpoint
@@ -442,7 +449,11 @@ class Linker:
                     shown = ", ".join(map(repr, batch[:5])) + (" ..." if len(batch) > 5 else "")
                     logger.warning(
                         "Wikidata endpoint %s failed for %d %s names (%s): %s; they stay unlinked",
-                        self.endpoint, len(batch), kind, shown, error,
+                        self.endpoint,
+                        len(batch),
+                        kind,
+                        shown,
+                        error,
                     )
                     failed.update((kind, t) for t in batch)
                     continue

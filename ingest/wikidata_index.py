@@ -154,13 +154,19 @@ class Index:
         self.surfaces: dict[tuple[str, str], list[Surface]] = defaultdict(list)
         # Person name words (first and last of each label) -> QIDs: who a lone word may mean.
         self.person_words: dict[str, set[str]] = defaultdict(set)
+        self._keys: dict[str, frozenset[str]] = {}
         for entry in entries:
             self.entries[entry.qid] = entry
             forms = [(entry.label, "label")] + [(alias, "alias") for alias in entry.aliases]
+            keys: set[str] = set()
             for text, kind in forms:
                 name = parse_name(text, entry.type)
                 if name.key:
                     self.surfaces[(entry.type, name.key)].append(Surface(entry.qid, name, kind))
+                    keys.add(name.key)
+                    if name.title:
+                        keys.add(f"{name.title} {name.key}")
+            self._keys[entry.qid] = frozenset(keys)
             if entry.type == "Person":
                 words = [w for w in parse_name(entry.label, "Person").tokens if w not in _SUFFIXES]
                 for word in {words[0], words[-1]} if words else ():
@@ -177,16 +183,9 @@ class Index:
         found = self.surfaces.get((actor_type, name.key), [])
         return [s for s in found if name.acronym or not s.name.acronym]
 
-    def keys_of(self, qid: str) -> set[str]:
-        """Every key of an entry's label and aliases, titles included and not."""
-        entry = self.entries[qid]
-        keys = set()
-        for text in (entry.label, *entry.aliases):
-            name = parse_name(text, entry.type)
-            keys.add(name.key)
-            if name.title:
-                keys.add(f"{name.title} {name.key}")
-        return keys
+    def keys_of(self, qid: str) -> frozenset[str]:
+        """Every key of an entry's label and aliases, with and without their titles."""
+        return self._keys[qid]
 
 
 def read_entries(text: str, source: str = INDEX_FILE) -> list[Entry]:

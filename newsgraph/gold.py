@@ -163,6 +163,8 @@ def holds_start(gold_text: str, system_text: str) -> bool:
 
 def stem(word: str) -> str:
     """A crude lemma: plural s, -ed, -ing and a final e cut ("attacked", "attacks" -> "attack")."""
+    if word.endswith(("ies", "ied")) and len(word) > 4:
+        return word[:-3] + "y"  # cities -> city, allied -> ally
     for suffix in ("ing", "ed", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             if suffix == "s" and word.endswith(("ss", "is", "us")):
