@@ -19,6 +19,8 @@ SPEECH_VERBS = {
     "emphasize", "observe", "remark", "recall", "concede", "caution", "signal", "hint",
     "estimate", "agree", "tweet", "post", "testify", "charge", "blame", "criticise", "criticize",
 }
+# Verbs whose object, when they have no clause, is itself the content.
+OBJECT_CONTENT = {"reiterate", "lament", "deny", "reject", "acknowledge", "repeat", "stress", "announce"}
 # Verbs whose clause is the content only when it is a clause ("decided that"), not a plan.
 CLAUSE_ONLY = {"decide", "agree", "threaten", "promise", "vow", "urge"}
 ROLE_NOUNS = {
@@ -290,6 +292,11 @@ def _content(verb: Token) -> SpacySpan | None:
             end = max(t.i for t in verb.subtree if t.i >= start) + 1
             return _trim(doc[start:end])
         return None
+    clause = [c for c in verb.children if c.dep_ in ("ccomp", "xcomp")]
+    objects = [c for c in verb.children if c.dep_ == "dobj"]
+    if lemma in OBJECT_CONTENT and objects and not clause:
+        # "Xi reiterated China's criticism of sanctions": the object is what was said.
+        return _trim(doc[objects[0].left_edge.i : objects[0].right_edge.i + 1])
     for child in verb.children:
         if child.dep_ == "ccomp" or (child.dep_ == "xcomp" and lemma not in CLAUSE_ONLY | {"say"}):
             span = doc[child.left_edge.i : child.right_edge.i + 1]
