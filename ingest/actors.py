@@ -365,10 +365,10 @@ def link(result: ActorSet, linker: object) -> None:
     from newsgraph.ingest.linking import LinkRequest
 
     keys = [key for key, actor in result.actors.items() if actor.type != "Group"]
-    context = tuple(result.actors[key].name for key in keys)
+    names = [result.actors[key].name for key in keys]
     requests = [
         LinkRequest(result.actors[key].name, result.actors[key].type,
-                    tuple(result.actors[key].aliases), context)
+                    tuple(result.actors[key].aliases), tuple(n for n in names if n != result.actors[key].name))
         for key in keys
     ]
     countries = gazetteer.country_names()

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from http.client import HTTPException
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pyoxigraph import Literal
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
@@ -36,9 +36,6 @@ from newsgraph.ingest.wikidata_index import (
     parse_name,
 )
 from newsgraph.ontology import ACTOR_TYPES, WD
-
-if TYPE_CHECKING:
-    from newsgraph.ingest.actors import ActorSet
 
 logger = logging.getLogger(__name__)
 
@@ -209,8 +206,8 @@ class _Live:
                 reason, retry_after = _reason(error), _retry_after(error)
                 if isinstance(error, urllib.error.HTTPError) and error.code not in RETRY_CODES:
                     raise LiveError(reason) from error
-            except (SPARQLWrapperException, ValueError) as error:
-                raise LiveError(_reason(error)) from error
+            except (SPARQLWrapperException, ValueError, KeyError, TypeError) as error:
+                raise LiveError(f"unusable answer: {_reason(error)}") from error
             if attempt < self.retries:
                 time.sleep(retry_after if retry_after is not None else self.backoff * 2**attempt)
         raise LiveError(f"{reason}, after {self.retries + 1} attempts")
@@ -489,25 +486,6 @@ class Linker:
 
 
 # ---------------------------------------------------------------- the pipeline and measurement
-
-
-def apply_links(actor_set: ActorSet, linker: Linker) -> None:
-    """Link every actor of one article, in one batch, and record the links on the actors.
-
-    An actor's context is the other actors' names; its aliases are its other mentions, whose
-    titles ("President Biden") count as the titles seen near it.
-    """
-    actors = list(actor_set.actors.values())
-    requests = [
-        LinkRequest(
-            actor.name, actor.type, tuple(actor.aliases),
-            tuple(other.name for other in actors if other is not actor),
-        )
-        for actor in actors
-    ]  # fmt: skip
-    for actor, link in zip(actors, linker.link_many(requests), strict=True):
-        if link is not None:
-            actor.wikidata, actor.link_score, actor.link_method = link.qid, link.score, link.method
 
 
 def evaluate_links(gold_dir: Path, linker: Linker) -> dict[str, Any]:

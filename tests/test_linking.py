@@ -25,7 +25,6 @@ from newsgraph.ingest.linking import (
     Link,
     Linker,
     LinkRequest,
-    apply_links,
     evaluate_links,
     live_query,
 )
@@ -323,7 +322,7 @@ def test_link_rejects_an_unknown_actor_type_naming_the_valid_ones(offline: Linke
 
 
 def test_apply_links_records_links_on_the_actors_of_an_article(offline: Linker) -> None:
-    from newsgraph.ingest.actors import ActorSet
+    from newsgraph.ingest.actors import ActorSet, link
 
     actors = ActorSet()
     for key, name, kind, mentions in [
@@ -333,7 +332,7 @@ def test_apply_links_records_links_on_the_actors_of_an_article(offline: Linker) 
     ]:
         actor = actors.actors[key] = Actor(key, name, kind)
         actor.mentions = [Span(0, len(text), text) for text in mentions]
-    apply_links(actors, offline)
+    link(actors, offline)
     linked = {k: (a.wikidata, a.link_method) for k, a in actors.actors.items()}
     assert linked == {"p": ("Q180589", "index"), "c": ("Q30", "index"), "g": (None, None)}
     assert actors.actors["p"].link_score == 0.85
