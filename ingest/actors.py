@@ -38,6 +38,10 @@ INSTITUTION_HEADS = {
     "parliament", "court", "officials", "diplomats", "intelligence", "newspaper", "press",
 }
 ENTITY_TYPES = {"PERSON": "Person", "ORG": "Organization", "GPE": "Country", "NORP": "Group"}
+PLACE_NOUNS = {
+    "borough", "ward", "constituency", "district", "county", "city", "town", "village",
+    "airport", "street", "road", "square", "region", "province", "state", "area", "council",
+}
 ROLE_WORDS = {"mp", "mep", "mps", "meps", "minister", "president", "senator", "commons"}
 _POSSESSIVE = re.compile(r"(['’]s|['’])$")
 
@@ -63,6 +67,7 @@ class ActorSet:
     token_actor: dict[int, str] = field(default_factory=dict)
     genders: dict[str, str] = field(default_factory=dict)
     order: list[tuple[int, str]] = field(default_factory=list)  # (token index, actor key)
+    subjects: set[str] = field(default_factory=set)  # actors that were a clause's subject
 
     def actor_at(self, span: SpacySpan) -> str | None:
         """The actor a span names: the one mentioned by its root, else its first mentioned actor."""
@@ -84,15 +89,21 @@ class ActorSet:
         return None
 
     def last_person_before(self, token_index: int, gender: str | None = None) -> str | None:
-        """The person a pronoun most likely means: the last one of that gender, else of unknown gender."""
-        persons = [key for index, key in reversed(self.order)
-                   if index < token_index and self.actors[key].type == "Person"]
-        if gender:
-            for key in persons:
-                if self.genders.get(key) == gender:
-                    return key
-            persons = [key for key in persons if key not in self.genders]
-        return persons[0] if persons else None
+        """The person a pronoun most likely means: the last one named whose gender does not clash."""
+        for index, key in reversed(self.order):
+            if index >= token_index or self.actors[key].type != "Person":
+                continue
+            if gender and self.genders.get(key) not in (None, gender):
+                continue
+            return key
+        return None
+
+    def last_subject_before(self, token_index: int, types: tuple[str, ...]) -> str | None:
+        """The last actor of these types that was the grammatical subject of a clause."""
+        for index, key in reversed(self.order):
+            if index < token_index and key in self.subjects and self.actors[key].type in types:
+                return key
+        return None
 
 
 def _clean(span: SpacySpan) -> SpacySpan | None:
@@ -128,9 +139,12 @@ def _acts(span: SpacySpan) -> bool:
     root = span.root
     if root.dep_ in ("compound", "appos", "npadvmod"):
         return False
-    if root.dep_ == "pobj" and root.head.lower_ in ("in", "at", "from", "to", "near", "into", "across"):
+    if root.dep_ == "pobj" and root.head.lower_ in LOCATIVE | {"from", "to"}:
         return False
     return True
+
+
+LOCATIVE = {"in", "at", "near", "across", "into", "inside", "outside"}
 
 
 def _name_tokens(span: SpacySpan) -> tuple[tuple[str, ...], str | None, int]:
@@ -188,12 +202,17 @@ def _mentions(doc: Doc, body_start: int, countries: dict[str, str]) -> list[Ment
             head = span.root.head if span.root.dep_ in ("amod", "compound") else None
             if head is not None and span.root.pos_ in ("ADJ", "PROPN", "NOUN"):
                 demonym_country = places.demonyms.get(lower)
+                if any(child.dep_ == "appos" for child in head.children):
+                    continue  # "the Russian newspaper, Moskovsky Komsomolets": the name is the actor
                 if head.lemma_.lower() in GOVERNMENT_HEADS and demonym_country:
                     kind, country = "Country", demonym_country
                     span = doc[span.start : head.i + 1]
                 elif head.lemma_.lower() in INSTITUTION_HEADS or head.lower_ in INSTITUTION_HEADS:
                     kind = "Organization"
                     span = doc[span.start : head.i + 1]
+                    found.append(_institution(span, span.text.split()[0], None))
+                    covered.update(range(span.start, span.end))
+                    continue
                 else:
                     continue  # "Chinese counterpart", "Russian oil": an adjective, not an actor
                 text = span.text
@@ -203,7 +222,20 @@ def _mentions(doc: Doc, body_start: int, countries: dict[str, str]) -> list[Ment
         elif kind == "Organization":
             if lower in countries:
                 kind, country = "Country", countries[lower]
-            elif not _acts(span) or lower in ROLE_WORDS:
+            elif span.root.lower_ in ROLE_WORDS:
+                # "Labour MP": the party is the organization, the MP a role.
+                start = span.root.i
+                while start > span.start and doc[start - 1].pos_ == "PROPN":
+                    start -= 1
+                if start == span.root.i:
+                    continue
+                span = doc[start : span.root.i]
+                text, lower = span.text, span.text.lower()
+                tokens = tuple(t.text for t in span)
+                begin_token = span.start
+            elif (span.root.dep_ == "pobj" and span.root.head.lower_ in LOCATIVE) or (
+                span.root.dep_ == "compound" and span.root.head.lemma_.lower() in PLACE_NOUNS
+            ):
                 continue  # "in Tower Hamlets", "an MEP": a place or a role the recogniser took for an organization
         found.append(
             Mention(
@@ -212,6 +244,7 @@ def _mentions(doc: Doc, body_start: int, countries: dict[str, str]) -> list[Ment
             )
         )
         covered.update(range(span.start, span.end))
+    found.extend(_possessive_institutions(doc, covered, countries))
     # Honorific + capitalised word the entity recogniser missed: "Mr Xi", "Ms King".
     for token in doc[:-1]:
         following = doc[token.i + 1]
@@ -231,6 +264,55 @@ def _mentions(doc: Doc, body_start: int, countries: dict[str, str]) -> list[Ment
             covered.update(range(span.start, span.end))
     found.sort(key=lambda mention: mention.begin)
     return found
+
+
+def _institution(span: SpacySpan, qualifier: str, country: str | None) -> Mention:
+    """An institution named by a country or nationality and a common noun: "China's foreign
+    ministry" and "the Chinese foreign ministry" are both the Chinese Foreign Ministry."""
+    words = [qualifier] + [
+        t.text if t.text[:1].isupper() else t.text.capitalize()
+        for t in span if t.i > span.start and t.dep_ not in ("case", "det") and t.text not in ("'s", "’s")
+    ]
+    if country is not None:
+        words = words[:1] + words[2:] if len(words) > 1 and words[1].lower() == country.lower() else words
+    return Mention(span.start_char, span.end_char, span.text, "Organization", tuple(words),
+                   span.start, span.end)
+
+
+def _possessive_institutions(doc: Doc, covered: set[int], countries: dict[str, str]) -> list[Mention]:
+    """"China's foreign ministry", "the Biden administration": institutions the recogniser misses."""
+    places = gazetteer.load()
+    found = []
+    for token in doc:
+        lemma = token.lemma_.lower()
+        if token.i in covered or token.pos_ not in ("NOUN", "PROPN"):
+            continue
+        if lemma == "administration":
+            for child in token.children:
+                if child.dep_ in ("compound", "poss") and child.ent_type_ == "PERSON":
+                    span = doc[child.i : token.i + 1]
+                    found.append(Mention(span.start_char, span.end_char, span.text, "Organization",
+                                         (child.text, "administration"), span.start, span.end))
+                    covered.update(range(span.start, span.end))
+            continue
+        if lemma not in INSTITUTION_HEADS or lemma in ("officials", "diplomats", "forces", "troops"):
+            continue
+        for child in token.children:
+            if child.dep_ != "poss" or child.ent_type_ != "GPE":
+                continue
+            country = countries.get(child.text.lower())
+            demonym = places.demonym_of.get(country or "")
+            if demonym is None:
+                continue
+            span = doc[child.i : token.i + 1]
+            found.append(_institution(span, demonym, country))
+            covered.update(range(span.start, span.end))
+    return found
+
+
+def _org_words(words: tuple[str, ...]) -> tuple[str, ...]:
+    """An organization's name words for comparison: "Foreign Affairs Ministry" is "Foreign Ministry"."""
+    return tuple(w.lower() for w in words if w.lower() not in ("affairs", "the"))
 
 
 def _person_key(mention: Mention, persons: dict[str, list[str]], recent: list[str]) -> str | None:
@@ -288,8 +370,8 @@ def extract(doc: Doc, body_start: int, countries: dict[str, str]) -> ActorSet:
             words = tuple(w for w in mention.tokens if w)
             key = None
             for other, other_words in orgs.items():
-                lowered = tuple(w.lower() for w in words)
-                other_lowered = tuple(w.lower() for w in other_words)
+                lowered = _org_words(words)
+                other_lowered = _org_words(other_words)
                 if lowered == other_lowered or (
                     len(words) == 1 and words[0] == _acronym(other_words) and len(words[0]) > 1
                 ) or (len(other_words) == 1 and other_words[0] == _acronym(words)):
@@ -311,6 +393,8 @@ def extract(doc: Doc, body_start: int, countries: dict[str, str]) -> ActorSet:
         actor.mentions.append(Span(mention.begin, mention.end, mention.text))
         for index in range(mention.start_token, mention.end_token):
             result.token_actor[index] = key
+            if doc[index].dep_ in ("nsubj", "nsubjpass"):
+                result.subjects.add(key)
         result.order.append((mention.start_token, key))
     _merge_same_names(result)
     for key, actor in result.actors.items():
@@ -334,7 +418,25 @@ def _title_of(actor: Actor, doc: Doc) -> str | None:
 
 
 def _merge_same_names(result: ActorSet) -> None:
-    """The recogniser may call one name a person here and an organization there: keep one actor."""
+    """The recogniser may call one name a person here and an organization there: keep one actor.
+
+    Also "Telegraph" (taken for a person) with "Daily Telegraph", and "NBC" with "NBC News".
+    """
+    organizations = [a for a in result.actors.values() if a.type == "Organization" and " " in a.name]
+    for key in list(result.actors):
+        actor = result.actors[key]
+        if " " in actor.name or actor.type not in ("Person", "Organization"):
+            continue
+        if actor.type == "Person" and key in result.genders:
+            continue
+        for organization in organizations:
+            words = organization.name.split()
+            if organization.key != key and (
+                (actor.type == "Person" and words[-1] == actor.name)
+                or (actor.type == "Organization" and words[0] == actor.name)
+            ):
+                _absorb(result, organization.key, key)
+                break
     by_name: dict[str, str] = {}
     for key in sorted(result.actors, key=lambda k: -len(result.actors[k].mentions)):
         actor = result.actors[key]

@@ -13,6 +13,7 @@ class Gazetteer:
     demonyms: dict[str, str]  # "chinese" -> "China"
     capitals: dict[str, str]  # "beijing" -> "China"
     countries: frozenset[str]  # "China", "United States", ...
+    demonym_of: dict[str, str]  # "China" -> "Chinese"
 
 
 @cache
@@ -24,14 +25,16 @@ def load() -> Gazetteer:
     demonyms: dict[str, str] = {}
     capitals: dict[str, str] = {}
     countries = set()
+    demonym_of: dict[str, str] = {}
     for row in rows:
         country = row["country"]
         countries.add(country)
         for demonym in filter(None, row["demonyms"].split("|")):
             demonyms[demonym.lower()] = country
+            demonym_of.setdefault(country, demonym)
         for capital in filter(None, row["capitals"].split("|")):
             capitals[capital.lower()] = country
-    return Gazetteer(demonyms, capitals, frozenset(countries))
+    return Gazetteer(demonyms, capitals, frozenset(countries), demonym_of)
 
 
 @cache

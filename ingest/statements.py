@@ -18,9 +18,13 @@ SPEECH_VERBS = {
     "retort", "threaten", "complain", "vow", "indicate", "believe", "contend", "emphasise",
     "emphasize", "observe", "remark", "recall", "concede", "caution", "signal", "hint",
     "estimate", "agree", "tweet", "post", "testify", "charge", "blame", "criticise", "criticize",
+    "highlight", "find",
 }
 # Verbs whose object, when they have no clause, is itself the content.
-OBJECT_CONTENT = {"reiterate", "lament", "deny", "reject", "acknowledge", "repeat", "stress", "announce"}
+OBJECT_CONTENT = {
+    "reiterate", "lament", "deny", "reject", "acknowledge", "repeat", "stress", "announce",
+    "highlight",
+}
 # Verbs whose clause is the content only when it is a clause ("decided that"), not a plan.
 CLAUSE_ONLY = {"decide", "agree", "threaten", "promise", "vow", "urge"}
 ROLE_NOUNS = {
@@ -121,15 +125,20 @@ class Speakers:
                 speaker = self.actors.actors[self.last_speaker]
                 return self.last_speaker if speaker.type != "Person" else None
             return None
-        if subject.i in self.actors.token_actor:
-            return self.actors.token_actor[subject.i]
+        if lower in ("which", "who", "that") and subject.head.dep_ == "relcl":
+            # "the European Roma Rights Centre, which said": the relative clause's antecedent.
+            subject = subject.head.head
         for child in subject.children:
             # "spokesman, Dmitry Peskov," / "the newspaper, Moskovsky Komsomolets,"
             if child.dep_ == "appos" and child.i in self.actors.token_actor:
                 return self.actors.token_actor[child.i]
+        if subject.i in self.actors.token_actor:
+            return self.actors.token_actor[subject.i]
         determiner = subject.left_edge.lower_
         if determiner == "the" and subject.lower_ in DEFINITE_ORGANIZATIONS:
-            return self.actors.last_before(subject.i, ("Organization",))
+            return self.actors.last_subject_before(subject.i, ("Organization",)) or self.actors.last_before(
+                subject.i, ("Organization",)
+            )
         phrase = self.doc[subject.left_edge.i : subject.i + 1]
         people = [
             key for key in self.actors.actors_in(subject.left_edge.i, subject.right_edge.i + 1)
@@ -294,14 +303,18 @@ def _content(verb: Token) -> SpacySpan | None:
         return None
     clause = [c for c in verb.children if c.dep_ in ("ccomp", "xcomp")]
     objects = [c for c in verb.children if c.dep_ == "dobj"]
+    if objects and not clause and any(
+        c.dep_ in ("acl", "relcl") and c.pos_ == "VERB" and c.tag_ in ("VBD", "VBZ", "VBP")
+        for c in objects[0].children
+    ):
+        # "decided the practice discriminated against ...": a that-clause parsed as an object.
+        return _trim(doc[objects[0].left_edge.i : objects[0].right_edge.i + 1])
     if lemma in OBJECT_CONTENT and objects and not clause:
         # "Xi reiterated China's criticism of sanctions": the object is what was said.
         return _trim(doc[objects[0].left_edge.i : objects[0].right_edge.i + 1])
     for child in verb.children:
         if child.dep_ == "ccomp" or (child.dep_ == "xcomp" and lemma not in CLAUSE_ONLY | {"say"}):
             span = doc[child.left_edge.i : child.right_edge.i + 1]
-            if child.i < verb.i and lemma == "say":
-                continue  # "..., he said" after a quote: handled as a quote
             return _trim(span)
         if child.dep_ == "xcomp" and lemma == "threaten":
             return _trim(doc[child.left_edge.i : child.right_edge.i + 1])
