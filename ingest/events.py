@@ -23,6 +23,7 @@ NOUN_TRIGGERS = {
     "demonstration": "141", "rally": "141", "arrest": "173", "detention": "173",
     "expulsion": "174", "deportation": "174", "lawsuit": "115", "investigation": "090",
     "probe": "090", "demand": "100", "ultimatum": "130", "provocation": "150",
+    "culprit": "112", "interference": "160", "meddling": "160",
 }
 VERB_TRIGGERS = {
     "meet": "040", "visit": "042", "host": "043", "negotiate": "046", "invade": "190",
@@ -75,15 +76,29 @@ def _trigger(token: Token) -> tuple[str, list[Token]] | None:
             if objects:
                 return "072", [token, objects[0]]
             return None
+        if lemma in ("speak", "talk") and _together(token):
+            return "040", [token]  # "Biden and Xi spoke for two hours"
         code = VERB_TRIGGERS.get(lemma)
         if code is None:
             return None
+        if lemma == "meet" and not _together(token) and not any(
+            c.dep_ == "dobj" and c.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") for c in token.children
+        ):
+            return None  # "meet expectations" is not a meeting
         if lemma == "sign" and not any(c.dep_ == "dobj" and c.lemma_.lower() in ("agreement", "deal", "treaty", "accord") for c in token.children):
             return None
         if lemma == "strike" and any(c.dep_ == "dobj" and c.lemma_.lower() == "deal" for c in token.children):
             return None
         return code, [token]
     return None
+
+
+def _together(verb: Token) -> bool:
+    """Whether a verb has several subjects ("Biden and Xi spoke") or a partner ("spoke with Xi")."""
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    if subjects and (subjects[0].conjuncts or subjects[0].tag_ in ("NNS", "NNPS") or subjects[0].lower_ in ("they", "we")):
+        return True
+    return any(c.dep_ == "prep" and c.lower_ in WITH_PREPS for c in verb.children)
 
 
 class Participants:
@@ -101,16 +116,54 @@ class Participants:
             key = self.actors.token_actor.get(word.i)
             if key is None and word.lower_ in ("he", "his", "him", "she", "her"):
                 gender = "m" if word.lower_ in ("he", "his", "him") else "f"
-                key = self.actors.last_person_before(word.i, gender)
+                key = self._cataphora(word) or self.actors.last_person_before(word.i, gender)
+            if key is None and word.lower_ in ("their", "they", "both"):
+                # "their virtual meeting": the two people last named.
+                pair = self._last_two_persons(word.i)
+                found.extend(pair)
+                continue
+            if key is None and word.pos_ == "NOUN":
+                # "Russian energy infrastructure": the nationality stands for its country.
+                modifiers = [c for c in word.children if c.dep_ in ("amod", "compound") and c.i < word.i]
+                for modifier in modifiers:
+                    key = self.actors.token_actor.get(modifier.i) or self._demonym(modifier)
+                    if key:
+                        break
             if key is None:
                 key = self._demonym(word)
-            if key is None:
-                # "the leaders of China": an actor inside the phrase.
-                inside = self.actors.actors_in(word.left_edge.i, word.right_edge.i + 1)
-                key = inside[0] if inside and word.pos_ in ("NOUN", "PROPN") else None
+            if key is None and word.pos_ in ("NOUN", "PROPN"):
+                # "the leaders of China": an actor inside the phrase, but not a possessor
+                # ("attacking Zelensky's credibility" does not attack Zelensky).
+                owned = {t.i for c in word.children if c.dep_ == "poss" for t in c.subtree}
+                inside = [
+                    k for i in range(word.left_edge.i, word.right_edge.i + 1)
+                    if i not in owned and (k := self.actors.token_actor.get(i))
+                ]
+                key = inside[0] if inside else None
             if key is not None:
                 found.append(key)
         return found
+
+    def _cataphora(self, word: Token) -> str | None:
+        """"In his daily call, Peskov said": a possessive before the main clause's subject means it."""
+        root = word.sent.root
+        if word.dep_ != "poss":
+            return None
+        for child in root.children:
+            if child.dep_ == "nsubj" and child.i > word.i:
+                key = self.actors.token_actor.get(child.i)
+                if key and self.actors.actors[key].type == "Person":
+                    return key
+        return None
+
+    def _last_two_persons(self, before: int) -> list[str]:
+        persons: list[str] = []
+        for index, key in reversed(self.actors.order):
+            if index < before and self.actors.actors[key].type == "Person" and key not in persons:
+                persons.append(key)
+            if len(persons) == 2:
+                break
+        return persons if len(persons) == 2 else []
 
     def _demonym(self, word: Token) -> str | None:
         """"Russian" in "the Russian invasion" stands for Russia."""
@@ -147,7 +200,7 @@ class Participants:
                             bucket = others if child.lower_ in WITH_PREPS else targets if child.lower_ in TARGET_PREPS else None
                             if bucket is not None:
                                 bucket += self.actor(grand)
-            if not sources and trigger.dep_ in ("xcomp", "advcl", "conj", "pcomp"):
+            if not sources and trigger.dep_ in ("xcomp", "conj"):
                 head = trigger.head
                 for child in head.children:
                     if child.dep_ == "nsubj":
@@ -189,6 +242,13 @@ class Participants:
             if trigger.dep_ == "pobj" and head.lower_ == "of" and head.head.pos_ == "NOUN" and not sources:
                 # "the culprit of the Ukraine crisis", "a reiteration of China's initiative"
                 sources += [k for k in self.actors.actors_in(head.head.left_edge.i, head.head.i)]
+        if not sources and not targets and not others and trigger.pos_ == "VERB":
+            # "Trump told NBC ... and threatened to impose": coordinated verbs share the subject
+            # named last before them in the sentence.
+            for token in reversed(trigger.doc[trigger.sent.start : trigger.i]):
+                if token.dep_ == "nsubj" and token.i in self.actors.token_actor:
+                    sources.append(self.actors.token_actor[token.i])
+                    break
         return _unique(sources), _unique([t for t in targets if t not in sources]), _unique(
             [o for o in others if o not in sources and o not in targets]
         )
@@ -267,6 +327,7 @@ def _where(trigger: Token, participants: Participants) -> str | None:
 
 
 FACTUALITY_RANK = ["Asserted", "Hypothetical", "Negated"]
+ATTACKS = ("18", "19", "20")
 
 
 def extract(doc: Doc, body_start: int, actors: ActorSet, published: dt.date | None) -> list[Event]:
@@ -294,6 +355,9 @@ def extract(doc: Doc, body_start: int, actors: ActorSet, published: dt.date | No
         factuality = _factuality(token)
         head = token.lemma_.lower()
         existing = by_head.get(head)
+        if existing is None and code[:2] in ATTACKS:
+            # "the invasion" ... "the war in Ukraine": one attack on the same country.
+            existing = next((e for e in events if e.cameo[:2] in ATTACKS and e.place and e.place == place), None)
         if existing is not None:
             # The same event named again ("the video call" ... "the call").
             existing.more_spans.append(span)

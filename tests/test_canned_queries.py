@@ -1,0 +1,294 @@
+"""Every canned query runs against a real ingested store, declares what it returns, and binds its
+parameters as values."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+from pyoxigraph import Store
+
+from newsgraph import queries
+from newsgraph.errors import InvalidParameter, NotFound
+from newsgraph.ingest import articles, pipeline
+from newsgraph.settings import Settings
+from newsgraph.store import StoreFolder
+
+from conftest import SAMPLE_DATA
+
+ALL = queries.load()
+CONTRACT = {
+    "articles": ["article", "source", "title", "published"],
+    "actors": ["article", "actor", "name", "type", "wikidata", "mentions"],
+    "statements": ["article", "statement", "speaker", "speakerName", "text", "cue", "direct"],
+    "events": ["article", "event", "label", "cameo", "participantNames", "date", "place"],
+}
+NG = "https://w3id.org/newsgraph/ontology#"
+PREFIXES = f"PREFIX ng: <{NG}>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\nPREFIX sem: <http://semanticweb.cs.vu.nl/2009/11/sem/>\n"
+
+
+def declared_variables(text: str) -> list[str]:
+    """The projection of a SELECT query, in order: bare ?vars and the ?var after AS in (expr AS ?var)."""
+    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith(("#", "PREFIX")))
+    match = re.search(r"\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?(.*?)\s*\bWHERE\b", body, re.S | re.I)
+    assert match, "no SELECT ... WHERE"
+    projection = match.group(1)
+    names, depth, group = [], 0, ""
+    for char in projection:
+        if char == "(":
+            depth += 1
+        if depth:
+            group += char
+        elif char in "?$":
+            group = char
+        elif group.startswith(("?", "$")):
+            if char.isalnum() or char == "_":
+                group += char
+            else:
+                names.append(group[1:])
+                group = ""
+        if char == ")":
+            depth -= 1
+            if depth == 0:
+                names.append(re.search(r"\bAS\s+[?$](\w+)\s*\)$", group, re.I).group(1))
+                group = ""
+    if group.startswith(("?", "$")):
+        names.append(group[1:])
+    return names
+
+
+# The sample .txt files carry no date, so no event in `ingested_store` has a resolved date: queries
+# over dates run against the same articles ingested with a publication date.
+NEEDS_DATES = {"timeline"}
+
+
+@pytest.fixture(scope="module")
+def store(ingested_store: Path) -> Store:
+    return StoreFolder(ingested_store).reader()
+
+
+@pytest.fixture(scope="module")
+def dated_store(tmp_path_factory: pytest.TempPathFactory, settings: Settings) -> Store:
+    folder = tmp_path_factory.mktemp("dated") / "store"
+    with StoreFolder(folder).writer() as writer:
+        items = articles.read([str(SAMPLE_DATA)], settings.max_bytes, dt.date(2022, 3, 19))
+        summary = pipeline.ingest_articles(items, writer, settings.replace(store=str(folder)))
+    assert summary.articles == 2
+    return StoreFolder(folder).reader()
+
+
+def one(store: Store, sparql: str) -> str:
+    rows = list(store.query(PREFIXES + sparql, use_default_graph_as_union=True))
+    assert rows, sparql
+    return rows[0][0].value
+
+
+@pytest.fixture(scope="module")
+def real_values(store: Store) -> dict[str, str]:
+    """Real IRIs and values from the store for every parameter name a query declares."""
+    biden = one(store, 'SELECT ?a WHERE { ?a a ng:Person ; rdfs:label "Joe Biden" }')
+    xi = one(store, 'SELECT ?a WHERE { ?a a ng:Person ; rdfs:label "Xi Jinping" }')
+    speaker = one(store, 'SELECT ?a WHERE { ?s ng:speaker ?a . ?a rdfs:label "White House" }')
+    article = one(store, "SELECT ?a WHERE { GRAPH ?a { ?s ng:speaker ?x } ?x rdfs:label \"White House\" }")
+    return {"actor": biden, "first": biden, "second": xi, "speaker": speaker, "article": article, "type": "Person"}
+
+
+def run(store: Store, name: str, values: dict[str, str]) -> tuple[list[str], list[dict[str, object]]]:
+    solutions = queries.run(store, queries.get(name), values)
+    variables = [v.value for v in solutions.variables]
+    rows = [{v: row[v] for v in variables} for row in solutions]
+    return variables, rows
+
+
+def test_the_four_contract_queries_exist() -> None:
+    assert set(CONTRACT) <= set(ALL)
+
+
+@pytest.mark.parametrize("name", sorted(ALL))
+def test_query_has_a_title_and_a_description(name: str) -> None:
+    query = ALL[name]
+    assert query.title.strip() and query.description.strip()
+    assert query.title != query.description
+    for parameter in query.parameters:
+        assert parameter.type in queries.TYPES
+        assert parameter.description.strip(), f"{name}: parameter {parameter.name} has no description"
+
+
+@pytest.mark.parametrize("name", sorted(CONTRACT))
+def test_contract_query_declares_exactly_the_agreed_variables(name: str) -> None:
+    assert declared_variables(ALL[name].text) == CONTRACT[name]
+
+
+@pytest.mark.parametrize("name", sorted(ALL))
+def test_query_with_its_required_parameters_returns_rows_with_the_declared_variables(
+    store: Store, dated_store: Store, real_values: dict[str, str], name: str
+) -> None:
+    query = ALL[name]
+    values = {p.name: real_values[p.name] for p in query.parameters if p.required}
+    store = dated_store if name in NEEDS_DATES else store
+    variables, rows = run(store, name, values)
+    assert variables == declared_variables(query.text)
+    assert rows, f"{name} returned no rows with {values}"
+    for row in rows:
+        assert set(row) == set(variables)
+
+
+@pytest.mark.parametrize("name", sorted(ALL))
+def test_query_with_every_parameter_filled_still_runs(store: Store, real_values: dict[str, str], name: str) -> None:
+    query = ALL[name]
+    values = {p.name: real_values[p.name] for p in query.parameters}
+    variables, rows = run(store, name, values)
+    assert variables == declared_variables(query.text)
+    if query.parameters:
+        assert rows, f"{name} returned no rows with {values}"
+
+
+def test_events_query_gives_one_row_per_event(store: Store) -> None:
+    _, rows = run(store, "events", {})
+    events = [str(row["event"]) for row in rows]
+    assert events
+    assert len(events) == len(set(events))
+
+
+def test_actors_query_gives_one_row_per_actor_per_article(store: Store) -> None:
+    _, rows = run(store, "actors", {})
+    pairs = [(str(row["article"]), str(row["actor"])) for row in rows]
+    assert len(pairs) == len(set(pairs))
+    assert all(int(row["mentions"].value) >= 1 for row in rows)
+
+
+def test_statements_query_filters_by_article_and_speaker(store: Store, real_values: dict[str, str]) -> None:
+    _, everything = run(store, "statements", {})
+    _, by_article = run(store, "statements", {"article": real_values["article"]})
+    _, by_speaker = run(store, "statements", {"speaker": real_values["speaker"]})
+    assert 0 < len(by_article) < len(everything)
+    assert {row["article"].value for row in by_article} == {real_values["article"]}
+    assert by_speaker and {row["speaker"].value for row in by_speaker} == {real_values["speaker"]}
+    assert {row["speakerName"].value for row in by_speaker} == {"White House"}
+
+
+def test_top_actors_type_parameter_filters_by_type(store: Store) -> None:
+    _, people = run(store, "top_actors", {"type": "Person"})
+    _, countries = run(store, "top_actors", {"type": "Country"})
+    assert people and {row["type"].value for row in people} == {"Person"}
+    assert countries and {row["type"].value for row in countries} == {"Country"}
+
+
+def test_events_between_biden_and_xi_includes_the_video_call(store: Store, real_values: dict[str, str]) -> None:
+    _, rows = run(store, "events_between", {"first": real_values["first"], "second": real_values["second"]})
+    assert ("video call", "041") in {(row["label"].value, row["cameo"].value) for row in rows}
+    assert {row["first"].value for row in rows} == {real_values["first"]}
+
+
+def test_actor_profile_counts_both_articles_for_biden(store: Store, real_values: dict[str, str]) -> None:
+    _, rows = run(store, "actor_profile", {"actor": real_values["actor"]})
+    assert len(rows) == 1
+    assert rows[0]["name"].value == "Joe Biden" and rows[0]["type"].value == "Person"
+    assert int(rows[0]["articles"].value) == 2
+
+
+def test_articles_query_lists_both_sample_articles_with_the_one_title(store: Store) -> None:
+    _, rows = run(store, "articles", {})
+    assert len(rows) == 2
+    titles = [row["title"].value for row in rows if row["title"] is not None]
+    assert titles == ["US President Joe Biden is pressuring his Chinese counterpart, Xi Jinping, on Russia’s support"]
+
+
+def test_timeline_counts_dated_events_by_month_and_cameo_root(dated_store: Store) -> None:
+    _, rows = run(dated_store, "timeline", {})
+    counts = {(row["month"].value, row["root"].value): int(row["events"].value) for row in rows}
+    assert counts.get(("2022-03", "04"), 0) >= 1  # the video call on Friday, 2022-03-18
+    assert counts.get(("2021-11", "04"), 0) >= 1  # the virtual summit in November
+    assert all(re.fullmatch(r"\d{4}-\d{2}", month) and re.fullmatch(r"\d{2}", root) for month, root in counts)
+
+
+# ---------------------------------------------------------------- parameters
+
+
+def test_unknown_query_is_not_found_naming_the_available_ones() -> None:
+    with pytest.raises(NotFound) as raised:
+        queries.get("no_such_query")
+    assert "no_such_query" in str(raised.value) and "statements" in str(raised.value)
+
+
+@pytest.mark.parametrize("bad", ["not an iri", "Joe Biden", "<https://x.example/a>", "https://x.example/a b", ""])
+def test_iri_parameter_that_is_not_an_absolute_iri_is_invalid(bad: str) -> None:
+    query = queries.get("statements_by_speaker")
+    with pytest.raises(InvalidParameter) as raised:
+        query.bind({"speaker": bad})
+    assert "speaker" in str(raised.value)
+
+
+DATED = """# title: Dated
+# description: A query with a date and an integer parameter.
+# param: since date -- earliest date
+# param: limit integer = 10 -- most rows
+SELECT ?since ?limit WHERE { }
+"""
+
+
+@pytest.mark.parametrize("bad", ["2022-13-01", "2022-02-30", "18 March 2022", "yesterday", "2022-03-18'"])
+def test_date_parameter_that_is_not_a_date_is_invalid(bad: str) -> None:
+    query = queries.parse("dated", DATED)
+    with pytest.raises(InvalidParameter) as raised:
+        query.bind({"since": bad})
+    assert "since" in str(raised.value) and repr(bad) in str(raised.value)
+
+
+def test_integer_parameter_that_is_not_an_integer_is_invalid() -> None:
+    query = queries.parse("dated", DATED)
+    with pytest.raises(InvalidParameter):
+        query.bind({"since": "2022-03-18", "limit": "ten"})
+
+
+def test_date_parameter_is_bound_as_an_xsd_date() -> None:
+    bindings = queries.parse("dated", DATED).bind({"since": "2022-03-18"})
+    values = {variable.value: term for variable, term in bindings.items()}
+    assert values["since"].value == "2022-03-18"
+    assert values["since"].datatype.value.endswith("#date")
+    assert values["limit"].value == "10"  # the default
+
+
+def test_missing_required_parameter_is_invalid() -> None:
+    with pytest.raises(InvalidParameter) as raised:
+        queries.get("events_between").bind({"first": "https://x.example/a"})
+    assert "second" in str(raised.value)
+
+
+def test_unknown_parameter_is_invalid_naming_the_known_ones() -> None:
+    with pytest.raises(InvalidParameter) as raised:
+        queries.get("statements").bind({"speakr": "https://x.example/a"})
+    assert "speakr" in str(raised.value) and "speaker" in str(raised.value)
+
+
+INJECTIONS = [
+    ("top_actors", "type", 'Person" } UNION { ?actor ?p ?name } #'),
+    ("top_actors", "type", "Person') ; DROP ALL ; #"),
+    ("statements", "speaker", "urn:x#;DELETE%20WHERE%7B?s?p?o%7D;DROP%20ALL"),
+    ("actors", "article", "https://newsgraph.example/id/article/x?q=1%3E%20%7D%20UNION%20%7B"),
+]
+
+
+@pytest.mark.parametrize(("name", "parameter", "value"), INJECTIONS)
+def test_injection_attempt_in_a_parameter_stays_a_value(store: Store, name: str, parameter: str, value: str) -> None:
+    before = len(store)
+    _, rows = run(store, name, {parameter: value})
+    assert rows == []
+    assert len(store) == before
+
+
+@pytest.mark.parametrize("value", ["https://x.example/a> } UNION { ?s ?p ?o", "urn:a {?s ?p ?o}"])
+def test_iri_parameter_carrying_sparql_syntax_is_refused(store: Store, value: str) -> None:
+    before = len(store)
+    with pytest.raises(InvalidParameter):
+        run(store, "statements", {"speaker": value})
+    assert len(store) == before
+
+
+def test_events_query_gives_a_place_only_where_the_event_has_one(store: Store) -> None:
+    _, rows = run(store, "events", {})
+    places = {(row["label"].value, row["place"].value if row["place"] else None) for row in rows}
+    assert ("invasion", "Ukraine") in places
+    assert ("video call", None) in places
