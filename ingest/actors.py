@@ -245,6 +245,7 @@ def _mentions(doc: Doc, body_start: int, countries: dict[str, str]) -> list[Ment
         )
         covered.update(range(span.start, span.end))
     found.extend(_possessive_institutions(doc, covered, countries))
+    found.extend(_groups(doc, covered))
     # Honorific + capitalised word the entity recogniser missed: "Mr Xi", "Ms King".
     for token in doc[:-1]:
         following = doc[token.i + 1]
@@ -307,6 +308,35 @@ def _possessive_institutions(doc: Doc, covered: set[int], countries: dict[str, s
             span = doc[child.i : token.i + 1]
             found.append(_institution(span, demonym, country))
             covered.update(range(span.start, span.end))
+    return found
+
+
+GROUP_NOUNS = {
+    "civilians", "activists", "advocates", "minorities", "protesters", "demonstrators",
+    "refugees", "migrants", "workers", "voters", "residents", "students", "allies",
+    "population", "constituents", "citizens", "rebels", "militants", "soldiers", "journalists",
+    "dissidents", "opponents", "supporters", "campaigners", "immigrants", "farmers", "settlers",
+}
+GROUP_ROLES = {"nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos"}
+
+
+def _groups(doc: Doc, covered: set[int]) -> list[Mention]:
+    """Collective actors that act or are acted upon: "ethnic minorities", "anti-war activists"."""
+    found = []
+    for token in doc:
+        if token.lower_ not in GROUP_NOUNS or token.i in covered or token.dep_ not in GROUP_ROLES:
+            continue
+        start = token.i
+        while start > 0 and doc[start - 1].dep_ in ("amod", "compound", "punct", "npadvmod") and (
+            doc[start - 1].head.i in range(start, token.i + 1) or doc[start - 1].text in ("-",)
+        ) and doc[start - 1].ent_type_ not in ("CARDINAL", "PERSON"):
+            start -= 1
+        while start < token.i and not doc[start].text[0].isalnum():
+            start += 1
+        span = doc[start : token.i + 1]
+        words = tuple(t.text for t in span)
+        found.append(Mention(span.start_char, span.end_char, span.text, "Group", words, span.start, span.end))
+        covered.update(range(span.start, span.end))
     return found
 
 
@@ -385,7 +415,8 @@ def extract(doc: Doc, body_start: int, countries: dict[str, str]) -> ActorSet:
                 orgs[key] = words
             elif len(words) > len(orgs[key]) and len(orgs[key]) > 1:
                 orgs[key] = words
-            name = " ".join(orgs[key])
+            # Group names keep the text's own spelling ("pro-democracy advocates").
+            name = mention.text if mention.type == "Group" and len(words) == len(orgs[key]) else " ".join(orgs[key])
         actor = result.actors.get(key)
         if actor is None:
             actor = result.actors[key] = Actor(key=key, name=name, type=mention.type)
@@ -399,7 +430,8 @@ def extract(doc: Doc, body_start: int, countries: dict[str, str]) -> ActorSet:
     _merge_same_names(result)
     for key, actor in result.actors.items():
         title = _title_of(actor, doc)
-        actor.name = _label(f"{title} {actor.name}" if title else actor.name)
+        name = f"{title} {actor.name}" if title else actor.name
+        actor.name = _label(name) if actor.type != "Group" else " ".join(name.split())
     return result
 
 
