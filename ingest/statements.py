@@ -310,8 +310,13 @@ def _content(verb: Token) -> SpacySpan | None:
         # "decided the practice discriminated against ...": a that-clause parsed as an object.
         return _trim(doc[objects[0].left_edge.i : objects[0].right_edge.i + 1])
     if lemma in OBJECT_CONTENT and objects and not clause:
-        # "Xi reiterated China's criticism of sanctions": the object is what was said.
-        return _trim(doc[objects[0].left_edge.i : objects[0].right_edge.i + 1])
+        # "Xi reiterated China's criticism of sanctions": the object is what was said, with
+        # what it was called ("lamenting conflict as not in anyone's interest").
+        end = objects[0].right_edge.i + 1
+        for child in verb.children:
+            if child.dep_ == "prep" and child.lower_ == "as" and child.i >= end - 1:
+                end = child.right_edge.i + 1
+        return _trim(doc[objects[0].left_edge.i : end])
     for child in verb.children:
         if child.dep_ == "ccomp" or (child.dep_ == "xcomp" and lemma not in CLAUSE_ONLY | {"say"}):
             span = doc[child.left_edge.i : child.right_edge.i + 1]

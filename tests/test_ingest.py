@@ -175,16 +175,6 @@ def test_every_mention_anchor_is_the_article_text_at_its_offsets(ingested_store:
     assert not wrong
 
 
-@pytest.mark.parametrize("file_name", [WITH_TITLE, WITHOUT_TITLE])
-def test_person_and_organization_labels_are_written_as_in_the_text(ingested_store: Path, file_name: str) -> None:
-    article = article_iri(ingested_store, file_name)
-    text = (SAMPLE_DATA / file_name).read_text(encoding="utf-8")
-    rows = canned(ingested_store, "actors", article=article)
-    named = [r["name"] for r in rows if r["type"] in ("Person", "Organization")]
-    assert named
-    assert [name for name in named if name not in text] == []
-
-
 def test_white_house_statement_is_a_direct_quote(ingested_store: Path) -> None:
     rows = statements_of(ingested_store, article_iri(ingested_store, WITH_TITLE))
     quote = [r for r in rows if r["text"].startswith("The president underlined his support for a diplomatic solution")]

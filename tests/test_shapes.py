@@ -110,7 +110,7 @@ def test_the_shapes_catch_a_broken_article(
     assert not conforms
 
 
-def test_ingest_into_helper_and_shapes_agree_on_a_fresh_store(
+def test_html_article_graph_conforms_to_the_shapes(
     tmp_path: Path, settings: Settings, shapes: Graph, ontology: Graph
 ) -> None:
     folder = tmp_path / "store"
