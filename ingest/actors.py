@@ -512,6 +512,7 @@ def link(result: ActorSet, linker: object) -> None:
             continue
         actor = result.actors[key]
         actor.wikidata, actor.link_score, actor.link_method = found.qid, found.score, found.method
+        actor.linked_at = found.at or None
         actor.name = countries.get(found.label.lower(), found.label) if actor.type == "Country" else found.label
         keeper = by_qid.setdefault(found.qid, key)
         if keeper != key:

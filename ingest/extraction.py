@@ -21,6 +21,7 @@ class Actor:
     wikidata: str | None = None
     link_score: float | None = None
     link_method: str | None = None
+    linked_at: str | None = None
 
     @property
     def aliases(self) -> list[str]:

@@ -15,7 +15,7 @@ import tempfile
 import time
 import urllib.error
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http.client import HTTPException
 from pathlib import Path
@@ -43,6 +43,8 @@ USER_AGENT = (
     f"newsgraph/{__version__} (+https://example.org/newsgraph; contact: newsgraph@example.org)"
 )
 CACHE_FORMAT = "newsgraph-wikidata-cache/1"
+# When the shipped index was built from the verified seed list; an index link is as of then.
+INDEX_DATE = "2026-11-25T00:00:00+00:00"
 BATCH_SIZE = 25  # names per VALUES block
 RETRY_CODES = (429, 502, 503, 504)  # besides 500, which SPARQLWrapper raises as its own error
 LINKABLE = ("Person", "Organization", "Country")  # a Group is not an entity Wikidata names
@@ -77,6 +79,7 @@ class Link:
     label: str  # the Wikidata label from the index, cache or live answer
     score: float  # 0..1
     method: str  # "index" | "cache" | "live"
+    at: str = field(default="", compare=False)  # when: the index's date, or when the cached or live answer was fetched
 
 
 @dataclass(frozen=True)
@@ -153,6 +156,11 @@ class _Cache:
     def get(self, actor_type: str, text: str) -> list[dict] | None:
         answer = self.answers.get(self.key(actor_type, text))
         return None if answer is None else answer["candidates"]
+
+    def fetched(self, actor_type: str, texts: Sequence[str]) -> str:
+        """The latest time any of these texts was fetched, or '' when none is cached."""
+        times = [self.answers[k]["fetched"] for t in texts if (k := self.key(actor_type, t)) in self.answers]
+        return max(times, default="")
 
     def put(self, actor_type: str, text: str, candidates: list[dict], endpoint: str) -> None:
         fetched = datetime.now(UTC).isoformat(timespec="seconds")
@@ -329,7 +337,9 @@ class Linker:
             answers = [self.cache.get(request.actor_type, t) for t in texts]
             if texts and (not self.online or all(a is not None for a in answers)):
                 found = [c for answer in answers if answer for c in answer]
-                results[i] = self._accept(self._choose(found, request, "cache"))
+                results[i] = self._accept(
+                    self._choose(found, request, "cache", self.cache.fetched(request.actor_type, texts))
+                )
             elif texts:
                 waiting[i] = texts
         if waiting:
@@ -340,7 +350,9 @@ class Linker:
                 if any((request.actor_type, t) in failed for t in texts):
                     continue
                 found = [c for t in texts for c in self.cache.get(request.actor_type, t) or ()]
-                results[i] = self._accept(self._choose(found, request, "live"))
+                results[i] = self._accept(
+                    self._choose(found, request, "live", self.cache.fetched(request.actor_type, texts))
+                )
         self.cache.save()
         return results
 
@@ -377,7 +389,7 @@ class Linker:
             words = {w for key in self.index.keys_of(link.qid) for w in key.split()}
             if not words & set(name.tokens):
                 return None, True  # "Jeb Bush" is not George W. Bush because he was "Bush" too
-        return Link(link.qid, link.label, round(link.score * 0.9, 3), "index"), True
+        return Link(link.qid, link.label, round(link.score * 0.9, 3), "index", INDEX_DATE), True
 
     def _match(self, name: Name, kind: str, evidence: _Evidence) -> tuple[Link | None, bool]:
         surfaces = self.index.lookup(kind, name)
@@ -416,7 +428,7 @@ class Linker:
             ((qid, score),) = positive.items()
         if score <= 0:
             return None, True
-        return Link(qid, self.index.entries[qid].label, round(score, 3), "index"), True
+        return Link(qid, self.index.entries[qid].label, round(score, 3), "index", INDEX_DATE), True
 
     @staticmethod
     def _surface_score(surface: Name, kind: str, name: Name, evidence: _Evidence) -> float:
@@ -458,7 +470,9 @@ class Linker:
                     self.cache.put(kind, text, candidates, self.endpoint)
         return failed
 
-    def _choose(self, candidates: list[dict], request: LinkRequest, method: str) -> Link | None:
+    def _choose(
+        self, candidates: list[dict], request: LinkRequest, method: str, at: str
+    ) -> Link | None:
         """The one candidate of a cached or live answer the name stands for, if one stands out."""
         merged: dict[str, dict] = {}
         for candidate in candidates:
@@ -470,7 +484,7 @@ class Linker:
         if len(merged) == 1:
             (only,) = merged.values()
             score = 0.9 if only["matched"] == "label" else 0.85
-            return Link(only["qid"], only["label"], score, method)
+            return Link(only["qid"], only["label"], score, method, at)
         # Several entities carry the name: the one whose description fits more of the
         # article's other names and titles, if one fits strictly more than any other.
         evidence = _Evidence([*request.aliases, *request.context])
@@ -482,7 +496,7 @@ class Linker:
         if fits[0][0] == 0 or fits[0][0] == fits[1][0]:
             return None
         best = merged[fits[0][1]]
-        return Link(best["qid"], best["label"], 0.8, method)
+        return Link(best["qid"], best["label"], 0.8, method, at)
 
 
 # ---------------------------------------------------------------- the pipeline and measurement

@@ -90,6 +90,8 @@ def build(article: Article, extraction: Extraction, minter: Minter) -> ArticleGr
             if actor.link_method:
                 method = {"index": "LocalIndex", "cache": "Cache", "live": "LiveQuery"}[actor.link_method]
                 actor_triples.append(Triple(iri, _n(NG, "linkMethod"), _n(NG, method)))
+            if actor.linked_at:
+                actor_triples.append(Triple(iri, _n(NG, "linkedAt"), Literal(actor.linked_at, datatype=_n(XSD, "dateTime"))))
 
     for statement in extraction.statements:
         iri = minter.statement(node, statement.span.begin, statement.span.end)

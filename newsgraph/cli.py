@@ -228,6 +228,35 @@ def serve(ctx: click.Context, store: str | None, host: str | None, port: int | N
     run_server(_settings(ctx, store=store, host=host, port=port, query_timeout=query_timeout, max_rows=max_rows))
 
 
+@main.command()
+@store_option
+@click.option("--online", is_flag=True, help="Also ask the live Wikidata endpoint (answers are cached).")
+@click.option("--endpoint", help=_help("wikidata_endpoint"))
+@click.option("--gold", type=click.Path(exists=True, file_okay=False),
+              help="Also report link precision and recall on these gold files.")
+@click.pass_context
+def link(ctx: click.Context, store: str | None, online: bool, endpoint: str | None, gold: str | None) -> None:
+    """Link (or relink) the stored actors to Wikidata by extracting the stored articles again."""
+    from newsgraph.ingest import pipeline, stored
+    from newsgraph.ingest.linking import evaluate_links
+
+    settings = _settings(ctx, store=store, wikidata_endpoint=endpoint)
+    linker = _linker(settings, online)
+    folder = StoreFolder(settings.store)
+    if folder.current() is None:
+        raise NewsgraphError(f"store {settings.store} holds no articles yet: run `newsgraph ingest` first")
+    with folder.writer() as writer:
+        summary = pipeline.ingest_articles(stored.articles(writer.store), writer, settings, linker=linker)
+    linked = next(iter(folder.reader().query(sparql_file("linked.rq"), use_default_graph_as_union=True)))
+    click.echo(f"relinked {summary.articles} articles: {linked['linked'].value} of "
+               f"{linked['actors'].value} actors linked to Wikidata")
+    if gold:
+        figures = evaluate_links(Path(gold), linker)
+        click.echo(f"link precision {figures['precision']:.2f}, recall {figures['recall']:.2f} "
+                   f"({figures['correct']} right of {figures['links_made']} links; "
+                   f"{figures['gold_in_index']} gold actors in the index)")
+
+
 @main.command(name="eval")
 @click.option("--gold", type=click.Path(exists=True, file_okay=False), required=True, help="Folder of gold .json files.")
 @click.option("--articles", type=click.Path(exists=True, file_okay=False), required=True, help="Folder of the articles.")

@@ -1,0 +1,28 @@
+"""Articles read back from a store, so that they can be extracted again (`newsgraph link`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from pyoxigraph import Store
+
+from newsgraph.ingest.articles import Article
+from newsgraph.store import sparql_file
+
+
+def articles(store: Store) -> Iterator[Article]:
+    """Every stored article, as ingest first read it (a .txt title line keeps its offsets)."""
+    for row in store.query(sparql_file("stored_articles.rq")):
+        text = row["text"].value
+        title = row["title"].value if row["title"] is not None else None
+        body_start = len(title) + 1 if title and text.startswith(title + "\n") else 0
+        published = dt.date.fromisoformat(row["published"].value) if row["published"] is not None else None
+        yield Article(
+            text=text,
+            source=row["source"].value,
+            title=title,
+            url=row["url"].value if row["url"] is not None else None,
+            published=published,
+            body_start=body_start,
+        )
