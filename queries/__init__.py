@@ -132,14 +132,27 @@ def parse(name: str, text: str) -> CannedQuery:
     return CannedQuery(name, title, description, text, tuple(parameters))
 
 
-def load() -> dict[str, CannedQuery]:
-    """Every canned query shipped in this package, by name."""
+WIKIDATA_SPARQL = "https://query.wikidata.org/sparql"
+
+
+def load(wikidata_endpoint: str = WIKIDATA_SPARQL) -> dict[str, CannedQuery]:
+    """Every canned query shipped in this package, by name.
+
+    The federated queries name Wikidata's public endpoint; a deployment (or a test) that uses
+    another Wikidata endpoint configures it, and the SERVICE IRI is pointed there. This is
+    configuration, validated as an IRI, never a request parameter.
+    """
+    if not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", wikidata_endpoint):
+        raise ValueError(f"Wikidata endpoint {wikidata_endpoint!r} is not an http(s) IRI")
     folder = resources.files(__package__)
     queries = {}
     for entry in sorted(folder.iterdir(), key=lambda item: item.name):
         if entry.name.endswith(".rq"):
             name = entry.name[: -len(".rq")]
-            queries[name] = parse(name, entry.read_text(encoding="utf-8"))
+            text = entry.read_text(encoding="utf-8").replace(
+                f"<{WIKIDATA_SPARQL}>", f"<{wikidata_endpoint}>"
+            )
+            queries[name] = parse(name, text)
     return queries
 
 
