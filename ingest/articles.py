@@ -112,12 +112,16 @@ def from_html(html: str, source: str, published: dt.date | None = None) -> Artic
     if not text.strip():
         raise InputError(source, "no article text found in the HTML")
     url = data.get("url") if str(data.get("url") or "").startswith(("http://", "https://")) else None
+    title = (data.get("title") or "").strip() or None
+    # Extractors often repeat the headline as the first line: it is not body text.
+    body_start = len(title) + 1 if title and text.startswith(title + "\n") else 0
     return Article(
         text=text,
         source=url or source,
-        title=data.get("title") or None,
+        title=title,
         url=url,
         published=parse_date(data.get("date"), source) or published,
+        body_start=body_start,
     )
 
 

@@ -6,9 +6,10 @@ import datetime as dt
 
 from spacy.tokens import Doc, Token
 
-from newsgraph.ingest import dates, gazetteer
+from newsgraph.ingest import dates, docindex, gazetteer
 from newsgraph.ingest.actors import ActorSet
-from newsgraph.ingest.extraction import Actor, Event, Span
+from newsgraph.ingest.extraction import Actor, Event
+from newsgraph.ingest.extraction import Span as TextSpan
 
 # Trigger lemma -> CAMEO code. Nouns and verbs are kept apart: "strike" the noun is an attack,
 # "strike a deal" the verb is not.
@@ -146,7 +147,7 @@ class Participants:
 
     def _cataphora(self, word: Token) -> str | None:
         """"In his daily call, Peskov said": a possessive before the main clause's subject means it."""
-        root = word.sent.root
+        root = docindex.sentence(word).root
         if word.dep_ != "poss":
             return None
         for child in root.children:
@@ -178,7 +179,7 @@ class Participants:
         actor = self.actors.actors.get(key)
         if actor is None:
             actor = self.actors.actors[key] = Actor(key=key, name=country, type="Country")
-        actor.mentions.append(Span(word.idx, word.idx + len(word.text), word.text))
+        actor.mentions.append(TextSpan(word.idx, word.idx + len(word.text), word.text))
         return key
 
     def of(self, trigger: Token) -> tuple[list[str], list[str], list[str]]:
@@ -245,7 +246,7 @@ class Participants:
         if not sources and not targets and not others and trigger.pos_ == "VERB":
             # "Trump told NBC ... and threatened to impose": coordinated verbs share the subject
             # named last before them in the sentence.
-            for token in reversed(trigger.doc[trigger.sent.start : trigger.i]):
+            for token in reversed(trigger.doc[docindex.sentence(trigger).start : trigger.i]):
                 if token.dep_ == "nsubj" and token.i in self.actors.token_actor:
                     sources.append(self.actors.token_actor[token.i])
                     break
@@ -299,7 +300,7 @@ def _when(trigger: Token, published: dt.date | None) -> tuple[str | None, str | 
     for token in _governors(trigger, limit=2):
         for child in token.subtree if token is trigger else token.children:
             if child.ent_type_ == "DATE" and child.ent_iob_ == "B":
-                span = next((e for e in child.doc.ents if e.start == child.i), None)
+                span = docindex.entity(child)
                 if span is None:
                     continue
                 value = dates.resolve(span.text, published)
@@ -308,7 +309,7 @@ def _when(trigger: Token, published: dt.date | None) -> tuple[str | None, str | 
             if child.dep_ == "prep" and child.lower_ in ("on", "in", "since", "during"):
                 for grand in child.children:
                     if grand.ent_type_ == "DATE":
-                        span = next((e for e in child.doc.ents if e.start <= grand.i < e.end), None)
+                        span = docindex.entity(grand)
                         value = dates.resolve(span.text, published) if span is not None else None
                         if value:
                             return value, span.text
@@ -343,7 +344,7 @@ def extract(doc: Doc, body_start: int, actors: ActorSet, published: dt.date | No
         code, words = found
         words = sorted(words, key=lambda t: t.i)
         begin, end = words[0].idx, words[-1].idx + len(words[-1].text)
-        span = Span(begin, end, doc.text[begin:end])
+        span = TextSpan(begin, end, docindex.text(doc)[begin:end])
         sources, targets, others = participants.of(token)
         date, expression = _when(token, published)
         place = _where(token, participants)

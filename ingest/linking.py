@@ -8,6 +8,7 @@ other names or the titles near the mentions point to one of them.
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 import logging
 import os
 import re
@@ -90,6 +91,17 @@ class LinkRequest:
     context: Sequence[str] = ()
 
 
+@lru_cache(maxsize=65536)
+def _read_evidence(text: str) -> tuple[str, str | None, tuple[str, ...], frozenset[str]]:
+    """What one name says, parsed once: every actor of an article is context for the others."""
+    name = parse_name(text, "Person")
+    bare = " ".join(name_words(text))
+    offices = tuple(o for o in (bare if bare in OFFICES else None, name.office) if o)
+    titled = f"{name.title} {name.key}" if name.title else None
+    words = frozenset(w for w in name_words(text) if w not in _STOPWORDS)
+    return name.key, titled, offices, words
+
+
 class _Evidence:
     """What an article's other names and the titles near the mentions say about a name."""
 
@@ -99,18 +111,13 @@ class _Evidence:
         self.offices: set[str] = set()  # "prime minister"
         self.words: list[set[str]] = []  # content words of each text, for live descriptions
         for text in texts:
-            name = parse_name(text, "Person")
-            bare = " ".join(name_words(text))
-            if bare in OFFICES:
-                self.offices.add(bare)
-            if name.office:
-                self.offices.add(name.office)
-            self.keys.add(name.key)
-            if name.title:
-                self.titled.add(f"{name.title} {name.key}")
-            words = {w for w in name_words(text) if w not in _STOPWORDS}
+            key, titled, offices, words = _read_evidence(text)
+            self.keys.add(key)
+            self.offices.update(offices)
+            if titled:
+                self.titled.add(titled)
             if words:
-                self.words.append(words)
+                self.words.append(set(words))
 
     def supports(self, index: Index, qid: str, key: str) -> bool:
         """An other name is one of the entry's full names, or a title near it is the entry's."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
+from newsgraph.ingest import docindex
 from newsgraph.ingest.actors import ActorSet
 from newsgraph.ingest.extraction import Actor, Span, Statement
 
@@ -165,7 +166,7 @@ class Speakers:
         if actor is None:
             actor = self.actors.actors[key] = Actor(key=key, name=name, type="Person")
         begin = words[0].idx if words else phrase.start_char
-        actor.mentions.append(Span(begin, phrase.end_char, self.doc.text[begin : phrase.end_char]))
+        actor.mentions.append(Span(begin, phrase.end_char, docindex.text(self.doc)[begin : phrase.end_char]))
         self.actors.order.append((phrase.start, key))
         self.actors.order.sort()
         return key
@@ -189,25 +190,25 @@ def _is_speech(token: Token) -> bool:
 
 def _attribution(doc: Doc, quote: Quote, openings: set[int]) -> Token | None:
     """The speech verb that attributes a quote: after it in its sentence, or before it."""
-    after = doc.char_span(quote.end, min(len(doc.text), quote.end + 1), alignment_mode="expand")
-    next_open = min((begin for begin in openings if begin > quote.end), default=len(doc.text))
-    before = doc.text[max(0, quote.begin - 3) : quote.begin]
+    after = doc.char_span(quote.end, min(len(docindex.text(doc)), quote.end + 1), alignment_mode="expand")
+    next_open = min((begin for begin in openings if begin > quote.end), default=len(docindex.text(doc)))
+    before = docindex.text(doc)[max(0, quote.begin - 3) : quote.begin]
     if after is not None and ":" not in before:
-        for token in doc[after.start : after.sent.end]:
+        for token in doc[after.start : docindex.sentence(doc[after.start]).end]:
             if token.idx >= next_open - 1 or "\n" in token.text:
                 break  # the next quote or paragraph begins: its attribution is its own
             if _is_speech(token):
                 return token
     start = doc.char_span(max(0, quote.begin - 1), quote.begin, alignment_mode="expand")
     if start is not None:
-        sentence = doc[start.start].sent
+        sentence = docindex.sentence(doc[start.start])
         for token in reversed(doc[sentence.start : start.start]):
             if _is_speech(token):
                 return token
         # "He added:" closing the previous sentence.
         previous = doc[sentence.start - 1] if sentence.start > 0 else None
         if previous is not None and previous.text == ":":
-            for token in reversed(list(previous.sent)):
+            for token in reversed(list(docindex.sentence(previous))):
                 if _is_speech(token):
                     return token
     return None
@@ -217,11 +218,11 @@ def extract(doc: Doc, body_start: int, actors: ActorSet) -> list[Statement]:
     speakers = Speakers(doc, actors)
     statements: list[Statement] = []
     quote_verbs: set[int] = set()
-    quotes = [q for q in find_quotes(doc.text) if q.begin >= body_start]
+    quotes = [q for q in find_quotes(docindex.text(doc)) if q.begin >= body_start]
     openings = {quote.begin for quote in quotes}
     previous: tuple[Quote, str, str] | None = None  # the last attributed quote, speaker, cue
     for quote in quotes:
-        words = doc.text[quote.begin : quote.end].split()
+        words = docindex.text(doc)[quote.begin : quote.end].split()
         if not quote.standalone or len(words) < MIN_QUOTE_WORDS:
             continue
         verb = _attribution(doc, quote, openings)
@@ -240,7 +241,7 @@ def extract(doc: Doc, body_start: int, actors: ActorSet) -> list[Statement]:
                     speaker = (people or named or [None])[0]
             cue = _cue(verb)
         if speaker is None and previous is not None:
-            gap = doc.text[previous[0].end : quote.begin]
+            gap = docindex.text(doc)[previous[0].end : quote.begin]
             # A quote that goes on after "he said," or in the next paragraph keeps its speaker.
             if len(gap) < 80 and gap.count(".") <= 1:
                 speaker, cue = previous[1], previous[2]
@@ -251,8 +252,8 @@ def extract(doc: Doc, body_start: int, actors: ActorSet) -> list[Statement]:
         statements.append(
             Statement(
                 speaker=speaker,
-                text=doc.text[quote.begin : quote.end],
-                span=Span(quote.begin, quote.end, doc.text[quote.begin : quote.end]),
+                text=docindex.text(doc)[quote.begin : quote.end],
+                span=Span(quote.begin, quote.end, docindex.text(doc)[quote.begin : quote.end]),
                 cue=cue,
                 direct=True,
                 about=_about(actors, doc, quote.begin, quote.end, speaker),

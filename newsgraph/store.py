@@ -83,6 +83,14 @@ class LocalWriter:
         actors_graph: NamedNode,
         actor_triples: list[Triple],
     ) -> None:
+        if not self.store.contains_named_graph(article):
+            # A new article has nothing to drop or collect: one extend() is one transaction,
+            # and much cheaper than parsing an update.
+            self.store.extend(
+                [Quad(t.subject, t.predicate, t.object, article) for t in article_triples]
+                + [Quad(t.subject, t.predicate, t.object, actors_graph) for t in actor_triples]
+            )
+            return
         update = replace_article_update(
             article, article_triples, actors_graph, actor_triples, self.former_actors(article)
         )

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
+import urllib.parse
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from pyoxigraph import Store
+from pyoxigraph import QueryResultsFormat, RdfFormat, Store
 
 from newsgraph import queries
 from newsgraph.errors import InvalidParameter, NotFound
@@ -59,9 +63,71 @@ def declared_variables(text: str) -> list[str]:
     return names
 
 
-# The sample .txt files carry no date, so no event in `ingested_store` has a resolved date: queries
-# over dates run against the same articles ingested with a publication date.
-NEEDS_DATES = {"timeline"}
+# The sample .txt files carry no date and `ingested_store` links no actor to Wikidata, so the
+# queries over dates or Wikidata links run against the same articles ingested as `newsgraph ingest`
+# does: with a publication date and the local Wikidata index.
+FEDERATED = {name for name, query in ALL.items() if "SERVICE" in query.text}
+NEEDS_LINKED_STORE = FEDERATED | {"timeline"}
+
+WD = "http://www.wikidata.org/entity/"
+WDT = "http://www.wikidata.org/prop/direct/"
+# A few Wikidata facts, served by a stand-in endpoint so that no test calls the real Wikidata.
+WIKIDATA_FACTS = f"""
+@prefix wd: <{WD}> . @prefix wdt: <{WDT}> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+wd:Q30 wdt:P31 wd:Q6256 ; rdfs:label "United States of America"@en ; wdt:P298 "USA" ;
+    wdt:P1082 331449281 ; wdt:P36 wd:Q61 ; wdt:P35 wd:Q6279 ; wdt:P6 wd:Q6279 .
+wd:Q61 rdfs:label "Washington, D.C."@en .
+wd:Q148 wdt:P31 wd:Q6256 ; rdfs:label "People's Republic of China"@en ; wdt:P298 "CHN" ;
+    wdt:P36 wd:Q956 ; wdt:P35 wd:Q15031 .
+wd:Q956 rdfs:label "Beijing"@en .
+wd:Q159 wdt:P31 wd:Q6256 ; rdfs:label "Russia"@en ; wdt:P298 "RUS" ; wdt:P35 wd:Q7747 .
+"""
+
+
+class _WikidataStandIn(BaseHTTPRequestHandler):
+    """A SPARQL endpoint over WIKIDATA_FACTS, answering the SERVICE calls of the federated queries."""
+
+    facts = Store()
+    facts.load(WIKIDATA_FACTS.encode("utf-8"), format=RdfFormat.TURTLE)
+    calls: list[str] = []
+
+    def do_POST(self) -> None:  # noqa: N802 - the http.server API
+        data = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode("utf-8")
+        if "form" in self.headers.get("Content-Type", ""):
+            data = urllib.parse.parse_qs(data)["query"][0]
+        self._answer(data)
+
+    def do_GET(self) -> None:  # noqa: N802
+        self._answer(urllib.parse.parse_qs(urllib.parse.urlparse(self.path).query)["query"][0])
+
+    def _answer(self, query: str) -> None:
+        self.calls.append(query)
+        body = self.facts.query(query).serialize(format=QueryResultsFormat.JSON)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def wikidata_endpoint() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _WikidataStandIn)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/sparql"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def catalog(wikidata_endpoint: str) -> dict[str, queries.CannedQuery]:
+    return queries.load(wikidata_endpoint)
 
 
 @pytest.fixture(scope="module")
@@ -70,11 +136,15 @@ def store(ingested_store: Path) -> Store:
 
 
 @pytest.fixture(scope="module")
-def dated_store(tmp_path_factory: pytest.TempPathFactory, settings: Settings) -> Store:
-    folder = tmp_path_factory.mktemp("dated") / "store"
+def linked_store(tmp_path_factory: pytest.TempPathFactory, settings: Settings) -> Store:
+    """The sample articles with a publication date and actors linked through the local Wikidata index."""
+    from newsgraph.ingest.linking import Linker
+
+    folder = tmp_path_factory.mktemp("linked") / "store"
+    linker = Linker(cache_path=folder.parent / "wikidata-cache.json", online=False)
     with StoreFolder(folder).writer() as writer:
         items = articles.read([str(SAMPLE_DATA)], settings.max_bytes, dt.date(2022, 3, 19))
-        summary = pipeline.ingest_articles(items, writer, settings.replace(store=str(folder)))
+        summary = pipeline.ingest_articles(items, writer, settings.replace(store=str(folder)), linker=linker)
     assert summary.articles == 2
     return StoreFolder(folder).reader()
 
@@ -85,9 +155,8 @@ def one(store: Store, sparql: str) -> str:
     return rows[0][0].value
 
 
-@pytest.fixture(scope="module")
-def real_values(store: Store) -> dict[str, str]:
-    """Real IRIs and values from the store for every parameter name a query declares."""
+def values_from(store: Store) -> dict[str, str]:
+    """Real IRIs and values from a store for every parameter name a query declares."""
     biden = one(store, 'SELECT ?a WHERE { ?a a ng:Person ; rdfs:label "Joe Biden" }')
     xi = one(store, 'SELECT ?a WHERE { ?a a ng:Person ; rdfs:label "Xi Jinping" }')
     speaker = one(store, 'SELECT ?a WHERE { ?s ng:speaker ?a . ?a rdfs:label "White House" }')
@@ -95,8 +164,13 @@ def real_values(store: Store) -> dict[str, str]:
     return {"actor": biden, "first": biden, "second": xi, "speaker": speaker, "article": article, "type": "Person"}
 
 
-def run(store: Store, name: str, values: dict[str, str]) -> tuple[list[str], list[dict[str, object]]]:
-    solutions = queries.run(store, queries.get(name), values)
+@pytest.fixture(scope="module")
+def real_values(store: Store) -> dict[str, str]:
+    return values_from(store)
+
+
+def run(store: Store, name: str, values: dict[str, str], catalog: dict[str, queries.CannedQuery] | None = None) -> tuple[list[str], list[dict[str, object]]]:
+    solutions = queries.run(store, queries.get(name, catalog or ALL), values)
     variables = [v.value for v in solutions.variables]
     rows = [{v: row[v] for v in variables} for row in solutions]
     return variables, rows
@@ -121,14 +195,18 @@ def test_contract_query_declares_exactly_the_agreed_variables(name: str) -> None
     assert declared_variables(ALL[name].text) == CONTRACT[name]
 
 
+def choose(name: str, store: Store, linked_store: Store) -> Store:
+    return linked_store if name in NEEDS_LINKED_STORE else store
+
+
 @pytest.mark.parametrize("name", sorted(ALL))
 def test_query_with_its_required_parameters_returns_rows_with_the_declared_variables(
-    store: Store, dated_store: Store, real_values: dict[str, str], name: str
+    store: Store, linked_store: Store, catalog: dict[str, queries.CannedQuery], name: str
 ) -> None:
-    query = ALL[name]
-    values = {p.name: real_values[p.name] for p in query.parameters if p.required}
-    store = dated_store if name in NEEDS_DATES else store
-    variables, rows = run(store, name, values)
+    store = choose(name, store, linked_store)
+    query = catalog[name]
+    values = {p.name: values_from(store)[p.name] for p in query.parameters if p.required}
+    variables, rows = run(store, name, values, catalog)
     assert variables == declared_variables(query.text)
     assert rows, f"{name} returned no rows with {values}"
     for row in rows:
@@ -136,13 +214,48 @@ def test_query_with_its_required_parameters_returns_rows_with_the_declared_varia
 
 
 @pytest.mark.parametrize("name", sorted(ALL))
-def test_query_with_every_parameter_filled_still_runs(store: Store, real_values: dict[str, str], name: str) -> None:
-    query = ALL[name]
-    values = {p.name: real_values[p.name] for p in query.parameters}
-    variables, rows = run(store, name, values)
+def test_query_with_every_parameter_filled_still_runs(
+    store: Store, linked_store: Store, catalog: dict[str, queries.CannedQuery], name: str
+) -> None:
+    store = choose(name, store, linked_store)
+    query = catalog[name]
+    values = {p.name: values_from(store)[p.name] for p in query.parameters}
+    variables, rows = run(store, name, values, catalog)
     assert variables == declared_variables(query.text)
     if query.parameters:
         assert rows, f"{name} returned no rows with {values}"
+
+
+def test_federated_queries_name_wikidata_and_can_be_pointed_elsewhere(wikidata_endpoint: str) -> None:
+    assert FEDERATED, "no federated canned query"
+    moved = queries.load(wikidata_endpoint)
+    for name in FEDERATED:
+        assert "<https://query.wikidata.org/sparql>" in ALL[name].text
+        assert f"<{wikidata_endpoint}>" in moved[name].text
+        assert "query.wikidata.org" not in moved[name].text
+    with pytest.raises(ValueError):
+        queries.load("https://x.example/> } SERVICE <https://evil.example/")
+
+
+def test_wikidata_leaders_joins_linked_actors_with_wikidata_offices(
+    linked_store: Store, catalog: dict[str, queries.CannedQuery]
+) -> None:
+    _, rows = run(linked_store, "wikidata_leaders", {}, catalog)
+    found = {(r["name"].value, r["office"].value, r["country"].value) for r in rows}
+    assert ("Joe Biden", "head of state", "United States of America") in found
+    assert ("Joe Biden", "head of government", "United States of America") in found
+    assert ("Xi Jinping", "head of state", "People's Republic of China") in found
+
+
+def test_wikidata_countries_joins_country_actors_with_wikidata_facts(
+    linked_store: Store, catalog: dict[str, queries.CannedQuery]
+) -> None:
+    _, rows = run(linked_store, "wikidata_countries", {}, catalog)
+    by_name = {r["name"].value: r for r in rows}
+    assert by_name["United States"]["iso3"].value == "USA"
+    assert by_name["United States"]["capital"].value == "Washington, D.C."
+    assert int(by_name["United States"]["articles"].value) == 2
+    assert by_name["China"]["iso3"].value == "CHN"
 
 
 def test_events_query_gives_one_row_per_event(store: Store) -> None:
@@ -196,8 +309,8 @@ def test_articles_query_lists_both_sample_articles_with_the_one_title(store: Sto
     assert titles == ["US President Joe Biden is pressuring his Chinese counterpart, Xi Jinping, on Russia’s support"]
 
 
-def test_timeline_counts_dated_events_by_month_and_cameo_root(dated_store: Store) -> None:
-    _, rows = run(dated_store, "timeline", {})
+def test_timeline_counts_dated_events_by_month_and_cameo_root(linked_store: Store) -> None:
+    _, rows = run(linked_store, "timeline", {})
     counts = {(row["month"].value, row["root"].value): int(row["events"].value) for row in rows}
     assert counts.get(("2022-03", "04"), 0) >= 1  # the video call on Friday, 2022-03-18
     assert counts.get(("2021-11", "04"), 0) >= 1  # the virtual summit in November

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from pyoxigraph import Dataset, RdfFormat, parse
+from pyoxigraph import Dataset, RdfFormat, Store, parse
 
 from newsgraph import queries
 from newsgraph.cli import main
@@ -231,6 +231,29 @@ def test_query_param_errors(store: Path) -> None:
     assert bad_iri.exit_code == 1 and bad_iri.stderr.startswith("error: ") and "not an absolute IRI" in bad_iri.stderr
     unknown = cli("query", "--store", str(store), "--canned", "no_such_query")
     assert unknown.exit_code == 1 and "no canned query 'no_such_query'" in unknown.stderr
+
+
+def test_federated_canned_query_calls_the_configured_wikidata_endpoint(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """NEWSGRAPH_WIKIDATA_ENDPOINT points SERVICE elsewhere; the query is caught before it runs (no network)."""
+    federated = sorted(name for name, q in queries.load().items() if "SERVICE" in q.text)
+    assert federated
+    ran: list[str] = []
+
+    def fake_run(reader, query, values=None):  # noqa: ANN001, ANN202
+        ran.append(query.text)
+        return Store().query("SELECT ?x WHERE { FILTER (false) }")
+
+    monkeypatch.setattr(queries, "run", fake_run)
+    stand_in = "http://127.0.0.1:9/wikidata/sparql"
+    result = CliRunner(env={"NEWSGRAPH_WIKIDATA_ENDPOINT": stand_in}).invoke(
+        main, ["query", "--store", str(store), "--canned", federated[0], "--format", "csv"]
+    )
+    assert result.exit_code == 0, result.output
+    assert len(ran) == 1
+    assert f"SERVICE <{stand_in}>" in ran[0]
+    assert "query.wikidata.org" not in ran[0]
 
 
 def test_query_list_shows_every_canned_query_with_its_parameters() -> None:

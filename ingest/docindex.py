@@ -1,0 +1,30 @@
+"""Per-Doc lookups built once: spaCy rebuilds Doc.ents and Doc.sents on every access."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span, Token
+
+
+def _table(doc: Doc, name: str, spans: object) -> dict[int, Span]:
+    table = doc.user_data.get(name)
+    if table is None:
+        table = doc.user_data[name] = {i: span for span in spans for i in range(span.start, span.end)}
+    return table
+
+
+def sentence(token: Token) -> Span:
+    """The sentence a token is in."""
+    return _table(token.doc, "newsgraph.sents", token.doc.sents)[token.i]
+
+
+def entity(token: Token) -> Span | None:
+    """The named entity a token is part of, if any."""
+    return _table(token.doc, "newsgraph.ents", token.doc.ents).get(token.i)
+
+
+def text(doc: Doc) -> str:
+    """The Doc's text; Doc.text joins every token again on each access."""
+    value = doc.user_data.get("newsgraph.text")
+    if value is None:
+        value = doc.user_data["newsgraph.text"] = doc.text
+    return value
