@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+import queue
 import sys
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from pyoxigraph import NamedNode
 from spacy.tokens import Doc
 
 from newsgraph.errors import InputError
@@ -69,6 +72,48 @@ def _parsed(
     )
 
 
+class _Writer(threading.Thread):
+    """Stores article graphs on a second thread: Oxigraph releases the GIL while it writes, so
+    storing one batch overlaps with parsing the next."""
+
+    def __init__(self, writer: object, summary: Summary, actors_graph: NamedNode) -> None:
+        super().__init__(name="newsgraph-writer", daemon=True)
+        self.writer = writer
+        self.summary = summary
+        self.actors_graph = actors_graph
+        self.queue: queue.Queue[rdf.ArticleGraph | None] = queue.Queue(maxsize=64)
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        while (graph := self.queue.get()) is not None:
+            if self.error is not None:
+                continue  # drain, so the producer never blocks on a dead writer
+            try:
+                self.writer.replace_article(
+                    graph.article, graph.triples, self.actors_graph, graph.actor_triples
+                )
+                self.writer.publish(every=PUBLISH_EVERY)
+            except BaseException as error:  # noqa: BLE001 - re-raised by the producer
+                self.error = error
+                continue
+            self.summary.articles += 1
+            self.summary.actors += graph.actors
+            self.summary.statements += graph.statements
+            self.summary.events += graph.events
+            self.summary.triples += len(graph.triples) + len(graph.actor_triples)
+
+    def put(self, graph: rdf.ArticleGraph) -> None:
+        if self.error is not None:
+            raise self.error
+        self.queue.put(graph)
+
+    def finish(self) -> None:
+        self.queue.put(None)
+        self.join()
+        if self.error is not None:
+            raise self.error
+
+
 def ingest_articles(
     items: Iterable[Article | InputError],
     writer: object,
@@ -80,25 +125,23 @@ def ingest_articles(
     started = time.perf_counter()
     summary = Summary()
     minter = Minter(settings.base)
-    actors_graph = minter.actors_graph()
     parsed = _parsed(items, settings, summary)
     if progress:
         from tqdm import tqdm
 
         parsed = tqdm(parsed, unit=" articles", file=sys.stderr)
-    for doc, article in parsed:
-        try:
-            graph = rdf.build(article, extract(doc, article, linker), minter)
-        except Exception as error:  # noqa: BLE001 - one bad article must not stop the batch
-            log.exception("extraction failed for %s", article.source)
-            summary.skipped.append(InputError(article.source, f"extraction failed: {error!r}"))
-            continue
-        writer.replace_article(graph.article, graph.triples, actors_graph, graph.actor_triples)
-        writer.publish(every=PUBLISH_EVERY)
-        summary.articles += 1
-        summary.actors += graph.actors
-        summary.statements += graph.statements
-        summary.events += graph.events
-        summary.triples += len(graph.triples) + len(graph.actor_triples)
+    storing = _Writer(writer, summary, minter.actors_graph())
+    storing.start()
+    try:
+        for doc, article in parsed:
+            try:
+                graph = rdf.build(article, extract(doc, article, linker), minter)
+            except Exception as error:  # noqa: BLE001 - one bad article must not stop the batch
+                log.exception("extraction failed for %s", article.source)
+                summary.skipped.append(InputError(article.source, f"extraction failed: {error!r}"))
+                continue
+            storing.put(graph)
+    finally:
+        storing.finish()
     summary.seconds = time.perf_counter() - started
     return summary

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
@@ -21,8 +22,14 @@ class ResultResponse(StreamingResponse):
     """A result streamed chunk by chunk as its worker writes it; the worker is freed whatever
     happens to the connection, even when the client is gone before the first byte."""
 
-    def __init__(self, result: Result, media_type: str, headers: dict[str, str]) -> None:
-        super().__init__(result.chunks(), media_type=media_type, headers=headers)
+    def __init__(
+        self,
+        result: Result,
+        media_type: str,
+        headers: dict[str, str],
+        content: AsyncIterator[bytes] | None = None,
+    ) -> None:
+        super().__init__(content or result.chunks(), media_type=media_type, headers=headers)
         self.result = result
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

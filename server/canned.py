@@ -1,0 +1,305 @@
+"""The canned-query API: every .rq file in newsgraph.queries is an endpoint under /api/queries.
+
+Routes are registered once per query when the app is made, so the OpenAPI document, and /docs,
+list each query as its own operation with its typed parameters. Parameters are checked and
+bound by CannedQuery.bind (pyoxigraph substitutions, never text); only `limit` and `offset`,
+validated integers, are written into the query text, because SPARQL cannot bind them.
+
+A snapshot never changes, so a result is fully determined by (snapshot, query, parameters,
+format, paging): that is the ETag, and results are cached in memory under it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import FastAPI
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from newsgraph.errors import InvalidParameter, NotAcceptable
+from newsgraph.queries import CannedQuery, get
+from newsgraph.server.negotiation import RESULT_FORMATS, choose
+from newsgraph.server.paging import projection, with_limit
+from newsgraph.server.responses import ResultResponse
+from newsgraph.server.workers import QueryPool, Result, Snapshots
+from newsgraph.settings import Settings
+
+CACHE_CONTROL = "public, no-cache"  # keep a copy, but revalidate: the ETag makes that cheap
+RESERVED = ("format", "limit", "offset")
+_SCHEMAS = {
+    "iri": {"type": "string", "format": "uri"},
+    "date": {"type": "string", "format": "date"},
+    "integer": {"type": "integer"},
+    "string": {"type": "string"},
+}
+
+
+@dataclass(frozen=True)
+class _Output:
+    name: str  # json, rows, csv, tsv, xml
+    oxigraph: str  # QueryResultsFormat member, or "rows"
+    media_type: str
+
+
+_OUTPUTS = {f.name: _Output(f.name, f.oxigraph, f.media_type) for f in RESULT_FORMATS}
+_OUTPUTS["rows"] = _Output("rows", "rows", "application/json")
+
+
+class ResultCache:
+    """Serialized canned results by ETag; least recently used out first, bounded in bytes."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.entry_limit = max_bytes // 4
+        self._entries: OrderedDict[str, tuple[str, bytes]] = OrderedDict()
+        self._size = 0
+
+    def get(self, key: str) -> tuple[str, bytes] | None:
+        entry = self._entries.get(key)
+        if entry is not None:
+            self._entries.move_to_end(key)
+        return entry
+
+    def put(self, key: str, media_type: str, body: bytes) -> None:
+        if len(body) > self.entry_limit or key in self._entries:
+            return
+        self._entries[key] = (media_type, body)
+        self._size += len(body)
+        while self._size > self.max_bytes:
+            _, (_, evicted) = self._entries.popitem(last=False)
+            self._size -= len(evicted)
+
+
+class CannedApi:
+    """The /api/queries routes over one worker pool."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        pool: QueryPool,
+        snapshots: Snapshots,
+        catalog: dict[str, CannedQuery],
+        cache_bytes: int,
+    ) -> None:
+        self.settings = settings
+        self.pool = pool
+        self.snapshots = snapshots
+        self.catalog = catalog
+        self.cache = ResultCache(cache_bytes)
+
+    def add_routes(self, app: FastAPI) -> None:
+        app.add_api_route(
+            "/api/queries",
+            self.list_queries,
+            methods=["GET"],
+            summary="List the canned queries",
+            description="Every canned query with its title, description, parameters and columns.",
+            tags=["canned queries"],
+        )
+        for query in self.catalog.values():
+            for parameter in query.parameters:
+                if parameter.name in RESERVED:
+                    raise ValueError(f"{query.name}.rq: parameter name {parameter.name!r} is reserved")
+            app.add_api_route(
+                f"/api/queries/{query.name}",
+                self._endpoint(query),
+                methods=["GET"],
+                operation_id=query.name,
+                summary=query.title,
+                description=query.description,
+                tags=["canned queries"],
+                openapi_extra=_operation(query),
+            )
+        app.add_api_route(
+            "/api/queries/{name}", self.unknown, methods=["GET"], include_in_schema=False
+        )
+
+    async def list_queries(self, request: Request) -> Response:
+        return JSONResponse([_listing(query) for query in self.catalog.values()])
+
+    async def unknown(self, request: Request) -> Response:
+        """A name with no route of its own: NotFound, naming the queries there are."""
+        return await self.run(request, get(request.path_params["name"], self.catalog))
+
+    def _endpoint(self, query: CannedQuery) -> Callable[[Request], Awaitable[Response]]:
+        async def endpoint(request: Request) -> Response:
+            return await self.run(request, query)
+
+        endpoint.__name__ = query.name
+        return endpoint
+
+    async def run(self, request: Request, query: CannedQuery) -> Response:
+        values = _single_values(request)
+        output = _output(values.pop("format", None), request.headers.get("accept"))
+        limit = _count(values.pop("limit", None), "limit")
+        offset = _count(values.pop("offset", None), "offset") or 0
+        substitutions = query.bind(values)
+        snapshot = self.snapshots.current()
+        cap = self.settings.max_rows if limit is None else min(limit, self.settings.max_rows)
+        etag = _etag(
+            snapshot.name if snapshot else "empty",
+            query.text,
+            sorted((variable.value, str(term)) for variable, term in substitutions.items()),
+            output.name,
+            cap,
+            offset,
+        )
+        headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL, "Vary": "Accept"}
+        if _matches(request.headers.get("if-none-match"), etag):
+            return Response(status_code=304, headers=headers)
+        cached = self.cache.get(etag)
+        if cached is not None:
+            return Response(cached[1], media_type=cached[0], headers=headers)
+        job = {
+            "op": "query",
+            "snapshot": str(snapshot) if snapshot else None,
+            "text": with_limit(query.text, cap, offset),
+            "options": {
+                "use_default_graph_as_union": True,
+                "substitutions": {variable.value: term for variable, term in substitutions.items()},
+            },
+            "formats": {"results": output.oxigraph, "graph": None},
+        }
+        result = await self.pool.run(job, self.settings.query_timeout)
+        if result.complete:
+            request.state.query_ms = result.milliseconds
+            self.cache.put(etag, output.media_type, bytes(result.body))
+            return Response(bytes(result.body), media_type=output.media_type, headers=headers)
+        content = self._kept(result, etag, output.media_type)
+        return ResultResponse(result, output.media_type, headers, content)
+
+    async def _kept(self, result: Result, key: str, media_type: str) -> AsyncIterator[bytes]:
+        """The result's chunks, kept for the cache as they pass unless they grow too big."""
+        kept: bytearray | None = bytearray()
+        async for chunk in result.chunks():
+            if kept is not None:
+                kept += chunk
+                if len(kept) > self.cache.entry_limit:
+                    kept = None
+            yield chunk
+        if kept is not None:
+            self.cache.put(key, media_type, bytes(kept))
+
+
+def _single_values(request: Request) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for name, value in request.query_params.multi_items():
+        if name in values:
+            raise InvalidParameter(f"parameter {name!r} is given more than once")
+        values[name] = value
+    return values
+
+
+def _output(requested: str | None, accept: str | None) -> _Output:
+    if requested is not None:
+        if requested not in _OUTPUTS:
+            raise InvalidParameter(
+                f"format {requested!r} is not one of: {', '.join(_OUTPUTS)}"
+            )
+        return _OUTPUTS[requested]
+    chosen = choose(RESULT_FORMATS, accept)
+    if chosen is None:
+        raise NotAcceptable(
+            "canned queries answer in application/sparql-results+json (or application/json), "
+            "application/sparql-results+xml, text/csv or text/tab-separated-values; "
+            "or ask for ?format=rows"
+        )
+    return _OUTPUTS[chosen.name]
+
+
+def _count(raw: str | None, name: str) -> int | None:
+    if raw is None or raw == "":
+        return None
+    if not raw.isdigit():
+        raise InvalidParameter(f"parameter {name!r}: {raw!r} is not a non-negative integer")
+    return int(raw)
+
+
+def _etag(*parts: Any) -> str:
+    return '"' + hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()[:32] + '"'
+
+
+def _matches(if_none_match: str | None, etag: str) -> bool:
+    if not if_none_match:
+        return False
+    candidates = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+    return "*" in candidates or etag in candidates
+
+
+def _listing(query: CannedQuery) -> dict[str, Any]:
+    return {
+        "name": query.name,
+        "title": query.title,
+        "description": query.description,
+        "path": f"/api/queries/{query.name}",
+        "columns": projection(query.text),
+        "parameters": [
+            {
+                "name": p.name,
+                "type": p.type,
+                "required": p.required,
+                "default": p.default,
+                "description": p.description,
+            }
+            for p in query.parameters
+        ],
+    }
+
+
+def _operation(query: CannedQuery) -> dict[str, Any]:
+    """The OpenAPI parameters and responses of one canned query's operation."""
+    parameters = []
+    for p in query.parameters:
+        schema: dict[str, Any] = dict(_SCHEMAS[p.type])
+        if p.default is not None:
+            schema["default"] = int(p.default) if p.type == "integer" else p.default
+        parameters.append(
+            {
+                "name": p.name,
+                "in": "query",
+                "required": p.required,
+                "description": p.description,
+                "schema": schema,
+            }
+        )
+    parameters += [
+        {
+            "name": "format",
+            "in": "query",
+            "required": False,
+            "description": "json: SPARQL JSON results (default); rows: a JSON list of objects; "
+            "csv, tsv, xml. Accept works too.",
+            "schema": {"type": "string", "enum": list(_OUTPUTS)},
+        },
+        {
+            "name": "limit",
+            "in": "query",
+            "required": False,
+            "description": "Most rows to return (capped by the server's max_rows).",
+            "schema": {"type": "integer", "minimum": 0},
+        },
+        {
+            "name": "offset",
+            "in": "query",
+            "required": False,
+            "description": "Rows to skip first.",
+            "schema": {"type": "integer", "minimum": 0, "default": 0},
+        },
+    ]
+    columns = projection(query.text) or []
+    return {
+        "parameters": parameters,
+        "responses": {
+            "200": {
+                "description": "Columns: " + ", ".join(columns),
+                "content": {output.media_type.split(";")[0]: {} for output in _OUTPUTS.values()},
+            },
+            "304": {"description": "Not modified since the ETag sent in If-None-Match"},
+            "422": {"description": "A missing, unknown or invalid parameter; the message says which"},
+        },
+    }

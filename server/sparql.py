@@ -1,0 +1,309 @@
+"""The SPARQL 1.1 Protocol: queries at /sparql, updates at /update.
+
+Queries run in the worker pool over the newest snapshot; the server itself only reads the
+request, checks it (one query, allowed SERVICE calls, an acceptable format), caps a SELECT at
+max_rows and forwards the worker's bytes. Updates open the primary database for writing and
+publish a new snapshot, which the next query sees.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+from urllib.parse import parse_qsl
+
+from fastapi import FastAPI
+from pyoxigraph import NamedNode
+from starlette.requests import Request
+from starlette.responses import Response
+
+from newsgraph.errors import BadRequest, Forbidden, QuerySyntaxError
+from newsgraph.server.description import description, serialized
+from newsgraph.server.federation import check_services
+from newsgraph.server.negotiation import (
+    GRAPH,
+    GRAPH_FORMATS,
+    RESULT_FORMATS,
+    RESULTS,
+    Format,
+    choose,
+    not_acceptable,
+)
+from newsgraph.server.paging import shape, with_limit
+from newsgraph.server.lexer import tokenize
+from newsgraph.server.responses import result_response
+from newsgraph.server.workers import QueryPool, Snapshots
+from newsgraph.settings import Settings
+from newsgraph.store import StoreFolder
+
+FORM_ENCODED = "application/x-www-form-urlencoded"
+QUERY_TYPE = "application/sparql-query"
+UPDATE_TYPE = "application/sparql-update"
+_KIND_OF_FORM = {"SELECT": RESULTS, "ASK": RESULTS, "CONSTRUCT": GRAPH, "DESCRIBE": GRAPH}
+_FORMAT_OF = {(f.kind, f.oxigraph): f for f in (*RESULT_FORMATS, *GRAPH_FORMATS)}
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A query checked for SERVICE calls, with the row limit written in."""
+
+    form: str | None
+    declares_dataset: bool
+    text: str
+
+
+@lru_cache(maxsize=512)
+def prepare(text: str, max_rows: int, service_allow: tuple[str, ...]) -> Prepared:
+    """The query as it will run; raises BadRequest for a SERVICE call that is not allowed."""
+    check_services(text, service_allow)
+    tokens = tokenize(text)
+    query_shape = shape(text, tokens)
+    limited = with_limit(text, max_rows, tokens=tokens)
+    return Prepared(query_shape.form, query_shape.declares_dataset, limited)
+
+
+class Protocol:
+    """The handlers of /sparql and /update for one store folder."""
+
+    def __init__(self, settings: Settings, pool: QueryPool, snapshots: Snapshots) -> None:
+        self.settings = settings
+        self.pool = pool
+        self.snapshots = snapshots
+        self.folder = StoreFolder(settings.store)
+        self._update_lock = asyncio.Lock()
+        self._descriptions: dict[tuple[str, str], bytes] = {}
+
+    def add_routes(self, app: FastAPI) -> None:
+        app.add_api_route(
+            "/sparql",
+            self.query,
+            methods=["GET", "POST"],
+            summary="SPARQL 1.1 query endpoint",
+            description=_QUERY_DOC,
+            tags=["SPARQL"],
+            openapi_extra=_QUERY_OPENAPI,
+        )
+        app.add_api_route(
+            "/update",
+            self.update,
+            methods=["POST"],
+            status_code=204,
+            summary="SPARQL 1.1 update endpoint",
+            description=_UPDATE_DOC,
+            tags=["SPARQL"],
+            openapi_extra=_UPDATE_OPENAPI,
+        )
+
+    async def query(self, request: Request) -> Response:
+        params = await _parameters(request, QUERY_TYPE, "query")
+        queries = _values(params, "query")
+        if queries and _values(params, "update"):
+            raise BadRequest("a request carries a query or an update, not both")
+        if _values(params, "update"):
+            raise BadRequest("updates are not run at /sparql: POST them to /update")
+        if len(queries) > 1:
+            raise BadRequest(f"{len(queries)} query parameters given; send exactly one")
+        accept = request.headers.get("accept")
+        requested = _values(params, "format")
+        if not queries:
+            if request.method == "POST":
+                raise BadRequest(
+                    f"no query: send it as the query parameter or as a {QUERY_TYPE} body"
+                )
+            return self._description(request, accept, requested)
+        prepared = prepare(queries[0], self.settings.max_rows, tuple(self.settings.service_allow))
+        chosen = {
+            RESULTS: choose(RESULT_FORMATS, accept, requested),
+            GRAPH: choose(GRAPH_FORMATS, accept, requested),
+        }
+        kind = _KIND_OF_FORM.get(prepared.form or "")
+        if kind is not None and chosen[kind] is None:
+            formats = RESULT_FORMATS if kind == RESULTS else GRAPH_FORMATS
+            raise not_acceptable(formats, f"{prepared.form} results")
+        if chosen[RESULTS] is None and chosen[GRAPH] is None:
+            raise not_acceptable((*RESULT_FORMATS, *GRAPH_FORMATS), "results")
+        snapshot = self.snapshots.current()
+        job = {
+            "op": "query",
+            "snapshot": str(snapshot) if snapshot else None,
+            "text": prepared.text,
+            "options": _dataset(params, prepared.declares_dataset),
+            "formats": {k: (f.oxigraph if f else None) for k, f in chosen.items()},
+        }
+        result = await self.pool.run(job, self.settings.query_timeout)
+        answered = _FORMAT_OF[(result.kind, result.format)]
+        return result_response(request, result, answered.media_type, {"Vary": "Accept"})
+
+    async def update(self, request: Request) -> Response:
+        self._authorize(request)
+        params = await _parameters(request, UPDATE_TYPE, "update")
+        updates = _values(params, "update")
+        if updates and _values(params, "query"):
+            raise BadRequest("a request carries a query or an update, not both")
+        if not updates:
+            raise BadRequest(f"no update: send it as the update parameter or a {UPDATE_TYPE} body")
+        if len(updates) > 1:
+            raise BadRequest(f"{len(updates)} update parameters given; send exactly one")
+        for name in ("using-graph-uri", "using-named-graph-uri"):
+            if _values(params, name):
+                raise BadRequest(f"{name} is not supported; write USING clauses in the update")
+        check_services(updates[0], self.settings.service_allow)
+        # One writer at a time from this server; a concurrent ingest answers StoreBusy (503).
+        async with self._update_lock:
+            await asyncio.to_thread(self._apply, updates[0])
+        return Response(status_code=204)
+
+    def _apply(self, text: str) -> None:
+        try:
+            with self.folder.writer() as writer:
+                writer.update(text)
+        except SyntaxError as error:
+            raise QuerySyntaxError(str(error)) from error
+
+    def _authorize(self, request: Request) -> None:
+        token = self.settings.update_token
+        if not token:
+            raise Forbidden("updates are disabled: this server was started without an update_token")
+        scheme, _, given = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(
+            given.strip().encode("utf-8"), token.encode("utf-8")
+        ):
+            raise Forbidden("updates need the header 'Authorization: Bearer <update_token>'")
+
+    def _description(self, request: Request, accept: str | None, requested: list[str]) -> Response:
+        chosen = choose(GRAPH_FORMATS, accept, requested)
+        if chosen is None:
+            raise not_acceptable(GRAPH_FORMATS, "the service description")
+        endpoint = str(request.url.replace(query=None, fragment=None))
+        key = (endpoint, chosen.name)
+        if key not in self._descriptions:
+            self._descriptions[key] = serialized(description(endpoint, self.settings), chosen)
+        return Response(self._descriptions[key], media_type=chosen.media_type)
+
+
+async def _parameters(request: Request, direct_type: str, direct_name: str) -> list[tuple[str, str]]:
+    """The request's parameters: from the URL, and from a form or direct POST body."""
+    params = list(request.query_params.multi_items())
+    if request.method != "POST":
+        return params
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type == UPDATE_TYPE and direct_type == QUERY_TYPE:
+        raise BadRequest("updates are not run at /sparql: POST them to /update")
+    if content_type not in (FORM_ENCODED, direct_type):
+        raise BadRequest(
+            f"POST a {direct_name} as {FORM_ENCODED} or {direct_type}, "
+            f"not {content_type or 'a body without Content-Type'}"
+        )
+    try:
+        body = (await request.body()).decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise BadRequest(f"the request body is not UTF-8 ({error})") from error
+    if content_type == FORM_ENCODED:
+        return params + parse_qsl(body, keep_blank_values=True)
+    return [*params, (direct_name, body)]
+
+
+def _values(params: list[tuple[str, str]], name: str) -> list[str]:
+    return [value for key, value in params if key == name]
+
+
+def _dataset(params: list[tuple[str, str]], declares_dataset: bool) -> dict[str, Any]:
+    """Store.query options for the dataset: the protocol's graphs, the query's, or the union."""
+    defaults = _values(params, "default-graph-uri")
+    named = _values(params, "named-graph-uri")
+    if defaults or named:
+        return {
+            "default_graph": [_iri("default-graph-uri", value) for value in defaults],
+            "named_graphs": [_iri("named-graph-uri", value) for value in named],
+        }
+    if declares_dataset:
+        return {}  # the query's FROM / FROM NAMED clauses decide
+    return {"use_default_graph_as_union": True}
+
+
+def _iri(parameter: str, value: str) -> NamedNode:
+    try:
+        return NamedNode(value)
+    except ValueError as error:
+        raise BadRequest(f"{parameter} {value!r} is not an IRI ({error})") from error
+
+
+def _format_names(formats: tuple[Format, ...]) -> list[str]:
+    return [f.name for f in formats]
+
+
+_QUERY_DOC = (
+    "SPARQL 1.1 Protocol. Send a query by GET `?query=`, by POST form-encoded, or by POST with "
+    f"Content-Type `{QUERY_TYPE}`. Without a query, GET answers the service description. The "
+    "default graph is the union of all article graphs, so no GRAPH clause is needed. SELECT and "
+    "ASK answer in SPARQL JSON (default), XML, CSV or TSV; CONSTRUCT and DESCRIBE in Turtle "
+    "(default), N-Triples, RDF/XML, JSON-LD, N-Quads or TriG, chosen by Accept or `format`. "
+    "A SELECT returns at most max_rows rows; a query is stopped after query_timeout seconds "
+    "(503); SERVICE may only call the endpoints in service_allow."
+)
+_UPDATE_DOC = (
+    "SPARQL 1.1 Update, POST form-encoded (`update=`) or with Content-Type "
+    f"`{UPDATE_TYPE}`, with the header `Authorization: Bearer <update_token>`. Answers 204 "
+    "once the update is applied and visible to queries, 403 without the token, 503 with "
+    "Retry-After while `newsgraph ingest` holds the store."
+)
+
+
+def _query_parameter(name: str, description_text: str, **schema: Any) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description_text,
+        "schema": {"type": "string", **schema},
+    }
+
+
+_QUERY_OPENAPI: dict[str, Any] = {
+    "parameters": [
+        _query_parameter("query", "The SPARQL query; leave out for the service description."),
+        _query_parameter(
+            "format",
+            "The result format, instead of the Accept header.",
+            enum=_format_names(RESULT_FORMATS) + _format_names(GRAPH_FORMATS),
+        ),
+        _query_parameter("default-graph-uri", "A graph of the default graph (repeatable)."),
+        _query_parameter("named-graph-uri", "A graph available to GRAPH (repeatable)."),
+    ],
+    "requestBody": {
+        "required": False,
+        "content": {
+            FORM_ENCODED: {
+                "schema": {"type": "object", "properties": {"query": {"type": "string"}}}
+            },
+            QUERY_TYPE: {"schema": {"type": "string"}},
+        },
+    },
+    "responses": {
+        "200": {
+            "description": "The results",
+            "content": {f.media_type.split(";")[0]: {} for f in (*RESULT_FORMATS, *GRAPH_FORMATS)},
+        },
+        "400": {"description": "Malformed query, several queries, or a SERVICE not allowed"},
+        "406": {"description": "No acceptable format; the message lists the available ones"},
+        "503": {"description": "The query ran longer than query_timeout and was stopped"},
+    },
+}
+_UPDATE_OPENAPI: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            FORM_ENCODED: {
+                "schema": {"type": "object", "properties": {"update": {"type": "string"}}}
+            },
+            UPDATE_TYPE: {"schema": {"type": "string"}},
+        },
+    },
+    "responses": {
+        "403": {"description": "No update_token configured, or a wrong one sent"},
+        "503": {"description": "The store is being written by `newsgraph ingest`; retry later"},
+    },
+}
