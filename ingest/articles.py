@@ -153,9 +153,11 @@ def read_file(path: Path, max_bytes: int, published: dt.date | None = None) -> l
 
 def read_lines(stream: IO[str], source: str, published: dt.date | None) -> Iterator[Article | InputError]:
     """Articles from JSON Lines, one error per bad line so the other lines go on."""
+    empty = True
     for number, line in enumerate(stream, start=1):
         if not line.strip():
             continue
+        empty = False
         where = f"{source}:{number}"
         try:
             yield from_record(json.loads(line), where, published)
@@ -163,6 +165,8 @@ def read_lines(stream: IO[str], source: str, published: dt.date | None) -> Itera
             yield InputError(where, f"malformed JSON ({error.msg})")
         except InputError as error:
             yield error
+    if empty:
+        yield InputError(source, "file is empty")
 
 
 def expand(paths: Iterable[str]) -> Iterator[Path | str]:

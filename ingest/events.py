@@ -231,15 +231,24 @@ class Participants:
             while anchor.dep_ == "conj" and anchor.head is not anchor:
                 anchor = anchor.head  # "the implication and consequences": as the first conjunct
             head = anchor.head
-            if anchor.dep_ in ("dobj", "attr", "pobj") and head.pos_ in ("VERB", "AUX", "ADP") and not sources:
-                if head.pos_ == "ADP":
-                    head = head.head
+            if anchor.dep_ == "pobj" and head.pos_ == "ADP":
+                head = head.head  # "have been in talks": the verb the preposition hangs on
+            if (
+                anchor.dep_ in ("dobj", "attr", "pobj")
+                and head.pos_ in ("VERB", "AUX")
+                and head.lemma_.lower() not in NAMING_VERBS
+                and not sources
+            ):
+                # "held a summit", "threatened to impose sanctions on Iran": the verb that
+                # carries the noun names who does it and to whom.
+                subject = _clause_subject(head)
+                if subject is not None:
+                    sources += self.actor(subject)
                 for child in head.children:
-                    if child.dep_ == "nsubj":
-                        sources += self.actor(child)
-                for child in head.children:
-                    if child.dep_ == "prep" and child.lower_ in WITH_PREPS | {"to"}:
+                    if child.dep_ == "prep" and child.lower_ in WITH_PREPS:
                         others += [k for g in child.children if g.dep_ == "pobj" for k in self.actor(g)]
+                    elif child.dep_ == "prep" and child.lower_ in TARGET_PREPS:
+                        targets += [k for g in child.children if g.dep_ == "pobj" for k in self.actor(g)]
             if trigger.dep_ == "pobj" and head.lower_ == "of" and head.head.pos_ == "NOUN" and not sources:
                 # "the culprit of the Ukraine crisis", "a reiteration of China's initiative"
                 sources += [k for k in self.actors.actors_in(head.head.left_edge.i, head.head.i)]
@@ -253,6 +262,23 @@ class Participants:
         return _unique(sources), _unique([t for t in targets if t not in sources]), _unique(
             [o for o in others if o not in sources and o not in targets]
         )
+
+
+# Verbs that only name an event noun ("did not use the term invasion"): their subject does not
+# take part in it.
+NAMING_VERBS = {"use", "call", "name", "term", "mention", "cite", "label", "dub"}
+
+
+def _clause_subject(verb: Token) -> Token | None:
+    """A verb's subject, or that of the verb it is the complement or conjunct of."""
+    for _ in range(4):
+        for child in verb.children:
+            if child.dep_ in ("nsubj", "nsubjpass"):
+                return child
+        if verb.dep_ not in ("xcomp", "conj", "advcl") or verb.head is verb:
+            return None
+        verb = verb.head
+    return None
 
 
 def _unique(keys: list[str]) -> list[str]:
@@ -354,17 +380,26 @@ def extract(doc: Doc, body_start: int, actors: ActorSet, published: dt.date | No
         if code[:2] in ("18", "19", "20") and place in actors.actors and place not in sources + targets:
             targets.append(place)  # "the war in Ukraine": the country fought in is a target
         factuality = _factuality(token)
-        head = token.lemma_.lower()
+        # A negated mention ("did not use the term invasion") names no event that happened:
+        # it must not lend its participants to the one that did.
+        negated = factuality == "Negated"
+        head = token.lemma_.lower() + ("#negated" if negated else "")
         existing = by_head.get(head)
-        if existing is None and code[:2] in ATTACKS:
+        if existing is None and code[:2] in ATTACKS and not negated:
             # "the invasion" ... "the war in Ukraine": one attack on the same country.
-            existing = next((e for e in events if e.cameo[:2] in ATTACKS and e.place and e.place == place), None)
+            existing = next(
+                (e for e in events if e.cameo[:2] in ATTACKS and e.place and e.place == place
+                 and e.factuality != "Negated"),
+                None,
+            )
         if existing is not None:
             # The same event named again ("the video call" ... "the call").
             existing.more_spans.append(span)
             existing.sources = _unique(existing.sources + sources)
             existing.targets = _unique([t for t in existing.targets + targets if t not in existing.sources])
-            existing.others = _unique([o for o in existing.others + others if o not in existing.participants[:-len(others) or None]])
+            existing.others = _unique(
+                [o for o in existing.others + others if o not in existing.sources + existing.targets]
+            )
             existing.date = existing.date or date
             existing.time_expression = existing.time_expression or expression
             existing.place = existing.place or place

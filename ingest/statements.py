@@ -267,6 +267,8 @@ def extract(doc: Doc, body_start: int, actors: ActorSet) -> list[Statement]:
         if content is None:
             continue
         begin, end = content.start_char, content.end_char
+        if begin < body_start:
+            continue  # the parser hung the headline on the first verb of the body
         if any(b <= begin < e or begin <= b < end for b, e in direct_spans):
             continue
         subject = _subject(token)
@@ -318,7 +320,8 @@ def _content(verb: Token) -> SpacySpan | None:
             if child.dep_ == "prep" and child.lower_ == "as" and child.i >= end - 1:
                 end = child.right_edge.i + 1
         return _trim(doc[objects[0].left_edge.i : end])
-    for child in verb.children:
+    # A clause after the verb is what was said; one before it only in "..., X said" order.
+    for child in sorted(verb.children, key=lambda c: c.i < verb.i):
         if child.dep_ == "ccomp" or (child.dep_ == "xcomp" and lemma not in CLAUSE_ONLY | {"say"}):
             span = doc[child.left_edge.i : child.right_edge.i + 1]
             return _trim(span)
@@ -335,8 +338,10 @@ def _trim(span: SpacySpan) -> SpacySpan | None:
     start, end = span.start, span.end
     while start < end and (doc[start].lower_ in ("that", ":", ",", "“", '"') or doc[start].dep_ == "mark" and doc[start].lower_ == "that"):
         start += 1
-    while end > start and doc[end - 1].is_punct and doc[end - 1].text not in ('"', "”", ")"):
+    while end > start and (doc[end - 1].is_space or (doc[end - 1].is_punct and doc[end - 1].text not in ('"', "”", ")"))):
         end -= 1
+    while start < end and doc[start].is_space:
+        start += 1
     if end - start < 3:
         return None
     return doc[start:end]

@@ -132,13 +132,14 @@ def query(ctx: click.Context, sparql: str | None, store: str | None, file_: str 
     reader = StoreFolder(settings.store).reader()
     if canned:
         values = dict(_pair(param) for param in params)
-        result = queries.run(reader, queries.get(canned), values)
+        canned_queries = queries.load(settings.wikidata_endpoint)
+        result = queries.run(reader, queries.get(canned, canned_queries), values)
     else:
         text = Path(file_).read_text(encoding="utf-8") if file_ else sparql
         try:
             result = reader.query(text, use_default_graph_as_union=True, prefixes=PREFIXES)
         except SyntaxError as error:
-            raise NewsgraphError(f"malformed query: {error}") from None
+            raise NewsgraphError(f"malformed query: {' '.join(str(error).split())}") from None
     _print_result(result, format_)
 
 

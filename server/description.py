@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Triple, serialize
 
-from newsgraph.ontology import DCTERMS, PREFIXES, RDF, RDFS
+from newsgraph.ontology import DCTERMS, RDF, RDFS
 from newsgraph.server.negotiation import GRAPH_FORMATS, RESULT_FORMATS, Format
 from newsgraph.settings import Settings
 
@@ -56,7 +56,7 @@ def description(endpoint: str, settings: Settings) -> list[Triple]:
 def serialized(triples: list[Triple], chosen: Format) -> bytes:
     """The description in the chosen RDF format, with readable prefixes where the format has them."""
     rdf_format = getattr(RdfFormat, chosen.oxigraph)
-    prefixes = {"sd": SD, "formats": FORMATS, **PREFIXES}
+    prefixes = {"sd": SD, "formats": FORMATS, "rdf": RDF, "rdfs": RDFS, "dcterms": DCTERMS}
     if chosen.name in ("nquads", "trig"):
         quads = [Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in triples]
         return serialize(quads, format=rdf_format, prefixes=prefixes)

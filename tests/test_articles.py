@@ -1,4 +1,4 @@
-"""Reading inputs into Articles: the .txt title rule, JSON, JSON Lines, HTML, stdin and every bad input."""
+"""Reading inputs into Articles: the .txt title rule, JSON, JSON Lines, HTML, stdin, bad inputs."""
 
 from __future__ import annotations
 
@@ -20,7 +20,9 @@ INPUTS = Path(__file__).resolve().parent / "inputs"
 MAX_BYTES = 5_000_000
 
 
-def read_all(*paths: Path | str, max_bytes: int = MAX_BYTES, published: dt.date | None = None) -> list[Article | InputError]:
+def read_all(
+    *paths: Path | str, max_bytes: int = MAX_BYTES, published: dt.date | None = None
+) -> list[Article | InputError]:
     return list(articles.read([str(p) for p in paths], max_bytes, published))
 
 
@@ -43,7 +45,9 @@ def write(folder: Path, name: str, content: str | bytes) -> Path:
 # ---------------------------------------------------------------- .txt and the title rule
 
 
-def test_txt_short_first_line_without_full_stop_is_the_title_and_stays_in_the_text(tmp_path: Path) -> None:
+def test_txt_short_first_line_without_full_stop_is_the_title_and_stays_in_the_text(
+    tmp_path: Path,
+) -> None:
     text = "Biden presses Xi on Russia\nUS President Joe Biden spoke to Xi Jinping on Friday.\n"
     article = only_article(write(tmp_path, "a.txt", text))
     assert article.title == "Biden presses Xi on Russia"
@@ -53,7 +57,9 @@ def test_txt_short_first_line_without_full_stop_is_the_title_and_stays_in_the_te
 
 
 @pytest.mark.parametrize("ending", [".", "!", "?", ":", ";", ","])
-def test_txt_first_line_ending_in_punctuation_is_body_not_title(tmp_path: Path, ending: str) -> None:
+def test_txt_first_line_ending_in_punctuation_is_body_not_title(
+    tmp_path: Path, ending: str
+) -> None:
     text = f"Joe Biden spoke to Xi Jinping on Friday{ending}\nThe call lasted two hours.\n"
     article = only_article(write(tmp_path, "a.txt", text))
     assert article.title is None
@@ -75,7 +81,11 @@ def test_txt_single_line_is_body_not_title(tmp_path: Path) -> None:
 
 def test_sample_article_with_headline_line_has_a_title_and_the_other_has_none() -> None:
     with_title = only_article(SAMPLE_DATA / "000_ee27ff7c3978a191.txt")
-    assert with_title.title == "US President Joe Biden is pressuring his Chinese counterpart, Xi Jinping, on Russia’s support"
+    assert (
+        with_title.title
+        == "US President Joe Biden is pressuring his Chinese counterpart, Xi Jinping, "
+        "on Russia’s support"
+    )
     assert with_title.text[: with_title.body_start] == with_title.title + "\n"
     without_title = only_article(SAMPLE_DATA / "004_c73451ecdcd84528.txt")
     assert without_title.title is None
@@ -98,7 +108,7 @@ def test_txt_utf8_byte_order_mark_is_dropped(tmp_path: Path) -> None:
 
 
 def test_curly_and_straight_quotes_are_preserved_in_txt_and_json(tmp_path: Path) -> None:
-    body = "“We will respond,” he said. \"Straight quotes\" and Russia’s ‘single’ and it's fine."
+    body = '“We will respond,” he said. "Straight quotes" and Russia’s ‘single’ and it\'s fine.'
     txt = only_article(write(tmp_path, "a.txt", "Quotes\n" + body + "\n"))
     assert txt.text[txt.body_start :].rstrip("\n") == body
     record = only_article(write(tmp_path, "b.json", json.dumps({"text": body}, ensure_ascii=True)))
@@ -120,14 +130,20 @@ def test_json_record_gives_text_title_url_published_and_source() -> None:
 
 
 def test_json_source_falls_back_to_url_then_to_the_path(tmp_path: Path) -> None:
-    with_url = only_article(write(tmp_path, "a.json", json.dumps({"text": "Some text.", "url": "https://x.example/a"})))
+    with_url = only_article(
+        write(tmp_path, "a.json", json.dumps({"text": "Some text.", "url": "https://x.example/a"}))
+    )
     assert with_url.source == "https://x.example/a"
     bare = write(tmp_path, "b.json", json.dumps({"text": "Some text."}))
     assert only_article(bare).source == str(bare)
 
 
-def test_json_published_overrides_the_default_date_and_the_default_fills_a_gap(tmp_path: Path) -> None:
-    dated = write(tmp_path, "a.json", json.dumps({"text": "Some text.", "published": "18 March 2022"}))
+def test_json_published_overrides_the_default_date_and_the_default_fills_a_gap(
+    tmp_path: Path,
+) -> None:
+    dated = write(
+        tmp_path, "a.json", json.dumps({"text": "Some text.", "published": "18 March 2022"})
+    )
     undated = write(tmp_path, "b.json", json.dumps({"text": "Some text."}))
     default = dt.date(2020, 1, 1)
     assert only_article(dated, published=default).published == dt.date(2022, 3, 18)
@@ -183,7 +199,12 @@ def test_html_text_holds_the_article_paragraphs_not_the_nav_or_footer() -> None:
     assert "spoke for nearly two hours on Friday in a video call" in article.text
     assert "the White House said in a statement after the call ended" in article.text
     assert "warning against sanctions that harm ordinary people" in article.text
-    for boilerplate in ("Subscribe to our newsletter", "World section", "Copyright 2022", "Contact our newsroom"):
+    for boilerplate in (
+        "Subscribe to our newsletter",
+        "World section",
+        "Copyright 2022",
+        "Contact our newsroom",
+    ):
         assert boilerplate not in article.text
     assert article.title == "Leaders hold video call over Ukraine"
     assert article.url == "https://news.example.org/world/leaders-video-call"
@@ -191,13 +212,17 @@ def test_html_text_holds_the_article_paragraphs_not_the_nav_or_footer() -> None:
 
 
 def test_html_headline_at_the_start_of_the_text_is_not_body() -> None:
-    """As for .txt, a headline kept in the text must sit before body_start, or extraction reads it as body."""
+    """As for .txt: a headline kept in the text sits before body_start, else it is read as body."""
     article = only_article(INPUTS / "page.html")
     assert article.text[article.body_start :].lstrip().startswith("US President Joe Biden")
 
 
 def test_html_without_article_text_is_an_input_error(tmp_path: Path) -> None:
-    path = write(tmp_path, "empty.html", "<html><head><title>x</title></head><body><script>var a = 1;</script></body></html>")
+    path = write(
+        tmp_path,
+        "empty.html",
+        "<html><head><title>x</title></head><body><script>var a = 1;</script></body></html>",
+    )
     [error] = read_all(path)
     assert isinstance(error, InputError)
     assert error.source == str(path)
@@ -244,8 +269,12 @@ BAD_INPUTS = [
 ]
 
 
-@pytest.mark.parametrize(("name", "content", "reason"), BAD_INPUTS, ids=[case[0] for case in BAD_INPUTS])
-def test_bad_input_is_an_input_error_naming_the_file_and_the_reason(tmp_path: Path, name: str, content: bytes, reason: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "content", "reason"), BAD_INPUTS, ids=[case[0] for case in BAD_INPUTS]
+)
+def test_bad_input_is_an_input_error_naming_the_file_and_the_reason(
+    tmp_path: Path, name: str, content: bytes, reason: str
+) -> None:
     path = write(tmp_path, name, content)
     items = read_all(path)
     assert len(items) == 1, items

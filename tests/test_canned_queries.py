@@ -12,6 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from conftest import SAMPLE_DATA
 from pyoxigraph import QueryResultsFormat, RdfFormat, Store
 
 from newsgraph import queries
@@ -19,8 +20,6 @@ from newsgraph.errors import InvalidParameter, NotFound
 from newsgraph.ingest import articles, pipeline
 from newsgraph.settings import Settings
 from newsgraph.store import StoreFolder
-
-from conftest import SAMPLE_DATA
 
 ALL = queries.load()
 CONTRACT = {
@@ -34,8 +33,10 @@ PREFIXES = f"PREFIX ng: <{NG}>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-sche
 
 
 def declared_variables(text: str) -> list[str]:
-    """The projection of a SELECT query, in order: bare ?vars and the ?var after AS in (expr AS ?var)."""
-    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith(("#", "PREFIX")))
+    """The projection of a SELECT query, in order: bare ?vars and the ?var of (expr AS ?var)."""
+    body = "\n".join(
+        line for line in text.splitlines() if not line.lstrip().startswith(("#", "PREFIX"))
+    )
     match = re.search(r"\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?(.*?)\s*\bWHERE\b", body, re.S | re.I)
     assert match, "no SELECT ... WHERE"
     projection = match.group(1)
@@ -85,7 +86,7 @@ wd:Q159 wdt:P31 wd:Q6256 ; rdfs:label "Russia"@en ; wdt:P298 "RUS" ; wdt:P35 wd:
 
 
 class _WikidataStandIn(BaseHTTPRequestHandler):
-    """A SPARQL endpoint over WIKIDATA_FACTS, answering the SERVICE calls of the federated queries."""
+    """A SPARQL endpoint over WIKIDATA_FACTS, for the SERVICE calls of the federated queries."""
 
     facts = Store()
     facts.load(WIKIDATA_FACTS.encode("utf-8"), format=RdfFormat.TURTLE)
@@ -137,14 +138,16 @@ def store(ingested_store: Path) -> Store:
 
 @pytest.fixture(scope="module")
 def linked_store(tmp_path_factory: pytest.TempPathFactory, settings: Settings) -> Store:
-    """The sample articles with a publication date and actors linked through the local Wikidata index."""
+    """The sample articles, with a publication date and actors linked by the Wikidata index."""
     from newsgraph.ingest.linking import Linker
 
     folder = tmp_path_factory.mktemp("linked") / "store"
     linker = Linker(cache_path=folder.parent / "wikidata-cache.json", online=False)
     with StoreFolder(folder).writer() as writer:
         items = articles.read([str(SAMPLE_DATA)], settings.max_bytes, dt.date(2022, 3, 19))
-        summary = pipeline.ingest_articles(items, writer, settings.replace(store=str(folder)), linker=linker)
+        summary = pipeline.ingest_articles(
+            items, writer, settings.replace(store=str(folder)), linker=linker
+        )
     assert summary.articles == 2
     return StoreFolder(folder).reader()
 
@@ -160,8 +163,17 @@ def values_from(store: Store) -> dict[str, str]:
     biden = one(store, 'SELECT ?a WHERE { ?a a ng:Person ; rdfs:label "Joe Biden" }')
     xi = one(store, 'SELECT ?a WHERE { ?a a ng:Person ; rdfs:label "Xi Jinping" }')
     speaker = one(store, 'SELECT ?a WHERE { ?s ng:speaker ?a . ?a rdfs:label "White House" }')
-    article = one(store, "SELECT ?a WHERE { GRAPH ?a { ?s ng:speaker ?x } ?x rdfs:label \"White House\" }")
-    return {"actor": biden, "first": biden, "second": xi, "speaker": speaker, "article": article, "type": "Person"}
+    article = one(
+        store, 'SELECT ?a WHERE { GRAPH ?a { ?s ng:speaker ?x } ?x rdfs:label "White House" }'
+    )
+    return {
+        "actor": biden,
+        "first": biden,
+        "second": xi,
+        "speaker": speaker,
+        "article": article,
+        "type": "Person",
+    }
 
 
 @pytest.fixture(scope="module")
@@ -169,7 +181,12 @@ def real_values(store: Store) -> dict[str, str]:
     return values_from(store)
 
 
-def run(store: Store, name: str, values: dict[str, str], catalog: dict[str, queries.CannedQuery] | None = None) -> tuple[list[str], list[dict[str, object]]]:
+def run(
+    store: Store,
+    name: str,
+    values: dict[str, str],
+    catalog: dict[str, queries.CannedQuery] | None = None,
+) -> tuple[list[str], list[dict[str, object]]]:
     solutions = queries.run(store, queries.get(name, catalog or ALL), values)
     variables = [v.value for v in solutions.variables]
     rows = [{v: row[v] for v in variables} for row in solutions]
@@ -187,7 +204,9 @@ def test_query_has_a_title_and_a_description(name: str) -> None:
     assert query.title != query.description
     for parameter in query.parameters:
         assert parameter.type in queries.TYPES
-        assert parameter.description.strip(), f"{name}: parameter {parameter.name} has no description"
+        assert parameter.description.strip(), (
+            f"{name}: parameter {parameter.name} has no description"
+        )
 
 
 @pytest.mark.parametrize("name", sorted(CONTRACT))
@@ -226,7 +245,9 @@ def test_query_with_every_parameter_filled_still_runs(
         assert rows, f"{name} returned no rows with {values}"
 
 
-def test_federated_queries_name_wikidata_and_can_be_pointed_elsewhere(wikidata_endpoint: str) -> None:
+def test_federated_queries_name_wikidata_and_can_be_pointed_elsewhere(
+    wikidata_endpoint: str,
+) -> None:
     assert FEDERATED, "no federated canned query"
     moved = queries.load(wikidata_endpoint)
     for name in FEDERATED:
@@ -272,7 +293,9 @@ def test_actors_query_gives_one_row_per_actor_per_article(store: Store) -> None:
     assert all(int(row["mentions"].value) >= 1 for row in rows)
 
 
-def test_statements_query_filters_by_article_and_speaker(store: Store, real_values: dict[str, str]) -> None:
+def test_statements_query_filters_by_article_and_speaker(
+    store: Store, real_values: dict[str, str]
+) -> None:
     _, everything = run(store, "statements", {})
     _, by_article = run(store, "statements", {"article": real_values["article"]})
     _, by_speaker = run(store, "statements", {"speaker": real_values["speaker"]})
@@ -289,13 +312,19 @@ def test_top_actors_type_parameter_filters_by_type(store: Store) -> None:
     assert countries and {row["type"].value for row in countries} == {"Country"}
 
 
-def test_events_between_biden_and_xi_includes_the_video_call(store: Store, real_values: dict[str, str]) -> None:
-    _, rows = run(store, "events_between", {"first": real_values["first"], "second": real_values["second"]})
+def test_events_between_biden_and_xi_includes_the_video_call(
+    store: Store, real_values: dict[str, str]
+) -> None:
+    _, rows = run(
+        store, "events_between", {"first": real_values["first"], "second": real_values["second"]}
+    )
     assert ("video call", "041") in {(row["label"].value, row["cameo"].value) for row in rows}
     assert {row["first"].value for row in rows} == {real_values["first"]}
 
 
-def test_actor_profile_counts_both_articles_for_biden(store: Store, real_values: dict[str, str]) -> None:
+def test_actor_profile_counts_both_articles_for_biden(
+    store: Store, real_values: dict[str, str]
+) -> None:
     _, rows = run(store, "actor_profile", {"actor": real_values["actor"]})
     assert len(rows) == 1
     assert rows[0]["name"].value == "Joe Biden" and rows[0]["type"].value == "Person"
@@ -306,7 +335,10 @@ def test_articles_query_lists_both_sample_articles_with_the_one_title(store: Sto
     _, rows = run(store, "articles", {})
     assert len(rows) == 2
     titles = [row["title"].value for row in rows if row["title"] is not None]
-    assert titles == ["US President Joe Biden is pressuring his Chinese counterpart, Xi Jinping, on Russia’s support"]
+    assert titles == [
+        "US President Joe Biden is pressuring his Chinese counterpart, Xi Jinping, "
+        "on Russia’s support"
+    ]
 
 
 def test_timeline_counts_dated_events_by_month_and_cameo_root(linked_store: Store) -> None:
@@ -314,7 +346,10 @@ def test_timeline_counts_dated_events_by_month_and_cameo_root(linked_store: Stor
     counts = {(row["month"].value, row["root"].value): int(row["events"].value) for row in rows}
     assert counts.get(("2022-03", "04"), 0) >= 1  # the video call on Friday, 2022-03-18
     assert counts.get(("2021-11", "04"), 0) >= 1  # the virtual summit in November
-    assert all(re.fullmatch(r"\d{4}-\d{2}", month) and re.fullmatch(r"\d{2}", root) for month, root in counts)
+    assert all(
+        re.fullmatch(r"\d{4}-\d{2}", month) and re.fullmatch(r"\d{2}", root)
+        for month, root in counts
+    )
 
 
 # ---------------------------------------------------------------- parameters
@@ -326,7 +361,9 @@ def test_unknown_query_is_not_found_naming_the_available_ones() -> None:
     assert "no_such_query" in str(raised.value) and "statements" in str(raised.value)
 
 
-@pytest.mark.parametrize("bad", ["not an iri", "Joe Biden", "<https://x.example/a>", "https://x.example/a b", ""])
+@pytest.mark.parametrize(
+    "bad", ["not an iri", "Joe Biden", "<https://x.example/a>", "https://x.example/a b", ""]
+)
 def test_iri_parameter_that_is_not_an_absolute_iri_is_invalid(bad: str) -> None:
     query = queries.get("statements_by_speaker")
     with pytest.raises(InvalidParameter) as raised:
@@ -342,7 +379,9 @@ SELECT ?since ?limit WHERE { }
 """
 
 
-@pytest.mark.parametrize("bad", ["2022-13-01", "2022-02-30", "18 March 2022", "yesterday", "2022-03-18'"])
+@pytest.mark.parametrize(
+    "bad", ["2022-13-01", "2022-02-30", "18 March 2022", "yesterday", "2022-03-18'"]
+)
 def test_date_parameter_that_is_not_a_date_is_invalid(bad: str) -> None:
     query = queries.parse("dated", DATED)
     with pytest.raises(InvalidParameter) as raised:
@@ -385,7 +424,9 @@ INJECTIONS = [
 
 
 @pytest.mark.parametrize(("name", "parameter", "value"), INJECTIONS)
-def test_injection_attempt_in_a_parameter_stays_a_value(store: Store, name: str, parameter: str, value: str) -> None:
+def test_injection_attempt_in_a_parameter_stays_a_value(
+    store: Store, name: str, parameter: str, value: str
+) -> None:
     before = len(store)
     _, rows = run(store, name, {parameter: value})
     assert rows == []

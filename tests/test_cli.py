@@ -12,12 +12,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from conftest import SAMPLE_DATA
 from pyoxigraph import Dataset, RdfFormat, Store, parse
 
 from newsgraph import queries
 from newsgraph.cli import main
-
-from conftest import SAMPLE_DATA
 
 ROOT = Path(__file__).resolve().parent.parent
 INPUTS = Path(__file__).resolve().parent / "inputs"
@@ -51,17 +50,40 @@ def test_installed_command_ingests_then_prints_statements_as_csv(tmp_path: Path)
     folder = tmp_path / "store"
     ingest = subprocess.run(
         [str(NEWSGRAPH), "ingest", str(SAMPLE_DATA), "--store", str(folder)],
-        capture_output=True, text=True, timeout=120, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
     )
     assert ingest.returncode == 0, ingest.stderr
     assert ingest.stdout.startswith("2 articles, ")
     query = subprocess.run(
-        [str(NEWSGRAPH), "query", "--store", str(folder), "--canned", "statements", "--format", "csv"],
-        capture_output=True, text=True, timeout=120, cwd=ROOT,
+        [
+            str(NEWSGRAPH),
+            "query",
+            "--store",
+            str(folder),
+            "--canned",
+            "statements",
+            "--format",
+            "csv",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
     )
     assert query.returncode == 0, query.stderr
     rows = list(csv.DictReader(io.StringIO(query.stdout)))
-    assert list(rows[0]) == ["article", "statement", "speaker", "speakerName", "text", "cue", "direct"]
+    assert list(rows[0]) == [
+        "article",
+        "statement",
+        "speaker",
+        "speakerName",
+        "text",
+        "cue",
+        "direct",
+    ]
     speakers = {row["speakerName"] for row in rows}
     assert {"White House", "Zhao Lijian", "Jen Psaki"} <= speakers
     white_house = [r for r in rows if r["text"].startswith("The president underlined his support")]
@@ -87,12 +109,19 @@ def test_ingesting_twice_leaves_the_quad_count_unchanged(tmp_path: Path) -> None
     assert stats(folder) == first
 
 
-def test_ingest_of_a_folder_with_one_bad_file_fails_naming_it_and_keeps_the_good_ones(tmp_path: Path) -> None:
+def test_ingest_of_a_folder_with_one_bad_file_fails_naming_it_and_keeps_the_good_ones(
+    tmp_path: Path,
+) -> None:
     source = tmp_path / "inputs"
     source.mkdir()
-    (source / "a.txt").write_text("First\nRussia accused Ukraine of shelling civilian areas.\n", encoding="utf-8")
+    (source / "a.txt").write_text(
+        "First\nRussia accused Ukraine of shelling civilian areas.\n", encoding="utf-8"
+    )
     (source / "b.txt").write_bytes("Café à Genève".encode("latin-1"))
-    (source / "c.json").write_text(json.dumps({"text": "Prime Minister Justin Trudeau said that Canada would send aid."}), encoding="utf-8")
+    (source / "c.json").write_text(
+        json.dumps({"text": "Prime Minister Justin Trudeau said that Canada would send aid."}),
+        encoding="utf-8",
+    )
     folder = tmp_path / "store"
     result = cli("ingest", str(source), "--store", str(folder))
     assert result.exit_code != 0
@@ -111,21 +140,38 @@ def test_ingest_of_a_missing_path_exits_non_zero_naming_it(tmp_path: Path) -> No
     assert str(missing) in result.stderr and "no such file" in result.stderr
 
 
-def test_ingest_published_option_dates_the_articles_and_their_relative_dates(tmp_path: Path) -> None:
+def test_ingest_published_option_dates_the_articles_and_their_relative_dates(
+    tmp_path: Path,
+) -> None:
     folder = tmp_path / "store"
-    result = cli("ingest", str(INPUTS / "mechanisms" / "factuality.txt"), "--store", str(folder), "--published", "2022-03-19")
+    result = cli(
+        "ingest",
+        str(INPUTS / "mechanisms" / "factuality.txt"),
+        "--store",
+        str(folder),
+        "--published",
+        "2022-03-19",
+    )
     assert result.exit_code == 0, result.output
-    articles = json.loads(cli("query", "--store", str(folder), "--canned", "articles", "--format", "json").stdout)
+    articles = json.loads(
+        cli("query", "--store", str(folder), "--canned", "articles", "--format", "json").stdout
+    )
     [row] = articles["results"]["bindings"]
     assert row["published"]["value"] == "2022-03-19"
     assert row["published"]["datatype"] == "http://www.w3.org/2001/XMLSchema#date"
-    events = json.loads(cli("query", "--store", str(folder), "--canned", "events", "--format", "json").stdout)
-    dates = {b["label"]["value"]: b.get("date", {}).get("value") for b in events["results"]["bindings"]}
+    events = json.loads(
+        cli("query", "--store", str(folder), "--canned", "events", "--format", "json").stdout
+    )
+    dates = {
+        b["label"]["value"]: b.get("date", {}).get("value") for b in events["results"]["bindings"]
+    }
     assert dates.get("met") == "2022-03-18"  # "On Friday", the day before publication
 
 
 def test_ingest_rejects_a_malformed_published_date(tmp_path: Path) -> None:
-    result = cli("ingest", str(SAMPLE_DATA), "--store", str(tmp_path / "store"), "--published", "someday")
+    result = cli(
+        "ingest", str(SAMPLE_DATA), "--store", str(tmp_path / "store"), "--published", "someday"
+    )
     assert result.exit_code == 1
     assert result.stderr.startswith("error: --published:")
     assert not (tmp_path / "store").exists()
@@ -136,8 +182,14 @@ def test_ingest_reads_json_lines_from_stdin(tmp_path: Path) -> None:
     lines = "\n".join(
         json.dumps(record)
         for record in (
-            {"text": "Russia accused Ukraine of shelling civilian areas near Donetsk.", "url": "https://x.example/1"},
-            {"text": "Prime Minister Justin Trudeau said that Canada would send aid.", "url": "https://x.example/2"},
+            {
+                "text": "Russia accused Ukraine of shelling civilian areas near Donetsk.",
+                "url": "https://x.example/1",
+            },
+            {
+                "text": "Prime Minister Justin Trudeau said that Canada would send aid.",
+                "url": "https://x.example/2",
+            },
         )
     )
     result = cli("ingest", "-", "--store", str(folder), input=lines + "\n")
@@ -149,23 +201,49 @@ def test_ingest_reads_json_lines_from_stdin(tmp_path: Path) -> None:
 
 
 def test_query_with_sparql_text_uses_the_prefixes_and_the_union_graph(store: Path) -> None:
-    result = cli("query", "--store", str(store), "--format", "csv", "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a ng:Article }")
+    result = cli(
+        "query",
+        "--store",
+        str(store),
+        "--format",
+        "csv",
+        "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a ng:Article }",
+    )
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == ["n", "2"]
 
 
 def test_query_from_a_file(store: Path, tmp_path: Path) -> None:
     path = tmp_path / "people.rq"
-    path.write_text('SELECT ?name WHERE { ?p a ng:Person ; rdfs:label ?name FILTER (?name = "Xi Jinping") }', encoding="utf-8")
+    path.write_text(
+        'SELECT ?name WHERE { ?p a ng:Person ; rdfs:label ?name FILTER (?name = "Xi Jinping") }',
+        encoding="utf-8",
+    )
     result = cli("query", "--store", str(store), "--file", str(path), "--format", "tsv")
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == ["?name", '"Xi Jinping"']
 
 
 def test_query_canned_with_a_param(store: Path) -> None:
-    biden = cli("query", "--store", str(store), "--format", "csv",
-                'SELECT ?a WHERE { ?a a ng:Person ; rdfs:label "Joe Biden" }').stdout.splitlines()[1]
-    result = cli("query", "--store", str(store), "--canned", "statements_by_speaker", "--param", f"speaker={biden}", "--format", "json")
+    biden = cli(
+        "query",
+        "--store",
+        str(store),
+        "--format",
+        "csv",
+        'SELECT ?a WHERE { ?a a ng:Person ; rdfs:label "Joe Biden" }',
+    ).stdout.splitlines()[1]
+    result = cli(
+        "query",
+        "--store",
+        str(store),
+        "--canned",
+        "statements_by_speaker",
+        "--param",
+        f"speaker={biden}",
+        "--format",
+        "json",
+    )
     assert result.exit_code == 0, result.output
     bindings = json.loads(result.stdout)["results"]["bindings"]
     assert bindings and {b["speaker"]["value"] for b in bindings} == {biden}
@@ -200,14 +278,20 @@ def test_query_output_formats(store: Path, format_: str) -> None:
 def test_query_ask_and_construct_print_something_sensible(store: Path) -> None:
     ask = cli("query", "--store", str(store), "ASK { ?a a ng:Article }")
     assert ask.exit_code == 0 and ask.stdout.strip() == "true"
-    construct = cli("query", "--store", str(store), "CONSTRUCT { ?a a ng:Article } WHERE { ?a a ng:Article }")
+    construct = cli(
+        "query", "--store", str(store), "CONSTRUCT { ?a a ng:Article } WHERE { ?a a ng:Article }"
+    )
     assert construct.exit_code == 0
     assert len(list(parse(construct.stdout_bytes, format=RdfFormat.N_TRIPLES))) == 2
 
 
 @pytest.mark.parametrize(
     "sparql",
-    ["SELEC ?x WHERE { ?x ?y ?z }", "SELECT * WHERE { ?s ?p ?o ", "SELECT ?x WHERE { ?x nope:thing ?y }"],
+    [
+        "SELEC ?x WHERE { ?x ?y ?z }",
+        "SELECT * WHERE { ?s ?p ?o ",
+        "SELECT ?x WHERE { ?x nope:thing ?y }",
+    ],
 )
 def test_malformed_sparql_exits_1_with_a_one_line_error(store: Path, sparql: str) -> None:
     result = cli("query", "--store", str(store), sparql)
@@ -220,15 +304,23 @@ def test_malformed_sparql_exits_1_with_a_one_line_error(store: Path, sparql: str
 def test_query_needs_exactly_one_source(store: Path, tmp_path: Path) -> None:
     none = cli("query", "--store", str(store))
     assert none.exit_code == 2 and "exactly one" in none.stderr
-    both = cli("query", "--store", str(store), "--canned", "articles", "SELECT * WHERE { ?s ?p ?o }")
+    both = cli(
+        "query", "--store", str(store), "--canned", "articles", "SELECT * WHERE { ?s ?p ?o }"
+    )
     assert both.exit_code == 2
 
 
 def test_query_param_errors(store: Path) -> None:
     shapeless = cli("query", "--store", str(store), "--canned", "statements", "--param", "speaker")
     assert shapeless.exit_code == 2 and "name=value" in shapeless.stderr
-    bad_iri = cli("query", "--store", str(store), "--canned", "statements", "--param", "speaker=not an iri")
-    assert bad_iri.exit_code == 1 and bad_iri.stderr.startswith("error: ") and "not an absolute IRI" in bad_iri.stderr
+    bad_iri = cli(
+        "query", "--store", str(store), "--canned", "statements", "--param", "speaker=not an iri"
+    )
+    assert (
+        bad_iri.exit_code == 1
+        and bad_iri.stderr.startswith("error: ")
+        and "not an absolute IRI" in bad_iri.stderr
+    )
     unknown = cli("query", "--store", str(store), "--canned", "no_such_query")
     assert unknown.exit_code == 1 and "no canned query 'no_such_query'" in unknown.stderr
 
@@ -236,7 +328,7 @@ def test_query_param_errors(store: Path) -> None:
 def test_federated_canned_query_calls_the_configured_wikidata_endpoint(
     store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """NEWSGRAPH_WIKIDATA_ENDPOINT points SERVICE elsewhere; the query is caught before it runs (no network)."""
+    """NEWSGRAPH_WIKIDATA_ENDPOINT moves SERVICE; the query is caught before it runs."""
     federated = sorted(name for name, q in queries.load().items() if "SERVICE" in q.text)
     assert federated
     ran: list[str] = []
@@ -273,7 +365,12 @@ def test_query_list_shows_every_canned_query_with_its_parameters() -> None:
 
 @pytest.mark.parametrize(
     ("format_", "rdf_format"),
-    [("nquads", RdfFormat.N_QUADS), ("trig", RdfFormat.TRIG), ("turtle", RdfFormat.TURTLE), ("jsonld", RdfFormat.JSON_LD)],
+    [
+        ("nquads", RdfFormat.N_QUADS),
+        ("trig", RdfFormat.TRIG),
+        ("turtle", RdfFormat.TURTLE),
+        ("jsonld", RdfFormat.JSON_LD),
+    ],
 )
 def test_export_parses_back(store: Path, format_: str, rdf_format: RdfFormat) -> None:
     result = cli("export", "--store", str(store), "--format", format_)
@@ -283,8 +380,14 @@ def test_export_parses_back(store: Path, format_: str, rdf_format: RdfFormat) ->
         assert len(quads) == stats(store)["quads"]
         assert len({q.graph_name for q in quads}) == 3  # two articles and the actors graph
     else:
-        union = cli("query", "--store", str(store), "--format", "csv",
-                    "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }")
+        union = cli(
+            "query",
+            "--store",
+            str(store),
+            "--format",
+            "csv",
+            "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }",
+        )
         assert len(quads) == int(union.stdout.splitlines()[1])
 
 
@@ -303,7 +406,13 @@ def test_stats_text_and_json_agree(store: Path) -> None:
 
 
 def test_stats_of_an_empty_store_is_all_zero(tmp_path: Path) -> None:
-    assert stats(tmp_path / "never-written") == {"quads": 0, "articles": 0, "actors": 0, "statements": 0, "events": 0}
+    assert stats(tmp_path / "never-written") == {
+        "quads": 0,
+        "articles": 0,
+        "actors": 0,
+        "statements": 0,
+        "events": 0,
+    }
 
 
 # ---------------------------------------------------------------- help

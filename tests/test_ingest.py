@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import SAMPLE_DATA, ingest_into
 from pyoxigraph import NamedNode, RdfFormat, Store, Variable
 
 from newsgraph import queries
@@ -16,8 +17,6 @@ from newsgraph.ingest import articles, pipeline, rdf
 from newsgraph.ontology import PREFIXES, Minter
 from newsgraph.settings import Settings
 from newsgraph.store import StoreFolder
-
-from conftest import SAMPLE_DATA, ingest_into
 
 INPUTS = Path(__file__).resolve().parent / "inputs"
 MECHANISMS = INPUTS / "mechanisms"
@@ -52,16 +51,22 @@ def canned(folder: Path, name: str, **values: str) -> list[dict[str, str]]:
 
 
 def article_iri(folder: Path, file_name: str) -> str:
-    rows = select(folder, "SELECT ?article ?source WHERE { ?article a ng:Article ; dcterms:source ?source }")
+    rows = select(
+        folder, "SELECT ?article ?source WHERE { ?article a ng:Article ; dcterms:source ?source }"
+    )
     found = [r["article"] for r in rows if r["source"].endswith(file_name)]
     assert len(found) == 1, (file_name, rows)
     return found[0]
 
 
-def ingest_with_date(folder: Path, paths: list[str], settings: Settings, published: dt.date | None) -> pipeline.Summary:
+def ingest_with_date(
+    folder: Path, paths: list[str], settings: Settings, published: dt.date | None
+) -> pipeline.Summary:
     settings = settings.replace(store=str(folder))
     with StoreFolder(folder).writer() as writer:
-        return pipeline.ingest_articles(articles.read(paths, settings.max_bytes, published), writer, settings)
+        return pipeline.ingest_articles(
+            articles.read(paths, settings.max_bytes, published), writer, settings
+        )
 
 
 def actors_of(folder: Path, article: str) -> dict[str, str]:
@@ -92,7 +97,11 @@ def events_of(folder: Path, article: str) -> list[dict[str, str]]:
 
 
 def participants(folder: Path, event: str) -> set[str]:
-    rows = select(folder, "SELECT ?event ?name WHERE { ?event sem:hasActor ?actor . ?actor rdfs:label ?name }", event=NamedNode(event))
+    rows = select(
+        folder,
+        "SELECT ?event ?name WHERE { ?event sem:hasActor ?actor . ?actor rdfs:label ?name }",
+        event=NamedNode(event),
+    )
     return {row["name"] for row in rows}
 
 
@@ -100,7 +109,9 @@ def participants(folder: Path, event: str) -> set[str]:
 
 
 @pytest.mark.parametrize("file_name", [WITH_TITLE, WITHOUT_TITLE])
-def test_sample_article_has_the_expected_actors_with_their_types(ingested_store: Path, file_name: str) -> None:
+def test_sample_article_has_the_expected_actors_with_their_types(
+    ingested_store: Path, file_name: str
+) -> None:
     found = actors_of(ingested_store, article_iri(ingested_store, file_name))
     expected = {
         "Joe Biden": "Person",
@@ -127,10 +138,14 @@ SELECT DISTINCT ?article ?actor ?name WHERE {
 }"""
 
 
-def test_biden_is_one_actor_per_article_and_the_same_iri_across_articles(ingested_store: Path) -> None:
+def test_biden_is_one_actor_per_article_and_the_same_iri_across_articles(
+    ingested_store: Path,
+) -> None:
     iris = set()
     for file_name in (WITH_TITLE, WITHOUT_TITLE):
-        rows = select(ingested_store, BIDEN_ACTORS, article=NamedNode(article_iri(ingested_store, file_name)))
+        rows = select(
+            ingested_store, BIDEN_ACTORS, article=NamedNode(article_iri(ingested_store, file_name))
+        )
         assert [row["name"] for row in rows] == ["Joe Biden"], (file_name, rows)
         iris.add(rows[0]["actor"])
     assert len(iris) == 1
@@ -138,23 +153,36 @@ def test_biden_is_one_actor_per_article_and_the_same_iri_across_articles(ingeste
 
 MENTION_SPANS = """
 SELECT ?article ?actor ?begin ?end WHERE {
-  GRAPH ?article { ?actor gaf:denotedBy ?mention . ?mention nif:beginIndex ?begin ; nif:endIndex ?end }
+  GRAPH ?article {
+    ?actor gaf:denotedBy ?mention . ?mention nif:beginIndex ?begin ; nif:endIndex ?end
+  }
 }"""
 
 
 @pytest.mark.parametrize("file_name", [WITH_TITLE, WITHOUT_TITLE])
-def test_every_surface_form_of_biden_is_a_mention_of_the_one_biden_actor(ingested_store: Path, file_name: str) -> None:
-    """"US President Joe Biden", "Mr Biden", "Mr. Biden’s", "Sir. Biden", "President Biden": one actor."""
+def test_every_surface_form_of_biden_is_a_mention_of_the_one_biden_actor(
+    ingested_store: Path, file_name: str
+) -> None:
+    """One actor for "US President Joe Biden", "Mr Biden", "Mr. Biden’s", "Sir. Biden"."""
     article = article_iri(ingested_store, file_name)
     [biden] = select(ingested_store, BIDEN_ACTORS, article=NamedNode(article))
     spans = [
         (int(r["begin"]), int(r["end"]))
-        for r in select(ingested_store, MENTION_SPANS, article=NamedNode(article), actor=NamedNode(biden["actor"]))
+        for r in select(
+            ingested_store,
+            MENTION_SPANS,
+            article=NamedNode(article),
+            actor=NamedNode(biden["actor"]),
+        )
     ]
     text = (SAMPLE_DATA / file_name).read_text(encoding="utf-8")
     occurrences = [m.start() for m in re.finditer(r"\bBiden\b", text)]
     assert len(occurrences) >= 6
-    missed = [text[max(0, at - 15) : at + 6] for at in occurrences if not any(b <= at < e for b, e in spans)]
+    missed = [
+        text[max(0, at - 15) : at + 6]
+        for at in occurrences
+        if not any(b <= at < e for b, e in spans)
+    ]
     assert not missed
 
 
@@ -162,14 +190,19 @@ ANCHORS = """
 SELECT ?article ?text ?anchor ?begin ?end WHERE {
   GRAPH ?article {
     ?article nif:isString ?text .
-    ?mention nif:referenceContext ?article ; nif:anchorOf ?anchor ; nif:beginIndex ?begin ; nif:endIndex ?end .
+    ?mention nif:referenceContext ?article ; nif:anchorOf ?anchor ;
+      nif:beginIndex ?begin ; nif:endIndex ?end .
   }
 }"""
 
 
 @pytest.mark.parametrize("file_name", [WITH_TITLE, WITHOUT_TITLE])
-def test_every_mention_anchor_is_the_article_text_at_its_offsets(ingested_store: Path, file_name: str) -> None:
-    rows = select(ingested_store, ANCHORS, article=NamedNode(article_iri(ingested_store, file_name)))
+def test_every_mention_anchor_is_the_article_text_at_its_offsets(
+    ingested_store: Path, file_name: str
+) -> None:
+    rows = select(
+        ingested_store, ANCHORS, article=NamedNode(article_iri(ingested_store, file_name))
+    )
     assert len(rows) > 20
     wrong = [r["anchor"] for r in rows if r["text"][int(r["begin"]) : int(r["end"])] != r["anchor"]]
     assert not wrong
@@ -177,7 +210,11 @@ def test_every_mention_anchor_is_the_article_text_at_its_offsets(ingested_store:
 
 def test_white_house_statement_is_a_direct_quote(ingested_store: Path) -> None:
     rows = statements_of(ingested_store, article_iri(ingested_store, WITH_TITLE))
-    quote = [r for r in rows if r["text"].startswith("The president underlined his support for a diplomatic solution")]
+    quote = [
+        r
+        for r in rows
+        if r["text"].startswith("The president underlined his support for a diplomatic solution")
+    ]
     assert len(quote) == 1
     assert quote[0]["speakerName"] == "White House"
     assert quote[0]["direct"] == "true"
@@ -198,17 +235,27 @@ def test_psaki_reported_speech_is_indirect(ingested_store: Path) -> None:
     assert psaki[0]["direct"] == "false"
 
 
-def test_zhao_lijian_and_the_senior_official_are_speakers_of_their_quotes(ingested_store: Path) -> None:
+def test_zhao_lijian_and_the_senior_official_are_speakers_of_their_quotes(
+    ingested_store: Path,
+) -> None:
     rows = statements_of(ingested_store, article_iri(ingested_store, WITHOUT_TITLE))
     by_speaker: dict[str, list[str]] = {}
     for row in rows:
         by_speaker.setdefault(row["speakerName"], []).append(row["text"])
-    assert any(t.startswith("What the US should do is to seriously reflect") for t in by_speaker.get("Zhao Lijian", []))
-    assert any(t.startswith("As the culprit of the Ukraine crisis") for t in by_speaker.get("Zhao Lijian", []))
+    assert any(
+        t.startswith("What the US should do is to seriously reflect")
+        for t in by_speaker.get("Zhao Lijian", [])
+    )
+    assert any(
+        t.startswith("As the culprit of the Ukraine crisis")
+        for t in by_speaker.get("Zhao Lijian", [])
+    )
     official = [name for name in by_speaker if "administration official" in name.lower()]
     assert len(official) == 1
     assert any(t.startswith("President Biden made clear") for t in by_speaker[official[0]])
-    assert all(r["direct"] == "true" for r in rows if r["speakerName"] in ("Zhao Lijian", official[0]))
+    assert all(
+        r["direct"] == "true" for r in rows if r["speakerName"] in ("Zhao Lijian", official[0])
+    )
 
 
 def test_statement_texts_have_no_surrounding_whitespace(ingested_store: Path) -> None:
@@ -240,7 +287,7 @@ def test_russian_invasion_is_cameo_190_with_russia(ingested_store: Path, file_na
     assert [r["name"] for r in sources] == ["Russia"]
 
 
-# ---------------------------------------------------------------- mechanisms, on articles written for them
+# ---------------------------------------------------------------- mechanisms, on written articles
 
 
 @pytest.fixture(scope="module")
@@ -251,15 +298,19 @@ def mechanism_store(tmp_path_factory: pytest.TempPathFactory, settings: Settings
     return folder
 
 
-def test_quote_split_by_its_attribution_gives_two_statements_of_the_pronoun_speaker(mechanism_store: Path) -> None:
+def test_quote_split_by_its_attribution_gives_two_statements_of_the_pronoun_speaker(
+    mechanism_store: Path,
+) -> None:
     rows = statements_of(mechanism_store, article_iri(mechanism_store, "split_quote.txt"))
-    assert [(r["speakerName"], r["direct"], r["cue"]) for r in rows] == [("Wang Yi", "true", "said")] * 2
+    assert [(r["speakerName"], r["direct"], r["cue"]) for r in rows] == [
+        ("Wang Yi", "true", "said")
+    ] * 2
     assert rows[0]["text"] == "We will not accept any interference in our internal affairs"
     assert rows[1]["text"].startswith("and we will respond firmly to every provocation")
 
 
 def test_pronoun_speaker_resolves_to_the_person_of_matching_gender(mechanism_store: Path) -> None:
-    """"She said" after "Ms Merkel ... Mr Macron": Merkel, although Macron was named last."""
+    """After "Ms Merkel ... Mr Macron", "She said" is Merkel although Macron was named last."""
     rows = statements_of(mechanism_store, article_iri(mechanism_store, "pronoun_speaker.txt"))
     assert len(rows) == 1
     assert "Merkel" in rows[0]["speakerName"]
@@ -283,22 +334,33 @@ SELECT ?event ?role ?name WHERE {
 }"""
 
 
-def test_accused_of_is_a_statement_about_the_accused_and_an_accusation_event(mechanism_store: Path) -> None:
+def test_accused_of_is_a_statement_about_the_accused_and_an_accusation_event(
+    mechanism_store: Path,
+) -> None:
     article = article_iri(mechanism_store, "reported_speech.txt")
     rows = [r for r in statements_of(mechanism_store, article) if r["cue"] == "accused"]
     assert len(rows) == 1
     assert rows[0]["speakerName"] == "Russia"
     assert rows[0]["text"] == "Ukraine of shelling civilian areas near Donetsk"
-    about = {r["name"] for r in select(mechanism_store, ABOUT, statement=NamedNode(rows[0]["statement"]))}
+    about = {
+        r["name"] for r in select(mechanism_store, ABOUT, statement=NamedNode(rows[0]["statement"]))
+    }
     assert about == {"Ukraine"}
     [accusation] = [e for e in events_of(mechanism_store, article) if e["cameo"] == "112"]
-    roles = {(r["role"].rsplit("#", 1)[-1], r["name"]) for r in select(mechanism_store, ROLES, event=NamedNode(accusation["event"]))}
+    roles = {
+        (r["role"].rsplit("#", 1)[-1], r["name"])
+        for r in select(mechanism_store, ROLES, event=NamedNode(accusation["event"]))
+    }
     assert roles == {("sourceActor", "Russia"), ("targetActor", "Ukraine")}
 
 
 def test_institutional_speaker_said_in_a_statement(mechanism_store: Path) -> None:
     article = article_iri(mechanism_store, "reported_speech.txt")
-    rows = [r for r in statements_of(mechanism_store, article) if r["text"].startswith("The sanctions are illegal")]
+    rows = [
+        r
+        for r in statements_of(mechanism_store, article)
+        if r["text"].startswith("The sanctions are illegal")
+    ]
     assert len(rows) == 1
     assert rows[0]["speakerName"] == "Foreign Ministry"
     assert rows[0]["cue"] == "said in a statement"
@@ -306,7 +368,9 @@ def test_institutional_speaker_said_in_a_statement(mechanism_store: Path) -> Non
     assert actors_of(mechanism_store, article)["Foreign Ministry"] == "Organization"
 
 
-def test_negated_event_is_marked_negated_and_left_out_of_the_events_query(mechanism_store: Path) -> None:
+def test_negated_event_is_marked_negated_and_left_out_of_the_events_query(
+    mechanism_store: Path,
+) -> None:
     article = article_iri(mechanism_store, "factuality.txt")
     invasions = [e for e in events_of(mechanism_store, article) if e["cameo"] == "190"]
     assert [(e["label"], e["factuality"]) for e in invasions] == [("invade", "Negated")]
@@ -316,7 +380,7 @@ def test_negated_event_is_marked_negated_and_left_out_of_the_events_query(mechan
 
 
 def test_threatened_sanctions_are_a_hypothetical_event(mechanism_store: Path) -> None:
-    """"The United States threatened to impose sanctions on Iran": the sanctions have not happened."""
+    """In "The United States threatened to impose sanctions on Iran" the sanctions are not real."""
     article = article_iri(mechanism_store, "factuality.txt")
     sanctions = [e for e in events_of(mechanism_store, article) if e["cameo"] == "163"]
     assert [e["factuality"] for e in sanctions] == ["Hypothetical"]
@@ -331,7 +395,8 @@ def test_relative_date_on_friday_resolves_against_the_published_date(mechanism_s
     assert meetings[0]["expression"] == "Friday"
     typed = select(
         mechanism_store,
-        "SELECT ?event ?date WHERE { ?event sem:hasTimeStamp ?date FILTER (DATATYPE(?date) = xsd:date) }",
+        "SELECT ?event ?date WHERE { ?event sem:hasTimeStamp ?date "
+        "FILTER (DATATYPE(?date) = xsd:date) }",
         event=NamedNode(meetings[0]["event"]),
     )
     assert len(typed) == 1
@@ -339,17 +404,23 @@ def test_relative_date_on_friday_resolves_against_the_published_date(mechanism_s
 
 
 def test_published_date_is_stored_on_the_article(mechanism_store: Path) -> None:
-    rows = [r for r in canned(mechanism_store, "articles") if r["source"].endswith("factuality.txt")]
+    rows = [
+        r for r in canned(mechanism_store, "articles") if r["source"].endswith("factuality.txt")
+    ]
     assert [(r["title"], r["published"]) for r in rows] == [("Talks in Geneva", "2022-03-19")]
 
 
 def test_headline_is_not_read_as_body(mechanism_store: Path) -> None:
-    """"Talks in Geneva" and "Merkel and Macron meet in Berlin" are titles: no event or statement there."""
-    for file_name, title in (("factuality.txt", "Talks in Geneva"), ("pronoun_speaker.txt", "Merkel and Macron meet in Berlin")):
+    """Titles ("Talks in Geneva", "Merkel and Macron meet in Berlin") give no event or statement."""
+    for file_name, title in (
+        ("factuality.txt", "Talks in Geneva"),
+        ("pronoun_speaker.txt", "Merkel and Macron meet in Berlin"),
+    ):
         article = article_iri(mechanism_store, file_name)
         begins = select(
             mechanism_store,
-            "SELECT ?article ?begin WHERE { GRAPH ?article { ?x a ?type ; gaf:denotedBy/nif:beginIndex ?begin "
+            "SELECT ?article ?begin WHERE { GRAPH ?article { "
+            "?x a ?type ; gaf:denotedBy/nif:beginIndex ?begin "
             "VALUES ?type { ng:Event ng:Statement } } }",
             article=NamedNode(article),
         )
@@ -390,7 +461,8 @@ NEW_VERSION = {
 }
 OTHER_ARTICLE = {
     "url": "https://news.example.org/world/2022/03/18/other",
-    "text": "Prime Minister Justin Trudeau said that Canada would send more humanitarian aid to Ukraine.",
+    "text": "Prime Minister Justin Trudeau said that Canada would send more humanitarian aid "
+    "to Ukraine.",
 }
 
 
@@ -401,11 +473,17 @@ def write_json(path: Path, record: dict) -> Path:
 
 def labels_in_actors_graph(folder: Path, settings: Settings) -> set[str]:
     graph = Minter(settings.base).actors_graph()
-    rows = select(folder, "SELECT ?graph ?name WHERE { GRAPH ?graph { ?actor rdfs:label ?name } }", graph=graph)
+    rows = select(
+        folder,
+        "SELECT ?graph ?name WHERE { GRAPH ?graph { ?actor rdfs:label ?name } }",
+        graph=graph,
+    )
     return {row["name"] for row in rows}
 
 
-def test_changed_article_with_a_url_replaces_its_old_version(tmp_path: Path, settings: Settings) -> None:
+def test_changed_article_with_a_url_replaces_its_old_version(
+    tmp_path: Path, settings: Settings
+) -> None:
     folder = tmp_path / "store"
     source = tmp_path / "inputs"
     source.mkdir()
@@ -420,7 +498,12 @@ def test_changed_article_with_a_url_replaces_its_old_version(tmp_path: Path, set
     ingest_into(folder, [str(source / "talks.json")], settings)
 
     article = Minter(settings.base).article(URL, "").value
-    nodes = select(folder, "SELECT ?url ?article ?title WHERE { ?article a ng:Article ; schema:url ?url OPTIONAL { ?article schema:headline ?title } }", url=NamedNode(URL))
+    nodes = select(
+        folder,
+        "SELECT ?url ?article ?title WHERE { ?article a ng:Article ; schema:url ?url "
+        "OPTIONAL { ?article schema:headline ?title } }",
+        url=NamedNode(URL),
+    )
     assert nodes == [{"url": URL, "article": article, "title": "Talks (corrected)"}]
     texts = {r["text"] for r in canned(folder, "statements", article=article)}
     assert "Germany would host the talks in Berlin" not in texts
@@ -433,10 +516,15 @@ def test_changed_article_with_a_url_replaces_its_old_version(tmp_path: Path, set
     assert len(graphs) == 3  # two article graphs and the actors graph
 
 
-def test_actor_still_mentioned_elsewhere_survives_the_replacement(tmp_path: Path, settings: Settings) -> None:
+def test_actor_still_mentioned_elsewhere_survives_the_replacement(
+    tmp_path: Path, settings: Settings
+) -> None:
     folder = tmp_path / "store"
     talks = write_json(tmp_path / "talks.json", OLD_VERSION)
-    other = write_json(tmp_path / "other.json", OTHER_ARTICLE | {"text": OTHER_ARTICLE["text"] + " Chancellor Angela Merkel agreed."})
+    other = write_json(
+        tmp_path / "other.json",
+        OTHER_ARTICLE | {"text": OTHER_ARTICLE["text"] + " Chancellor Angela Merkel agreed."},
+    )
     ingest_into(folder, [str(talks), str(other)], settings)
     write_json(talks, NEW_VERSION)
     ingest_into(folder, [str(talks)], settings)
@@ -448,9 +536,16 @@ def test_article_whose_extraction_fails_leaves_nothing_and_the_others_are_stored
 ) -> None:
     source = tmp_path / "inputs"
     source.mkdir()
-    (source / "a.txt").write_text("First\nRussia accused Ukraine of shelling civilian areas.\n", encoding="utf-8")
-    (source / "b.txt").write_text("Second\nPrime Minister Jacinda Ardern said that New Zealand would send aid.\n", encoding="utf-8")
-    (source / "c.txt").write_text("Third\nPresident Emmanuel Macron said that France would host talks.\n", encoding="utf-8")
+    (source / "a.txt").write_text(
+        "First\nRussia accused Ukraine of shelling civilian areas.\n", encoding="utf-8"
+    )
+    (source / "b.txt").write_text(
+        "Second\nPrime Minister Jacinda Ardern said that New Zealand would send aid.\n",
+        encoding="utf-8",
+    )
+    (source / "c.txt").write_text(
+        "Third\nPresident Emmanuel Macron said that France would host talks.\n", encoding="utf-8"
+    )
     real_build = rdf.build
 
     def failing_build(article, extraction, minter):  # noqa: ANN001, ANN202
@@ -464,9 +559,10 @@ def test_article_whose_extraction_fails_leaves_nothing_and_the_others_are_stored
     summary = ingest_into(folder, [str(source)], settings)
 
     assert summary.articles == 2
-    assert [(Path(e.source).name, "extraction failed" in e.reason, "boom" in e.reason) for e in summary.skipped] == [
-        ("b.txt", True, True)
-    ]
+    assert [
+        (Path(e.source).name, "extraction failed" in e.reason, "boom" in e.reason)
+        for e in summary.skipped
+    ] == [("b.txt", True, True)]
     sources = sorted(Path(r["source"]).name for r in canned(folder, "articles"))
     assert sources == ["a.txt", "c.txt"]
     text_b = (source / "b.txt").read_text(encoding="utf-8")
@@ -482,7 +578,9 @@ def sorted_nquads(folder: Path) -> list[str]:
     return sorted(line for line in text.splitlines() if line.strip())
 
 
-def test_same_inputs_into_two_fresh_stores_give_identical_nquads(tmp_path: Path, settings: Settings) -> None:
+def test_same_inputs_into_two_fresh_stores_give_identical_nquads(
+    tmp_path: Path, settings: Settings
+) -> None:
     paths = [str(SAMPLE_DATA), str(INPUTS / "article.json")]
     ingest_into(tmp_path / "one", paths, settings)
     ingest_into(tmp_path / "two", paths, settings)

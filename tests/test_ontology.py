@@ -170,17 +170,17 @@ VALID = """
     dcterms:source <https://news.example/biden-warns-russia> .
 
 <article/0123456789abcdef#char=10,19> a ng:Mention ;
-    nif:beginIndex "10"^^xsd:nonNegativeInteger ; nif:endIndex "19"^^xsd:nonNegativeInteger ;
+    nif:beginIndex "10"^^xsd:integer ; nif:endIndex "19"^^xsd:integer ;
     nif:anchorOf "Joe Biden" ; nif:referenceContext <article/0123456789abcdef> .
 <article/0123456789abcdef#char=40,46> a ng:Mention ;
-    nif:beginIndex "40"^^xsd:nonNegativeInteger ; nif:endIndex "46"^^xsd:nonNegativeInteger ;
+    nif:beginIndex "40"^^xsd:integer ; nif:endIndex "46"^^xsd:integer ;
     nif:anchorOf "Russia" ; nif:referenceContext <article/0123456789abcdef> .
 <article/0123456789abcdef#char=40,70> a ng:Mention ;
-    nif:beginIndex "40"^^xsd:nonNegativeInteger ; nif:endIndex "70"^^xsd:nonNegativeInteger ;
+    nif:beginIndex "40"^^xsd:integer ; nif:endIndex "70"^^xsd:integer ;
     nif:anchorOf "Russia would face consequences" ;
     nif:referenceContext <article/0123456789abcdef> .
 <article/0123456789abcdef#char=53,70> a ng:Mention ;
-    nif:beginIndex "53"^^xsd:nonNegativeInteger ; nif:endIndex "70"^^xsd:nonNegativeInteger ;
+    nif:beginIndex "53"^^xsd:integer ; nif:endIndex "70"^^xsd:integer ;
     nif:anchorOf "face consequences" ; nif:referenceContext <article/0123456789abcdef> .
 
 <actor/Q6279> a ng:Person ;
@@ -245,9 +245,9 @@ BREAKAGES = {
         " WHERE { ?a schema:sha256 ?h BIND(UCASE(?h) AS ?u) }",
         SCHEMA.sha256,
     ),
-    "untyped offset": (
-        "DELETE { ?m nif:beginIndex ?b } INSERT { ?m nif:beginIndex 10 }"
-        " WHERE { ?m nif:beginIndex ?b FILTER(?b = '10'^^xsd:nonNegativeInteger) }",
+    "offset as a string": (
+        "DELETE { ?m nif:beginIndex ?b } INSERT { ?m nif:beginIndex '10' }"
+        " WHERE { ?m nif:beginIndex ?b FILTER(?b = '10'^^xsd:integer) }",
         NIF.beginIndex,
     ),
     "wikidata property, not item": (

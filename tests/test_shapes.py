@@ -6,6 +6,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from conftest import ingest_into
 from pyoxigraph import NamedNode, Quad, RdfFormat, Store, serialize
 from pyshacl import validate
 from rdflib import Graph
@@ -13,8 +14,6 @@ from rdflib import Graph
 from newsgraph.ontology import Minter, ontology_file
 from newsgraph.settings import Settings
 from newsgraph.store import StoreFolder
-
-from conftest import ingest_into
 
 INPUTS = Path(__file__).resolve().parent / "inputs"
 GAF_DENOTED_BY = NamedNode("http://groundedannotationframework.org/gaf#denotedBy")
@@ -37,22 +36,32 @@ def article_graphs(store: Store, actors_graph: NamedNode) -> list[NamedNode]:
 
 def article_with_its_actors(store: Store, article: NamedNode, actors_graph: NamedNode) -> Graph:
     """The article graph plus the actors-graph triples about the actors it mentions."""
-    triples = [Quad(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, article)]
+    triples = [
+        Quad(q.subject, q.predicate, q.object)
+        for q in store.quads_for_pattern(None, None, None, article)
+    ]
     actors = {q.subject for q in store.quads_for_pattern(None, GAF_DENOTED_BY, None, article)}
     for actor in actors:
-        triples += [Quad(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(actor, None, None, actors_graph)]
+        triples += [
+            Quad(q.subject, q.predicate, q.object)
+            for q in store.quads_for_pattern(actor, None, None, actors_graph)
+        ]
     data = serialize(triples, format=RdfFormat.N_TRIPLES).decode("utf-8")
     return Graph().parse(data=data, format="nt")
 
 
 def summarise(report: str, lines: int = 40) -> str:
     """Each distinct violation message with its count, then the start of the full report."""
-    messages = Counter(line.strip() for line in report.splitlines() if line.strip().startswith("Message:"))
+    messages = Counter(
+        line.strip() for line in report.splitlines() if line.strip().startswith("Message:")
+    )
     counted = "\n".join(f"{count:5d} x {message}" for message, count in messages.most_common())
     return counted + "\n" + "\n".join(report.splitlines()[:lines])
 
 
-def assert_every_article_conforms(folder: Path, settings: Settings, shapes: Graph, ontology: Graph) -> int:
+def assert_every_article_conforms(
+    folder: Path, settings: Settings, shapes: Graph, ontology: Graph
+) -> int:
     store = StoreFolder(folder).reader()
     actors_graph = Minter(settings.base).actors_graph()
     articles = article_graphs(store, actors_graph)
@@ -60,7 +69,9 @@ def assert_every_article_conforms(folder: Path, settings: Settings, shapes: Grap
     failures = []
     for article in articles:
         data = article_with_its_actors(store, article, actors_graph)
-        conforms, _, report = validate(data, shacl_graph=shapes, ont_graph=ontology, inference="rdfs")
+        conforms, _, report = validate(
+            data, shacl_graph=shapes, ont_graph=ontology, inference="rdfs"
+        )
         if not conforms:
             failures.append(f"{article.value}:\n{summarise(report)}")
     assert not failures, "\n\n".join(failures)
@@ -81,13 +92,25 @@ def test_articles_with_urls_titles_and_wikidata_links_conform_to_the_shapes(
     from newsgraph.ingest.linking import Linker
 
     folder = tmp_path / "store"
-    linker = Linker(cache_path=tmp_path / "wikidata-cache.json", online=False, endpoint=settings.wikidata_endpoint)
-    paths = [str(INPUTS / "article.json"), str(INPUTS / "records.jsonl"), str(INPUTS / "mechanisms")]
+    linker = Linker(
+        cache_path=tmp_path / "wikidata-cache.json",
+        online=False,
+        endpoint=settings.wikidata_endpoint,
+    )
+    paths = [
+        str(INPUTS / "article.json"),
+        str(INPUTS / "records.jsonl"),
+        str(INPUTS / "mechanisms"),
+    ]
     with StoreFolder(folder).writer() as writer:
-        summary = pipeline.ingest_articles(articles.read(paths, settings.max_bytes), writer, settings, linker=linker)
+        summary = pipeline.ingest_articles(
+            articles.read(paths, settings.max_bytes), writer, settings, linker=linker
+        )
     assert summary.articles == 8
-    linked = StoreFolder(folder).reader().query(
-        "ASK { GRAPH ?g { ?actor <https://w3id.org/newsgraph/ontology#wikidata> ?entity } }"
+    linked = (
+        StoreFolder(folder)
+        .reader()
+        .query("ASK { GRAPH ?g { ?actor <https://w3id.org/newsgraph/ontology#wikidata> ?entity } }")
     )
     assert bool(linked)
     assert assert_every_article_conforms(folder, settings, shapes, ontology) == 8

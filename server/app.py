@@ -1,0 +1,154 @@
+"""The application: routes, error handling, the worker pool's lifetime, and `serve`."""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.staticfiles import StaticFiles
+
+from newsgraph import __version__, queries
+from newsgraph.errors import NewsgraphError
+from newsgraph.server.access_log import AccessLog
+from newsgraph.server.canned import CannedApi
+from newsgraph.server.responses import error_response
+from newsgraph.server.sparql import Protocol
+from newsgraph.server.workers import QueryPool, Snapshots
+from newsgraph.settings import Settings
+from newsgraph.store import StoreFolder
+
+STATIC = Path(__file__).resolve().parent / "static"
+DESCRIPTION = (
+    "SPARQL over a knowledge graph of news: actors, statements and events, one named graph per "
+    "article. `/sparql` speaks the SPARQL 1.1 Protocol (the default graph is the union of all "
+    "article graphs); `/api/queries` lists canned queries, each an operation below."
+)
+
+# Settings this module reads that newsgraph.settings may not declare yet, with their defaults.
+QUERY_WORKERS = 2
+API_CACHE_BYTES = 32_000_000
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """The ASGI application serving the store folder named in the settings."""
+    folder = StoreFolder(settings.store)
+    pool = QueryPool(int(getattr(settings, "query_workers", QUERY_WORKERS)))
+    snapshots = Snapshots(folder)
+    quads = _QuadCount(pool, snapshots, settings.query_timeout)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await pool.start()
+        try:
+            yield
+        finally:
+            await pool.close()
+
+    app = FastAPI(
+        title="newsgraph", version=__version__, description=DESCRIPTION, lifespan=lifespan
+    )
+    app.add_exception_handler(NewsgraphError, error_response)
+    Protocol(settings, pool, snapshots).add_routes(app)
+    catalog = queries.load(settings.wikidata_endpoint)
+    cache_bytes = int(getattr(settings, "api_cache_bytes", API_CACHE_BYTES))
+    CannedApi(settings, pool, snapshots, catalog, cache_bytes).add_routes(app)
+
+    @app.get("/health", tags=["service"], summary="Health: the snapshot in use and its size")
+    async def health() -> JSONResponse:
+        snapshot = snapshots.current()
+        return JSONResponse(
+            {
+                "status": "ok",
+                "snapshot": snapshot.name if snapshot else None,
+                "quads": await quads.get(),
+                "query_workers": pool.size,
+            }
+        )
+
+    @app.get("/", include_in_schema=False)
+    async def index() -> Response:
+        page = STATIC / "index.html"
+        if page.is_file():
+            return FileResponse(page)
+        return JSONResponse({"sparql": "/sparql", "api": "/api/queries", "docs": "/docs"})
+
+    if STATIC.is_dir():
+        app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["*"],
+            expose_headers=["ETag"],
+        )
+    app.add_middleware(AccessLog)
+    return app
+
+
+class _QuadCount:
+    """The number of quads in the snapshot in use, counted once per snapshot by a worker."""
+
+    def __init__(self, pool: QueryPool, snapshots: Snapshots, timeout: float) -> None:
+        self.pool = pool
+        self.snapshots = snapshots
+        self.timeout = timeout
+        self._counted: tuple[Path | None, int] | None = None
+
+    async def get(self) -> int:
+        snapshot = self.snapshots.current()
+        if self._counted is None or self._counted[0] != snapshot:
+            job = {"op": "count", "snapshot": str(snapshot) if snapshot else None}
+            result = await self.pool.run(job, self.timeout)
+            self._counted = (snapshot, int(bytes(result.body)))
+        return self._counted[1]
+
+
+def serve(settings: Settings) -> None:
+    """Run the server with uvicorn on settings.host and settings.port until it is stopped."""
+    config = uvicorn.Config(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_config=_log_config(),
+        access_log=False,  # AccessLog writes one line per request, with the query time
+        timeout_graceful_shutdown=5,
+    )
+    server_file = StoreFolder(settings.store).server_file
+    _announce(server_file, settings)
+    try:
+        uvicorn.Server(config).run()
+    finally:
+        _withdraw(server_file)
+
+
+def _log_config() -> dict[str, Any]:
+    config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    config["loggers"]["newsgraph"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    return config
+
+
+def _announce(server_file: Path, settings: Settings) -> None:
+    """Tell other processes on this store (ingest) that a server is running, and where."""
+    url = f"http://{settings.host}:{settings.port}"
+    record = {"pid": os.getpid(), "url": url, "sparql": url + "/sparql", "update": url + "/update"}
+    with suppress(OSError):
+        server_file.parent.mkdir(parents=True, exist_ok=True)
+        server_file.write_text(json.dumps(record) + "\n", encoding="utf-8")
+
+
+def _withdraw(server_file: Path) -> None:
+    with suppress(OSError, ValueError):
+        if json.loads(server_file.read_text(encoding="utf-8")).get("pid") == os.getpid():
+            server_file.unlink()
