@@ -67,11 +67,13 @@ def from_text(text: str, source: str, published: dt.date | None = None) -> Artic
     text = text.replace("\r\n", "\n")
     first, newline, rest = text.partition("\n")
     title = first.strip()
+    # A sentence may end inside its closing quote: 'He said: "We will win."'
+    ending = title.rstrip("\"'’”)]")
     is_title = (
         newline
         and rest.strip()
         and 0 < len(title) <= TITLE_MAX_CHARS
-        and not title.endswith((".", "!", "?", ":", ";", ","))
+        and not ending.endswith((".", "!", "?", ":", ";", ","))
     )
     if is_title:
         return Article(text, source, title=title, published=published, body_start=len(first) + 1)

@@ -214,6 +214,36 @@ def _attribution(doc: Doc, quote: Quote, openings: set[int]) -> Token | None:
     return None
 
 
+WORDS_NOUNS = {"word", "words", "message", "comment", "comments", "remark", "remarks", "verdict"}
+
+
+def _attributed_after(doc: Doc, quote: Quote, speakers: Speakers) -> tuple[str | None, str | None]:
+    """A quote attributed in the sentence after it: "Those were the words of X.", "X said so."""
+    after = doc.char_span(quote.end, min(len(docindex.text(doc)), quote.end + 1), alignment_mode="expand")
+    if after is None:
+        return None, None
+    current = docindex.sentence(doc[after.start])
+    if current.end >= len(doc):
+        return None, None
+    following = docindex.sentence(doc[current.end])
+    if following.start_char - quote.end > 4:
+        return None, None
+    for token in following:
+        if token.lower_ in WORDS_NOUNS:
+            for prep in token.children:
+                if prep.dep_ == "prep" and prep.lower_ == "of":
+                    for owner in prep.children:
+                        speaker = speakers.resolve(owner) if owner.dep_ == "pobj" else None
+                        if speaker:
+                            return speaker, f"the {token.text} of"
+        if _is_speech(token) and not any(c.dep_ in ("ccomp", "xcomp") for c in token.children):
+            subject = _subject(token)
+            speaker = speakers.resolve(subject) if subject is not None else None
+            if speaker:
+                return speaker, _cue(token)
+    return None, None
+
+
 def extract(doc: Doc, body_start: int, actors: ActorSet) -> list[Statement]:
     speakers = Speakers(doc, actors)
     statements: list[Statement] = []
@@ -240,6 +270,8 @@ def extract(doc: Doc, body_start: int, actors: ActorSet) -> list[Statement]:
                     people = [k for k in named if actors.actors[k].type == "Person"]
                     speaker = (people or named or [None])[0]
             cue = _cue(verb)
+        if speaker is None and verb is None:
+            speaker, cue = _attributed_after(doc, quote, speakers)
         if speaker is None and previous is not None:
             gap = docindex.text(doc)[previous[0].end : quote.begin]
             # A quote that goes on after "he said," or in the next paragraph keeps its speaker.

@@ -131,7 +131,15 @@ def _run(store: Store, job: dict[str, Any], output: _Output) -> None:
     options = dict(job["options"])
     if "substitutions" in options:
         options["substitutions"] = {Variable(k): v for k, v in options["substitutions"].items()}
-    result = store.query(job["text"], **options)
+    try:
+        result = store.query(job["text"], **options)
+    except SyntaxError:
+        original = job.get("original")
+        if original is not None and original != job["text"]:
+            # The row limit was written into the text: report the error in the user's own
+            # text, whose line and column they can find. Over an empty store this is instant.
+            Store().query(original)
+        raise
     kind = "graph" if isinstance(result, QueryTriples) else "results"
     name = job["formats"].get(kind)
     if name is None:

@@ -130,6 +130,7 @@ class Protocol:
             "op": "query",
             "snapshot": str(snapshot) if snapshot else None,
             "text": prepared.text,
+            "original": queries[0],
             "options": _dataset(params, prepared.declares_dataset),
             "formats": {k: (f.oxigraph if f else None) for k, f in chosen.items()},
         }

@@ -1,0 +1,207 @@
+"""One test per extraction mechanism, on sentences written for them, through the real model."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from newsgraph.ingest import nlp, pipeline
+from newsgraph.ingest.articles import Article, from_text
+from newsgraph.ingest.extraction import Extraction
+from newsgraph.ingest.linking import Linker
+from newsgraph.settings import Settings
+
+PUBLISHED = dt.date(2024, 5, 18)  # a Saturday
+
+
+@pytest.fixture(scope="module")
+def linker() -> Linker:
+    return Linker()
+
+
+def extract(text: str, linker: Linker | None = None, published: dt.date | None = PUBLISHED) -> Extraction:
+    article = from_text(text, "test.txt", published)
+    doc = nlp.load(Settings().model)(article.text)
+    return pipeline.extract(doc, article, linker)
+
+
+def names(extraction: Extraction, kind: str | None = None) -> list[str]:
+    return sorted(a.name for a in extraction.actors.values() if kind is None or a.type == kind)
+
+
+def said(extraction: Extraction) -> list[tuple[str, str, bool]]:
+    return [
+        (extraction.actors[s.speaker].name, s.text, s.direct) for s in extraction.statements
+    ]
+
+
+def events(extraction: Extraction) -> list[tuple[str, str, str, list[str], list[str]]]:
+    name = lambda keys: [extraction.actors[k].name for k in keys]  # noqa: E731
+    return [(e.label, e.cameo, e.factuality, name(e.sources), name(e.targets)) for e in extraction.events]
+
+
+# ---------------------------------------------------------------- one actor per entity
+
+
+def test_titles_honorifics_possessives_and_surnames_make_one_person() -> None:
+    found = extract(
+        "President Joe Biden spoke on Monday. Mr. Biden said the talks went well. "
+        "Biden's aides were pleased, and Mr Biden left for Delaware."
+    )
+    people = [a for a in found.actors.values() if a.type == "Person"]
+    assert [p.name for p in people] == ["Joe Biden"]
+    assert len(people[0].mentions) == 4
+
+
+def test_a_surname_alone_joins_the_person_named_in_full_later() -> None:
+    found = extract("Markov arrived first. Later, Elena Markov told reporters she was ready.")
+    assert names(found, "Person") == ["Elena Markov"]
+
+
+def test_a_spokesman_title_is_not_part_of_the_name() -> None:
+    found = extract("Foreign Ministry spokesman Wang Wenbin said the visit would go ahead.")
+    assert "Wang Wenbin" in names(found, "Person")
+    assert said(found)[0][0] == "Wang Wenbin"
+
+
+def test_country_names_capitals_and_abbreviations_make_one_country() -> None:
+    found = extract(
+        "The United States warned Moscow. Washington said the U.S. would not wait, "
+        "and Moscow replied that Russia was ready."
+    )
+    assert names(found, "Country") == ["Russia", "United States"]
+
+
+def test_a_nationality_stands_for_the_government_only_where_it_does() -> None:
+    found = extract(
+        "Chinese state media said the talks were useful. "
+        "The Chinese government said it would respond."
+    )
+    speakers = {speaker for speaker, _, _ in said(found)}
+    assert "Chinese State Media" in speakers or "Chinese state media" in speakers
+    assert "China" in speakers  # "the Chinese government" speaks for China
+    media = [s for s in found.statements if "useful" in s.text]
+    assert found.actors[media[0].speaker].type == "Organization"
+
+
+def test_linked_actors_take_the_wikidata_entity_and_merge(linker: Linker) -> None:
+    found = extract("Vladimir Putin met Xi Jinping. Putin and President Xi signed a deal.", linker)
+    linked = {a.name: a.wikidata for a in found.actors.values() if a.wikidata}
+    assert linked == {"Vladimir Putin": "Q7747", "Xi Jinping": "Q15031"}
+
+
+# ---------------------------------------------------------------- who said what
+
+
+def test_quote_then_attribution_with_a_pronoun_for_the_last_named_person() -> None:
+    found = extract(
+        "Oona King spoke after Mr Galloway left. "
+        '"We will win this seat back," she said.'
+    )
+    assert said(found) == [("Oona King", "We will win this seat back", True)]
+
+
+def test_a_quote_split_by_its_attribution_keeps_one_speaker() -> None:
+    found = extract('"We will not accept this," the minister, Anna Lind, said, "and we will act."')
+    assert [s[0] for s in said(found)] == ["Anna Lind", "Anna Lind"]
+
+
+def test_attribution_before_a_colon_and_a_continued_quote_in_the_next_paragraph() -> None:
+    found = extract(
+        'Jan Shaw said: "The policy was operated unfairly for years."\n\n'
+        '"It must now be changed without delay."'
+    )
+    assert [(s[0], s[2]) for s in said(found)] == [("Jan Shaw", True), ("Jan Shaw", True)]
+
+
+def test_reported_speech_with_and_without_that() -> None:
+    found = extract(
+        "Peter Hall said that the factory would close in June. "
+        "Mary Long said the union would appeal."
+    )
+    assert said(found) == [
+        ("Peter Hall", "the factory would close in June", False),
+        ("Mary Long", "the union would appeal", False),
+    ]
+
+
+def test_accused_of_reports_whom_and_what() -> None:
+    found = extract("Russia accused Ukraine of shelling a border town.")
+    assert said(found) == [("Russia", "Ukraine of shelling a border town", False)]
+    assert [found.actors[k].name for k in found.statements[0].about] == ["Ukraine"]
+
+
+def test_institutions_and_their_readouts_speak() -> None:
+    found = extract(
+        '"The talks were frank," the White House said in a statement. '
+        '"Both sides agreed to meet again," a Kremlin readout of the call said.'
+    )
+    assert [s[0] for s in said(found)] == ["White House", "Kremlin"]
+    assert found.statements[0].cue == "said in a statement"
+
+
+def test_an_unnamed_official_is_a_speaker_of_its_own() -> None:
+    found = extract('"We are watching closely," a senior administration official said.')
+    assert said(found) == [("senior administration official", "We are watching closely", True)]
+
+
+def test_a_quote_attributed_in_the_next_sentence() -> None:
+    found = extract(
+        'Ministers met on Monday. "We will not be intimidated by anyone." '
+        "Those were the words of Prime Minister Mette Frederiksen."
+    )
+    assert said(found) == [("Mette Frederiksen", "We will not be intimidated by anyone.", True)]
+
+
+def test_a_scare_quote_inside_a_sentence_is_not_a_statement_of_its_own() -> None:
+    found = extract('The plan was called "reckless" by critics.')
+    assert all(s.direct is False for s in found.statements)
+
+
+# ---------------------------------------------------------------- what happened
+
+
+def test_triggers_map_to_cameo_codes_with_source_and_target() -> None:
+    found = extract("Russia invaded Ukraine in February. The European Union imposed sanctions on Russia.")
+    table = {label: (code, sources, targets) for label, code, _, sources, targets in events(found)}
+    assert table["invaded"] == ("190", ["Russia"], ["Ukraine"])
+    assert table["sanctions"] == ("163", ["European Union"], ["Russia"])
+
+
+def test_a_video_call_between_two_leaders_is_one_041_event_however_often_named() -> None:
+    found = extract(
+        "Joe Biden held a video call with Xi Jinping on Friday. "
+        "During the call, the two men spoke for two hours."
+    )
+    calls = [e for e in found.events if e.cameo == "041"]
+    assert len(calls) == 1
+    assert {found.actors[k].name for k in calls[0].participants} == {"Joe Biden", "Xi Jinping"}
+    assert calls[0].date == "2024-05-17"
+
+
+def test_negated_and_conditional_events_are_marked_not_asserted() -> None:
+    found = extract(
+        "Russia did not invade Georgia. "
+        "The United States would impose sanctions on Iran if talks failed. "
+        "Iran threatened to attack Israel."
+    )
+    factuality = {label: f for label, _, f, _, _ in events(found)}
+    assert factuality["invade"] == "Negated"
+    assert factuality["sanctions"] == "Hypothetical"
+    assert factuality["attack"] == "Hypothetical"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Canada and Mexico met in Ottawa on Friday.", "2024-05-17"),
+        ("Canada and Mexico met in Ottawa in November.", "2023-11"),
+        ("Canada and Mexico met in Ottawa on 3 March 2021.", "2021-03-03"),
+        ("Canada and Mexico met in Ottawa last week.", "2024-05"),
+    ],
+)
+def test_event_dates_resolve_against_the_publication_date(text: str, expected: str) -> None:
+    found = extract(text)
+    assert [e.date for e in found.events] == [expected]
+    assert found.events[0].place == "Ottawa"
