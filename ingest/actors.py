@@ -183,6 +183,8 @@ def _mentions(doc: Doc, body_start: int, countries: dict[str, str]) -> list[Ment
             continue
         text = span.text
         lower = text.lower()
+        if kind == "Person" and (lower in countries or lower in places.capitals):
+            kind = "Country"  # the recogniser took "Kyiv" for a person
         gender = None
         tokens: tuple[str, ...] = tuple(t.text for t in span)
         begin_token = span.start
@@ -220,8 +222,18 @@ def _mentions(doc: Doc, body_start: int, countries: dict[str, str]) -> list[Ment
             elif lower in places.demonyms and span.root.tag_ not in ("NNS", "NNPS"):
                 continue
         elif kind == "Organization":
+            owner = next((c for c in span.root.children if c.dep_ == "poss" and c.ent_type_ == "GPE"), None)
             if lower in countries:
                 kind, country = "Country", countries[lower]
+            elif owner is not None and span.root.lemma_.lower() in INSTITUTION_HEADS and (
+                places.demonym_of.get(countries.get(owner.text.lower(), ""))
+            ):
+                # "Russia's defence ministry": the Russian Defence Ministry.
+                country = countries[owner.text.lower()]
+                institution = _institution(doc[owner.i : span.end], places.demonym_of[country], country)
+                found.append(institution)
+                covered.update(range(owner.i, span.end))
+                continue
             elif span.root.lower_ in ROLE_WORDS:
                 # "Labour MP": the party is the organization, the MP a role.
                 start = span.root.i

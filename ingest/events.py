@@ -41,7 +41,8 @@ WEAPONS = {"weapon", "arm", "missile", "munition", "tank", "troop"}
 HYPOTHETICAL_GOVERNORS = {
     "threaten", "plan", "propose", "consider", "seek", "want", "aim", "try", "urge", "demand",
     "call", "warn", "prepare", "expect", "deter", "avoid", "refuse", "effort", "risk", "may",
-    "hope", "intend", "offer", "push", "press", "attempt", "possibility", "idea",
+    "hope", "intend", "offer", "push", "press", "attempt", "possibility", "idea", "deny",
+    "allege", "claim", "accuse",
 }
 HYPOTHETICAL_MODIFIERS = {"threatened", "possible", "potential", "planned", "proposed", "future"}
 MODALS = {"would", "could", "might", "may", "should", "must", "can"}
