@@ -16,12 +16,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $@
 
-# The query page's editor (YASGUI) comes from the npm registry, pinned by the lockfile,
-# and is served from our own server so the page works offline.
+# The query page's editor (YASGUI) and the /docs page (Swagger UI) come from the npm registry,
+# pinned by the lockfile, and are served from our own server so both work offline.
 $(VENDOR_STAMP): package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	# --ignore-scripts: no install script may reach the network (swagger-ui-dist's analytics).
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	mkdir -p server/static/vendor
 	cp node_modules/@zazuko/yasgui/build/yasgui.min.js node_modules/@zazuko/yasgui/build/yasgui.min.css server/static/vendor/
+	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css server/static/vendor/
 	touch $@
 
 run: setup
