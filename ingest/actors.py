@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Span as SpacySpan
+from spacy.tokens import Doc
+from spacy.tokens import Span as SpacySpan
 
 from newsgraph.ingest import gazetteer
 from newsgraph.ingest.extraction import Actor, Span
@@ -187,10 +188,9 @@ def _mentions(doc: Doc, body_start: int, countries: dict[str, str]) -> list[Ment
             kind = "Country"  # the recogniser took "Kyiv" for a person
         gender = None
         tokens: tuple[str, ...] = tuple(t.text for t in span)
-        begin_token = span.start
         country = None
         if kind == "Person":
-            tokens, gender, begin_token = _name_tokens(span)
+            tokens, gender, _ = _name_tokens(span)
             gender = gender or ({"m": "m", "f": "f"}.get(_honorific_before(doc, span.start) or ""))
             if not tokens:
                 continue
@@ -244,7 +244,6 @@ def _mentions(doc: Doc, body_start: int, countries: dict[str, str]) -> list[Ment
                 span = doc[start : span.root.i]
                 text, lower = span.text, span.text.lower()
                 tokens = tuple(t.text for t in span)
-                begin_token = span.start
             elif (span.root.dep_ == "pobj" and span.root.head.lower_ in LOCATIVE) or (
                 span.root.dep_ == "compound" and span.root.head.lemma_.lower() in PLACE_NOUNS
             ):
@@ -440,8 +439,8 @@ def extract(doc: Doc, body_start: int, countries: dict[str, str]) -> ActorSet:
                 result.subjects.add(key)
         result.order.append((mention.start_token, key))
     _merge_same_names(result)
-    for key, actor in result.actors.items():
-        title = _title_of(actor, doc)
+    for actor in result.actors.values():
+        title = _title_of(actor)
         name = f"{title} {actor.name}" if title else actor.name
         actor.name = _label(name) if actor.type != "Group" else " ".join(name.split())
     return result
@@ -451,7 +450,7 @@ def extract(doc: Doc, body_start: int, countries: dict[str, str]) -> ActorSet:
 STYLED_TITLES = {"lady", "lord", "sir", "dame", "justice"}
 
 
-def _title_of(actor: Actor, doc: Doc) -> str | None:
+def _title_of(actor: Actor) -> str | None:
     if actor.type != "Person" or " " in actor.name:
         return None
     for mention in actor.mentions:

@@ -8,7 +8,6 @@ other names or the titles near the mentions point to one of them.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 import logging
 import os
 import re
@@ -18,6 +17,7 @@ import urllib.error
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from http.client import HTTPException
 from pathlib import Path
 from typing import Any

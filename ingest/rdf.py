@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from pyoxigraph import Literal, NamedNode, Triple
@@ -10,7 +9,19 @@ from pyoxigraph import Literal, NamedNode, Triple
 from newsgraph.ingest.articles import Article
 from newsgraph.ingest.extraction import Extraction, Span
 from newsgraph.ontology import (
-    DCTERMS, GAF, NG, NIF, PROV, RDF, RDFS, SCHEMA, SEM, SKOS, XSD, Minter, cameo_concept,
+    DCTERMS,
+    GAF,
+    NG,
+    NIF,
+    PROV,
+    RDF,
+    RDFS,
+    SCHEMA,
+    SEM,
+    SKOS,
+    XSD,
+    Minter,
+    cameo_concept,
     wikidata_entity,
 )
 

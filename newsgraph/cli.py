@@ -9,7 +9,13 @@ from pathlib import Path
 
 import click
 from pyoxigraph import (
-    Dataset, Quad, QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat, serialize,
+    Dataset,
+    Quad,
+    QueryBoolean,
+    QueryResultsFormat,
+    QuerySolutions,
+    RdfFormat,
+    serialize,
 )
 
 from newsgraph import __version__, queries

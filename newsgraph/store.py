@@ -23,8 +23,17 @@ from importlib import resources
 from pathlib import Path
 
 import httpx
-from pyoxigraph import NamedNode, Quad, Store, Triple, Variable, parse_query_results, serialize
-from pyoxigraph import QueryResultsFormat, RdfFormat
+from pyoxigraph import (
+    NamedNode,
+    Quad,
+    QueryResultsFormat,
+    RdfFormat,
+    Store,
+    Triple,
+    Variable,
+    parse_query_results,
+    serialize,
+)
 
 from newsgraph.errors import NewsgraphError, StoreBusy
 

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Triple, serialize
+from pyoxigraph import (
+    BlankNode,
+    DefaultGraph,
+    Literal,
+    NamedNode,
+    Quad,
+    RdfFormat,
+    Triple,
+    serialize,
+)
 
 from newsgraph.ontology import DCTERMS, RDF, RDFS
 from newsgraph.server.negotiation import GRAPH_FORMATS, RESULT_FORMATS, Format

@@ -23,6 +23,7 @@ from starlette.responses import Response
 from newsgraph.errors import BadRequest, Forbidden, QuerySyntaxError
 from newsgraph.server.description import description, serialized
 from newsgraph.server.federation import check_services
+from newsgraph.server.lexer import tokenize
 from newsgraph.server.negotiation import (
     GRAPH,
     GRAPH_FORMATS,
@@ -33,7 +34,6 @@ from newsgraph.server.negotiation import (
     not_acceptable,
 )
 from newsgraph.server.paging import shape, with_limit
-from newsgraph.server.lexer import tokenize
 from newsgraph.server.responses import result_response
 from newsgraph.server.workers import QueryPool, Snapshots
 from newsgraph.settings import Settings

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from newsgraph.ingest import nlp, pipeline
-from newsgraph.ingest.articles import Article, from_text
+from newsgraph.ingest.articles import from_text
 from newsgraph.ingest.extraction import Extraction
 from newsgraph.ingest.linking import Linker
 from newsgraph.settings import Settings

@@ -29,8 +29,21 @@ import pytest
 from pyoxigraph import Literal, NamedNode, Triple
 
 from newsgraph.ontology import (
-    DCTERMS, GAF, NG, NIF, PROV, RDF, RDFS, SCHEMA, SEM, SKOS, XSD, Minter, cameo_concept,
-    sparql_prefixes, wikidata_entity,
+    DCTERMS,
+    GAF,
+    NG,
+    NIF,
+    PROV,
+    RDF,
+    RDFS,
+    SCHEMA,
+    SEM,
+    SKOS,
+    XSD,
+    Minter,
+    cameo_concept,
+    sparql_prefixes,
+    wikidata_entity,
 )  # fmt: skip
 from newsgraph.settings import Settings
 from newsgraph.store import StoreFolder
