@@ -389,6 +389,10 @@ class Linker:
                 best = found.get(alias_link.qid)
                 if best is None or alias_link.score > best.score:
                     found[alias_link.qid] = alias_link
+        if not found and kind == "Person" and len(name.key.split()) == 2:
+            variant = self._spelling_variant(name)
+            if variant is not None:
+                return variant, True
         if len(found) != 1:
             return None, len(found) > 1
         (link,) = found.values()
@@ -397,6 +401,20 @@ class Linker:
             if not words & set(name.tokens):
                 return None, True  # "Jeb Bush" is not George W. Bush because he was "Bush" too
         return Link(link.qid, link.label, round(link.score * 0.9, 3), "index", INDEX_DATE), True
+
+    def _spelling_variant(self, name: Name) -> Link | None:
+        """"Volodymyr Zelenskiy": the first name of one entry's full name and a surname the same
+        entry lists as an alias; accepted only when exactly one entry fits both."""
+        first, last = name.key.split()
+        fits = set()
+        for surface in self.index.lookup("Person", parse_name(last, "Person")):
+            keys = self.index.keys_of(surface.qid)
+            if last in keys and any(k.split()[0] == first for k in keys if " " in k):
+                fits.add(surface.qid)
+        if len(fits) != 1:
+            return None
+        (qid,) = fits
+        return Link(qid, self.index.entries[qid].label, 0.85, "index", INDEX_DATE)
 
     def _match(self, name: Name, kind: str, evidence: _Evidence) -> tuple[Link | None, bool]:
         surfaces = self.index.lookup(kind, name)

@@ -13,7 +13,8 @@ from typing import Any
 import uvicorn
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from starlette.responses import FileResponse, JSONResponse, Response
+from fastapi.openapi.docs import get_swagger_ui_html
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.staticfiles import StaticFiles
 
 from newsgraph import __version__, queries
@@ -53,9 +54,17 @@ def create_app(settings: Settings) -> FastAPI:
         finally:
             await pool.close()
 
+    docs_assets = _swagger_ui_assets()
     app = FastAPI(
-        title="newsgraph", version=__version__, description=DESCRIPTION, lifespan=lifespan
+        title="newsgraph",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url=None if docs_assets else "/docs",
+        redoc_url=None,
     )
+    if docs_assets:
+        _add_offline_docs(app, docs_assets)
     app.add_exception_handler(NewsgraphError, error_response)
     Protocol(settings, pool, snapshots).add_routes(app)
     catalog = queries.load(settings.wikidata_endpoint)
@@ -93,6 +102,29 @@ def create_app(settings: Settings) -> FastAPI:
         )
     app.add_middleware(AccessLog)
     return app
+
+
+def _swagger_ui_assets() -> Path | None:
+    """Swagger UI's files from the swagger-ui-bundle-v2 package, so /docs works offline."""
+    try:
+        from swagger_ui_bundle import swagger_ui_path
+    except ImportError:
+        return None  # FastAPI's own /docs, loading Swagger UI from a CDN
+    return Path(str(swagger_ui_path))
+
+
+def _add_offline_docs(app: FastAPI, assets: Path) -> None:
+    app.mount("/docs-assets", StaticFiles(directory=assets), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title="newsgraph API",
+            swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+            swagger_css_url="/docs-assets/swagger-ui.css",
+            swagger_favicon_url="data:,",
+        )
 
 
 class _QuadCount:

@@ -104,7 +104,9 @@ class CannedApi:
         for query in self.catalog.values():
             for parameter in query.parameters:
                 if parameter.name in RESERVED:
-                    raise ValueError(f"{query.name}.rq: parameter name {parameter.name!r} is reserved")
+                    raise ValueError(
+                        f"{query.name}.rq: parameter name {parameter.name!r} is reserved"
+                    )
             app.add_api_route(
                 f"/api/queries/{query.name}",
                 self._endpoint(query),
@@ -113,6 +115,7 @@ class CannedApi:
                 summary=query.title,
                 description=query.description,
                 tags=["canned queries"],
+                response_class=Response,  # the types are documented in _operation
                 openapi_extra=_operation(query),
             )
         app.add_api_route(
@@ -198,9 +201,7 @@ def _single_values(request: Request) -> dict[str, str]:
 def _output(requested: str | None, accept: str | None) -> _Output:
     if requested is not None:
         if requested not in _OUTPUTS:
-            raise InvalidParameter(
-                f"format {requested!r} is not one of: {', '.join(_OUTPUTS)}"
-            )
+            raise InvalidParameter(f"format {requested!r} is not one of: {', '.join(_OUTPUTS)}")
         return _OUTPUTS[requested]
     chosen = choose(RESULT_FORMATS, accept)
     if chosen is None:
@@ -300,6 +301,8 @@ def _operation(query: CannedQuery) -> dict[str, Any]:
                 "content": {output.media_type.split(";")[0]: {} for output in _OUTPUTS.values()},
             },
             "304": {"description": "Not modified since the ETag sent in If-None-Match"},
-            "422": {"description": "A missing, unknown or invalid parameter; the message says which"},
+            "422": {
+                "description": "A missing, unknown or invalid parameter; the message says which"
+            },
         },
     }

@@ -58,12 +58,14 @@ def description(endpoint: str, settings: Settings) -> list[Triple]:
         Triple(default_graph, NamedNode(RDFS + "comment"), Literal(UNION_COMMENT, language="en")),
     ]
     for known in (*RESULT_FORMATS, *GRAPH_FORMATS):
-        triples.append(Triple(service, sd("resultFormat"), NamedNode(FORMATS + _W3C_NAMES[known.name])))
+        triples.append(
+            Triple(service, sd("resultFormat"), NamedNode(FORMATS + _W3C_NAMES[known.name]))
+        )
     return triples
 
 
 def serialized(triples: list[Triple], chosen: Format) -> bytes:
-    """The description in the chosen RDF format, with readable prefixes where the format has them."""
+    """The description in the chosen RDF format, with prefixes where the format has them."""
     rdf_format = getattr(RdfFormat, chosen.oxigraph)
     prefixes = {"sd": SD, "formats": FORMATS, "rdf": RDF, "rdfs": RDFS, "dcterms": DCTERMS}
     if chosen.name in ("nquads", "trig"):

@@ -38,14 +38,22 @@ RESULT_FORMATS: tuple[Format, ...] = (
     Format("tsv", RESULTS, "text/tab-separated-values; charset=utf-8", "TSV"),
 )
 
+_TURTLE_TYPES = ("application/turtle", "application/x-turtle")
 GRAPH_FORMATS: tuple[Format, ...] = (
-    Format("turtle", GRAPH, "text/turtle", "TURTLE", ("application/turtle", "application/x-turtle"), ("ttl", "n3")),
-    Format("ntriples", GRAPH, "application/n-triples", "N_TRIPLES", ("text/plain",), ("nt", "n-triples")),
+    Format("turtle", GRAPH, "text/turtle", "TURTLE", _TURTLE_TYPES, ("ttl", "n3")),
+    Format("ntriples", GRAPH, "application/n-triples", "N_TRIPLES", ("text/plain",), ("nt",)),
     Format("rdfxml", GRAPH, "application/rdf+xml", "RDF_XML", (), ("rdf+xml", "xml", "rdf")),
-    Format("jsonld", GRAPH, "application/ld+json", "JSON_LD", ("application/json",), ("json-ld", "json")),
+    Format(
+        "jsonld",
+        GRAPH,
+        "application/ld+json",
+        "JSON_LD",
+        ("application/json",),
+        ("json-ld", "json"),
+    ),
     Format("nquads", GRAPH, "application/n-quads", "N_QUADS", (), ("nq",)),
     Format("trig", GRAPH, "application/trig", "TRIG"),
-)  # fmt: skip
+)
 
 FORMATS_BY_KIND = {RESULTS: RESULT_FORMATS, GRAPH: GRAPH_FORMATS}
 
@@ -125,9 +133,7 @@ def _parse_accept(accept: str) -> tuple[tuple[str, str, float], ...]:
     return tuple(ranges)
 
 
-def _quality(
-    ranges: tuple[tuple[str, str, float], ...], media_type: str, wildcards: bool
-) -> float:
+def _quality(ranges: tuple[tuple[str, str, float], ...], media_type: str, wildcards: bool) -> float:
     """The q-value of the most specific range matching the media type (RFC 9110, 12.5.1)."""
     main, _, sub = media_type.partition("/")
     best_specificity = -1

@@ -12,11 +12,11 @@ import asyncio
 import json
 import logging
 import multiprocessing
-import os
 import pickle
 import socket
 import time
 from collections.abc import AsyncIterator, Coroutine
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from multiprocessing.process import BaseProcess
 from pathlib import Path
@@ -36,22 +36,23 @@ RESPAWN_DELAY = 1.0
 
 
 class Snapshots:
-    """The newest snapshot of a store folder, re-read only when CURRENT changes on disk."""
+    """The newest snapshot of a store folder, as CURRENT names it at each request."""
 
     def __init__(self, folder: StoreFolder) -> None:
         self.folder = folder
-        self._stamp: tuple[int, int] | None = None
+        self._pointer = folder.path / "CURRENT"
+        self._name: str | None = None
         self._current: Path | None = None
 
     def current(self) -> Path | None:
+        # Reading a few bytes is cheap, and unlike a stat it cannot miss a change.
         try:
-            stat = os.stat(self.folder.path / "CURRENT")
+            name = self._pointer.read_text(encoding="utf-8").strip()
         except FileNotFoundError:
             return None
-        stamp = (stat.st_ino, stat.st_mtime_ns)  # publishing replaces the file: a new inode
-        if stamp != self._stamp:
+        if name != self._name:
             self._current = self.folder.current()
-            self._stamp = stamp
+            self._name = name
         return self._current
 
 
@@ -94,10 +95,19 @@ class QueryPool:
         worker = await self._acquire(timeout)
         result = Result(self, worker, timeout)
         worker.writer.write(query_process.encode(JOB, pickle.dumps(job, protocol=5)))
-        await result.prefetch()
+        try:
+            await result.prefetch()
+        except asyncio.CancelledError:
+            result.close()  # nobody waits for this job any more: stop it
+            raise
         return result
 
     async def _acquire(self, timeout: float) -> _Worker:
+        while not self._idle.empty():
+            worker = self._idle.get_nowait()
+            if worker.process.is_alive():
+                return worker
+            self.replace(worker)
         try:
             async with asyncio.timeout(timeout):
                 while True:
@@ -176,18 +186,20 @@ class Result:
         self._timeout = timeout
 
     async def prefetch(self) -> None:
-        kind, payload = await self._frame()
-        if kind != HEAD:
-            self._fail(kind, payload)
-        self.kind, _, self.format = payload.decode("ascii").partition(" ")
-        while len(self.body) < CHUNK and not self.complete:
-            kind, payload = await self._frame()
-            if kind == DATA:
-                self.body += payload
-            elif kind == END:
-                self._finish()
-            else:
+        """Read the head and the result up to its first full chunk (a small result whole)."""
+        async with self._deadline():
+            kind, payload = await self._read_frame()
+            if kind != HEAD:
                 self._fail(kind, payload)
+            self.kind, _, self.format = payload.decode("ascii").partition(" ")
+            while len(self.body) < CHUNK and not self.complete:
+                kind, payload = await self._read_frame()
+                if kind == DATA:
+                    self.body += payload
+                elif kind == END:
+                    self._finish()
+                else:
+                    self._fail(kind, payload)
 
     async def chunks(self) -> AsyncIterator[bytes]:
         """The whole result, from the first chunk on; the worker is freed at the end."""
@@ -196,7 +208,8 @@ class Result:
                 first, self.body = bytes(self.body), bytearray()
                 yield first
             while not self.complete:
-                kind, payload = await self._frame()
+                async with self._deadline():
+                    kind, payload = await self._read_frame()
                 if kind == DATA:
                     yield payload
                 elif kind == END:
@@ -216,15 +229,13 @@ class Result:
     def milliseconds(self) -> float:
         return self.seconds * 1000
 
-    async def _frame(self) -> tuple[bytes, bytes]:
-        if self._worker is None:
-            raise NewsgraphError("this result was abandoned")
-        reader = self._worker.reader
+    @asynccontextmanager
+    async def _deadline(self) -> AsyncIterator[None]:
+        """Time spent in the block counts against the timeout; past it, the worker is killed."""
         started = time.perf_counter()
         try:
             async with asyncio.timeout(self._timeout - self.seconds):
-                kind, length = FRAME.unpack(await reader.readexactly(FRAME.size))
-                payload = await reader.readexactly(length) if length else b""
+                yield
         except TimeoutError:
             self.close()
             raise QueryTimeout(
@@ -236,7 +247,13 @@ class Result:
             raise NewsgraphError(f"the query worker stopped unexpectedly ({error})") from error
         finally:
             self.seconds += time.perf_counter() - started
-        return kind, payload
+
+    async def _read_frame(self) -> tuple[bytes, bytes]:
+        if self._worker is None:
+            raise NewsgraphError("this result was abandoned")
+        reader = self._worker.reader
+        kind, length = FRAME.unpack(await reader.readexactly(FRAME.size))
+        return kind, (await reader.readexactly(length) if length else b"")
 
     def _finish(self) -> None:
         self.complete = True

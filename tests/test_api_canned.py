@@ -1,5 +1,6 @@
-"""The canned-query API at /api: one documented operation per .rq file, parameters validated and
-bound as values, JSON, rows and CSV, paging, ETags, the result cache, CORS, and the service routes."""
+"""The canned-query API at /api: one documented operation per .rq file, parameters validated
+and bound as values, JSON, rows and CSV, paging, ETags, the result cache, CORS; and the service
+routes (/health, /, the access log)."""
 
 from __future__ import annotations
 
@@ -24,7 +25,12 @@ from newsgraph.store import StoreFolder
 
 CATALOG = queries.load()
 FEDERATED = {name for name, query in CATALOG.items() if "SERVICE" in query.text}
-SCHEMA_TYPES = {"iri": ("string", "uri"), "date": ("string", "date"), "integer": ("integer", None), "string": ("string", None)}  # fmt: skip
+SCHEMA_TYPES = {
+    "iri": ("string", "uri"),
+    "date": ("string", "date"),
+    "integer": ("integer", None),
+    "string": ("string", None),
+}
 
 
 @pytest.fixture(scope="session")
@@ -48,22 +54,33 @@ def values(servers: Servers) -> dict[str, str]:
     """A real value for every parameter name the canned queries use, found by querying."""
     pair = select(
         servers.main,
-        "SELECT ?first ?second ?article WHERE { GRAPH ?article { ?e a ng:Event ; sem:hasActor ?first, ?second } "
-        "FILTER (STR(?first) < STR(?second)) } LIMIT 1",
+        "SELECT ?first ?second ?article WHERE { GRAPH ?article { ?e a ng:Event ; "
+        "sem:hasActor ?first, ?second } FILTER (STR(?first) < STR(?second)) } LIMIT 1",
     )[0]
-    spoken = select(servers.main, "SELECT ?speaker ?article WHERE { GRAPH ?article { ?s ng:speaker ?speaker } } LIMIT 1")[0]
+    spoken = select(
+        servers.main,
+        "SELECT ?speaker ?article WHERE { GRAPH ?article { ?s ng:speaker ?speaker } } LIMIT 1",
+    )[0]
     return {
-        "actor": pair["first"], "first": pair["first"], "second": pair["second"], "speaker": spoken["speaker"],
-        "article": spoken["article"], "type": "Person",
-    }  # fmt: skip
+        "actor": pair["first"],
+        "first": pair["first"],
+        "second": pair["second"],
+        "speaker": spoken["speaker"],
+        "article": spoken["article"],
+        "type": "Person",
+    }
 
 
 def declared_variables(text: str) -> list[str]:
     """The projection of a SELECT, read from its text: ?vars and the ?var after AS."""
-    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith(("#", "PREFIX")))
+    body = "\n".join(
+        line for line in text.splitlines() if not line.lstrip().startswith(("#", "PREFIX"))
+    )
     clause = re.search(r"\bSELECT\s+(?:DISTINCT\s+)?(.*?)\bWHERE\b", body, re.S | re.I)
     assert clause is not None
-    without_expressions = re.sub(r"\((?:[^()]|\([^()]*\))*\bAS\s+\?(\w+)\s*\)", r"?\1", clause.group(1))
+    without_expressions = re.sub(
+        r"\((?:[^()]|\([^()]*\))*\bAS\s+\?(\w+)\s*\)", r"?\1", clause.group(1)
+    )
     return re.findall(r"\?(\w+)", without_expressions)
 
 
@@ -81,11 +98,16 @@ def test_list_gives_every_rq_file_with_its_title_description_and_parameters(api:
     assert set(listed) == set(CATALOG)
     for name, query in CATALOG.items():
         item = listed[name]
-        assert (item["title"], item["description"], item["path"]) == (query.title, query.description, f"/api/queries/{name}")
+        assert (item["title"], item["description"], item["path"]) == (
+            query.title,
+            query.description,
+            f"/api/queries/{name}",
+        )
         assert item["columns"] == declared_variables(query.text)
-        assert [(p["name"], p["type"], p["required"], p["default"], p["description"]) for p in item["parameters"]] == [
-            (p.name, p.type, p.required, p.default, p.description) for p in query.parameters
-        ]
+        assert [
+            (p["name"], p["type"], p["required"], p["default"], p["description"])
+            for p in item["parameters"]
+        ] == [(p.name, p.type, p.required, p.default, p.description) for p in query.parameters]
 
 
 @pytest.mark.parametrize("name", sorted(CATALOG))
@@ -110,7 +132,9 @@ def test_federated_canned_queries_call_the_configured_wikidata_endpoint(api: str
 
 def test_every_canned_query_is_a_typed_operation_in_the_openapi_document(servers: Servers) -> None:
     document = httpx.get(servers.main.url + "/openapi.json").json()
-    operations = {op["operationId"]: op for path in document["paths"].values() for op in path.values()}
+    every = [op for path in document["paths"].values() for op in path.values()]
+    operations = {op["operationId"]: op for op in every}
+    assert len(operations) == len(every), "operation ids are not unique"
     for name, query in CATALOG.items():
         operation = document["paths"][f"/api/queries/{name}"]["get"]
         assert operations[name] is operation
@@ -122,12 +146,19 @@ def test_every_canned_query_is_a_typed_operation_in_the_openapi_document(servers
             assert documented["required"] == declared.required and documented["in"] == "query"
             assert documented["description"] == declared.description
             kind, form = SCHEMA_TYPES[declared.type]
-            assert documented["schema"]["type"] == kind and documented["schema"].get("format") == form
+            assert (
+                documented["schema"]["type"] == kind and documented["schema"].get("format") == form
+            )
 
 
-def test_docs_page_is_served(servers: Servers) -> None:
-    response = httpx.get(servers.main.url + "/docs")
-    assert response.status_code == 200 and "openapi.json" in response.text
+def test_docs_page_works_offline_with_swagger_ui_served_locally(servers: Servers) -> None:
+    page = httpx.get(servers.main.url + "/docs")
+    assert page.status_code == 200 and "/openapi.json" in page.text
+    assets = re.findall(r"(?:src|href)=[\"']([^\"']+\.(?:js|css))[\"']", page.text)
+    assert len(assets) == 2
+    for asset in assets:
+        assert asset.startswith("/"), f"{asset} would need the internet"
+        assert httpx.get(servers.main.url + asset).status_code == 200
 
 
 # ------------------------------------------------------------------ parameters
@@ -149,14 +180,18 @@ def test_missing_required_parameter_is_422_naming_it(api: str) -> None:
         ("articles", {"format": "pdf"}, ["format", "rows"]),
     ],
 )
-def test_invalid_parameter_is_422_with_the_reason(api: str, name: str, params: dict[str, str], words: list[str]) -> None:
+def test_invalid_parameter_is_422_with_the_reason(
+    api: str, name: str, params: dict[str, str], words: list[str]
+) -> None:
     response = httpx.get(f"{api}/{name}", params=params)
     assert response.status_code == 422
     assert all(word in response.json()["error"] for word in words)
 
 
 def test_a_parameter_given_twice_is_422(api: str, values: dict[str, str]) -> None:
-    response = httpx.get(f"{api}/statements", params=[("speaker", values["speaker"]), ("speaker", values["speaker"])])
+    response = httpx.get(
+        f"{api}/statements", params=[("speaker", values["speaker"]), ("speaker", values["speaker"])]
+    )
     assert response.status_code == 422
 
 
@@ -167,7 +202,9 @@ def test_unknown_query_is_404_naming_the_available_ones(api: str) -> None:
 
 
 def test_an_iri_parameter_filters_by_that_value(api: str, values: dict[str, str]) -> None:
-    _, rows = solutions(httpx.get(f"{api}/statements_by_speaker", params={"speaker": values["speaker"]}))
+    _, rows = solutions(
+        httpx.get(f"{api}/statements_by_speaker", params={"speaker": values["speaker"]})
+    )
     assert rows and {row["speaker"]["value"] for row in rows} == {values["speaker"]}
 
 
@@ -202,7 +239,9 @@ def test_injection_attempts_stay_values(
 
 def test_rows_format_gives_plain_objects_with_typed_values(api: str) -> None:
     rows = httpx.get(f"{api}/top_actors", params={"format": "rows"}).json()
-    assert rows and all(isinstance(row["articles"], int) and isinstance(row["name"], str) for row in rows)
+    assert rows and all(
+        isinstance(row["articles"], int) and isinstance(row["name"], str) for row in rows
+    )
     statements = httpx.get(f"{api}/statements", params={"format": "rows"}).json()
     assert statements and all(isinstance(row["direct"], bool) for row in statements)
     _, bindings = solutions(httpx.get(f"{api}/top_actors"))
@@ -225,12 +264,16 @@ def test_limit_and_offset_page_through_the_results(api: str) -> None:
     assert len(everything) > 3
     pages = []
     for offset in range(0, len(everything), 2):
-        pages += httpx.get(f"{api}/actors", params={"format": "rows", "limit": "2", "offset": str(offset)}).json()
+        pages += httpx.get(
+            f"{api}/actors", params={"format": "rows", "limit": "2", "offset": str(offset)}
+        ).json()
     assert pages == everything
     assert httpx.get(f"{api}/actors", params={"format": "rows", "limit": "0"}).json() == []
 
 
-def test_etag_gives_304_and_changes_with_parameters_and_format(api: str, values: dict[str, str]) -> None:
+def test_etag_gives_304_and_changes_with_parameters_and_format(
+    api: str, values: dict[str, str]
+) -> None:
     first = httpx.get(f"{api}/statements")
     etag = first.headers["ETag"]
     assert "no-cache" in first.headers["Cache-Control"]
@@ -249,7 +292,11 @@ def test_a_repeated_canned_call_is_answered_from_the_cache(servers: Servers, api
     first = httpx.get(f"{api}/top_actors", params=params)
     second = httpx.get(f"{api}/top_actors", params=params)
     assert first.content == second.content
-    lines = [line for line in servers.main.log.read_text().splitlines() if "/api/queries/top_actors?format=rows&limit=7&offset=1" in line]
+    lines = [
+        line
+        for line in servers.main.log.read_text().splitlines()
+        if "/api/queries/top_actors?format=rows&limit=7&offset=1" in line
+    ]
     assert len(lines) == 2
     assert "(query" in lines[0] and "(query" not in lines[1]
 
@@ -278,7 +325,9 @@ def test_index_page_and_access_log(servers: Servers) -> None:
     response = httpx.get(servers.main.url + "/")
     assert response.status_code == 200
     index = Path(queries.__file__).resolve().parent.parent / "server" / "static" / "index.html"
-    assert response.headers["content-type"].startswith("text/html" if index.is_file() else "application/json")
+    assert response.headers["content-type"].startswith(
+        "text/html" if index.is_file() else "application/json"
+    )
     httpx.get(servers.main.sparql, params={"query": "ASK { ?s ?p ?o }"})
     log = servers.main.log.read_text()
     assert re.search(r'"GET /sparql\?query=ASK[^"]*" 200 [\d.]+ ms \(query [\d.]+ ms\)', log)

@@ -496,3 +496,11 @@ def test_linking_meets_the_precision_and_recall_targets_on_gold_articles(offline
     assert figures["gold_in_index"] >= 10, figures
     assert figures["precision"] >= 0.95, figures["wrong"]
     assert figures["recall"] >= 0.80, figures["missed"]
+
+
+def test_a_full_name_spelled_with_a_listed_surname_variant_links(offline: Linker) -> None:
+    """"Volodymyr Zelenskiy": the index lists the first name in a full name and the surname
+    spelling as an alias of one entry only."""
+    found = offline.link("Volodymyr Zelenskiy", "Person")
+    assert found is not None and found.qid == "Q3874799"
+    assert offline.link("Hunter Biden", "Person") is None  # another first name: another person

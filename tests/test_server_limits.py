@@ -30,7 +30,10 @@ from newsgraph.server.paging import with_limit
 
 # Every quad against every other, five times over: hours of work on any store with a few
 # hundred quads, and nothing to send before it is done.
-ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?o ?p . ?q ?r ?s }"
+ENDLESS = (
+    "SELECT (COUNT(*) AS ?n) WHERE { "
+    "?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?o ?p . ?q ?r ?s }"
+)
 
 
 @pytest.fixture(scope="session")
@@ -47,11 +50,17 @@ def servers(server_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
 # ------------------------------------------------------------------ timeout
 
 
-def test_query_past_the_timeout_is_stopped_with_503_and_the_server_keeps_answering(servers: Servers) -> None:
+def test_query_past_the_timeout_is_stopped_with_503_and_the_server_keeps_answering(
+    servers: Servers,
+) -> None:
     strict = servers.strict
     started = time.monotonic()
     with ThreadPoolExecutor(2) as pool:  # both workers at once: both are killed and replaced
-        responses = list(pool.map(lambda _: httpx.get(strict.sparql, params={"query": ENDLESS}, timeout=30), range(2)))
+        responses = list(
+            pool.map(
+                lambda _: httpx.get(strict.sparql, params={"query": ENDLESS}, timeout=30), range(2)
+            )
+        )
     assert time.monotonic() - started < 10
     for response in responses:
         assert response.status_code == 503
@@ -59,7 +68,11 @@ def test_query_past_the_timeout_is_stopped_with_503_and_the_server_keeps_answeri
         assert "1 s" in message and "query_timeout" in message
     assert httpx.get(strict.url + "/health", timeout=30).status_code == 200
     assert select(strict, "SELECT ?a WHERE { ?a a ng:Article } LIMIT 1")
-    killed = [p for p in psutil.Process(strict.process.pid).children() if p.status() == psutil.STATUS_ZOMBIE]
+    killed = [
+        p
+        for p in psutil.Process(strict.process.pid).children()
+        if p.status() == psutil.STATUS_ZOMBIE
+    ]
     assert not killed
 
 
@@ -67,7 +80,9 @@ def test_query_past_the_timeout_is_stopped_with_503_and_the_server_keeps_answeri
 
 
 def row_count(server_url: str, query: str) -> int:
-    response = httpx.get(server_url, params={"query": PREFIXES + query, "format": "json"}, timeout=30)
+    response = httpx.get(
+        server_url, params={"query": PREFIXES + query, "format": "json"}, timeout=30
+    )
     assert response.status_code == 200, response.text
     return len(response.json()["results"]["bindings"])
 
@@ -98,9 +113,16 @@ def test_row_limit_keeps_a_smaller_limit_and_the_order(servers: Servers) -> None
 
 
 def test_row_limit_applies_to_csv_and_not_to_ask_or_construct(servers: Servers) -> None:
-    table = httpx.get(servers.strict.sparql, params={"query": "SELECT * WHERE { ?s ?p ?o }"}, headers={"Accept": "text/csv"})
+    table = httpx.get(
+        servers.strict.sparql,
+        params={"query": "SELECT * WHERE { ?s ?p ?o }"},
+        headers={"Accept": "text/csv"},
+    )
     assert len(table.text.strip().splitlines()) == 1 + 5
-    graph = httpx.get(servers.strict.sparql, params={"query": "CONSTRUCT WHERE { ?s ?p ?o }", "format": "ntriples"})
+    graph = httpx.get(
+        servers.strict.sparql,
+        params={"query": "CONSTRUCT WHERE { ?s ?p ?o }", "format": "ntriples"},
+    )
     assert len(graph.text.strip().splitlines()) > 5
 
 
@@ -117,10 +139,18 @@ def test_row_limit_applies_to_csv_and_not_to_ask_or_construct(servers: Servers) 
         ("SELECT * { ?s ?p ?o FILTER(?o<'5'||?o>'8') }  # trailing comment", 2, 0, 2),
     ],
 )
-def test_with_limit_composes_with_the_query_own_limit_and_offset(query: str, limit: int, offset: int, rows: int) -> None:
+def test_with_limit_composes_with_the_query_own_limit_and_offset(
+    query: str, limit: int, offset: int, rows: int
+) -> None:
     store = Store()
-    store.extend(Quad(NamedNode(f"urn:s{i}"), NamedNode("urn:p"), Literal(str(i)), NamedNode("urn:g")) for i in range(20))
-    assert len(list(store.query(with_limit(query, limit, offset), use_default_graph_as_union=True))) == rows
+    store.extend(
+        Quad(NamedNode(f"urn:s{i}"), NamedNode("urn:p"), Literal(str(i)), NamedNode("urn:g"))
+        for i in range(20)
+    )
+    assert (
+        len(list(store.query(with_limit(query, limit, offset), use_default_graph_as_union=True)))
+        == rows
+    )
 
 
 # ------------------------------------------------------------------ streaming
@@ -134,7 +164,13 @@ def test_a_million_row_csv_streams_with_flat_server_memory(servers: Servers) -> 
     before = server.memory_info().rss
     peak = before
     lines = size = chunks = 0
-    with httpx.stream("GET", servers.main.sparql, params={"query": query}, headers={"Accept": "text/csv"}, timeout=60) as response:
+    with httpx.stream(
+        "GET",
+        servers.main.sparql,
+        params={"query": query},
+        headers={"Accept": "text/csv"},
+        timeout=60,
+    ) as response:
         assert response.status_code == 200
         for chunk in response.iter_bytes():
             lines += chunk.count(b"\n")
@@ -142,7 +178,9 @@ def test_a_million_row_csv_streams_with_flat_server_memory(servers: Servers) -> 
             chunks += 1
             if chunks % 16 == 0:
                 peak = max(peak, server.memory_info().rss)
-    print(f"server memory: {before / 1e6:.0f} MB before, {peak / 1e6:.0f} MB at most, {chunks} chunks")
+    print(
+        f"server memory: {before / 1e6:.0f} MB before, {peak / 1e6:.0f} MB at most, {chunks} chunks"
+    )
     assert lines == 1 + 1_000_000
     assert size > 50_000_000
     assert peak - before < 25_000_000, f"server grew by {(peak - before) / 1e6:.0f} MB"
@@ -152,7 +190,7 @@ def test_a_million_row_csv_streams_with_flat_server_memory(servers: Servers) -> 
 
 
 class Listener:
-    """A TCP port that records whether anyone connected: a SERVICE endpoint that must not be called."""
+    """A TCP port that records whether anyone connected: an endpoint that must not be called."""
 
     def __init__(self) -> None:
         self.sock = socket.socket()
@@ -181,13 +219,18 @@ def listener() -> Iterator[Listener]:
 
 
 def test_service_call_to_an_allowed_endpoint_returns_its_rows(servers: Servers) -> None:
-    query = f"SELECT ?said WHERE {{ SERVICE <{servers.remote.sparql}> {{ ?item <https://remote.example/says> ?said }} }}"
+    pattern = "{ ?item <https://remote.example/says> ?said }"
+    query = f"SELECT ?said WHERE {{ SERVICE <{servers.remote.sparql}> {pattern} }}"
     assert select(servers.main, query) == [{"said": REMOTE_MARK}]
-    prefixed = f"PREFIX far: <{servers.remote.url}/> SELECT ?said WHERE {{ SERVICE far:sparql {{ ?i <https://remote.example/says> ?said }} }}"  # fmt: skip
+    prefixed = (
+        f"PREFIX far: <{servers.remote.url}/> SELECT ?said WHERE {{ SERVICE far:sparql {pattern} }}"
+    )
     assert select(servers.main, prefixed) == [{"said": REMOTE_MARK}]
 
 
-def test_service_call_to_an_unlisted_endpoint_is_refused_before_any_request(servers: Servers, listener: Listener) -> None:
+def test_service_call_to_an_unlisted_endpoint_is_refused_before_any_request(
+    servers: Servers, listener: Listener
+) -> None:
     query = f"SELECT * WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}"
     response = httpx.get(servers.main.sparql, params={"query": query})
     assert response.status_code == 400
@@ -202,8 +245,8 @@ TRICKS = [
     "SELECT * WHERE {{ ?s ?p 'SERVICE <{allowed}>' . SERVICE <{unlisted}> {{ ?s ?p ?o }} }}",
     "SELECT * WHERE {{ sErViCe SILENT <{unlisted}> {{ ?s ?p ?o }} }}",
     "SELECT * WHERE {{ BIND(<{unlisted}> AS ?endpoint) SERVICE ?endpoint {{ ?s ?p ?o }} }}",
-    "SELECT * WHERE {{ ?x ?y ?z FILTER(?z<'>') SERVICE <{unlisted}> {{ ?s ?p ?o }} FILTER(?z != '') }}",
-    "PREFIX a: <{allowed}> PREFIX a: <{unlisted_base}> SELECT * WHERE {{ SERVICE a:sparql {{ ?s ?p ?o }} }}",
+    "SELECT * WHERE {{ ?x ?y ?z FILTER(?z<'>') SERVICE <{unlisted}> {{}} FILTER(?z != '') }}",
+    "PREFIX a: <{allowed}> PREFIX a: <{unlisted_base}> SELECT * WHERE {{ SERVICE a:sparql {{}} }}",
     "SELECT * WHERE {{ SERVICE <{unlisted_escaped}> {{ ?s ?p ?o }} }}",
     "SELECT * WHERE {{ SERVICE <{allowed}> {{ SERVICE <{unlisted}> {{ ?s ?p ?o }} }} }}",
 ]
@@ -224,7 +267,10 @@ def test_service_allow_list_is_not_fooled(servers: Servers, listener: Listener, 
 
 
 def test_service_in_a_comment_or_a_string_is_not_a_call(servers: Servers) -> None:
-    query = "SELECT ?n WHERE { # SERVICE <http://127.0.0.1:9/sparql> {}\n BIND('SERVICE <http://127.0.0.1:9/>' AS ?n) }"
+    query = (
+        "SELECT ?n WHERE { # SERVICE <http://127.0.0.1:9/sparql> {}\n"
+        " BIND('SERVICE <http://127.0.0.1:9/>' AS ?n) }"
+    )
     assert select(servers.main, query) == [{"n": "SERVICE <http://127.0.0.1:9/>"}]
 
 
@@ -248,3 +294,31 @@ def test_concurrent_queries_share_the_workers(servers: Servers) -> None:
     for thread in threads:
         thread.join()
     assert errors == []
+
+
+def worker_pids(server: psutil.Process) -> set[int]:
+    return {
+        child.pid
+        for child in server.children()
+        if child.status() != psutil.STATUS_ZOMBIE and "spawn_main" in " ".join(child.cmdline())
+    }
+
+
+def test_a_client_leaving_mid_stream_frees_its_worker(servers: Servers) -> None:
+    server = psutil.Process(servers.main.process.pid)
+    before = worker_pids(server)
+    digits = " ".join(str(i) for i in range(10))
+    query = "SELECT * WHERE { " + " ".join(f"VALUES ?{v} {{ {digits} }}" for v in "abcdef") + " }"
+    with httpx.stream(
+        "GET", servers.main.sparql, params={"query": query, "format": "csv"}
+    ) as response:
+        assert response.status_code == 200
+        next(response.iter_bytes())
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        now = worker_pids(server)
+        if len(now) == len(before) and now != before:
+            break
+        time.sleep(0.1)
+    assert len(now) == len(before) and len(now - before) == 1, (before, now)
+    assert select(servers.main, "SELECT ?a WHERE { ?a a ng:Article } LIMIT 1")

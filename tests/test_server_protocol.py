@@ -25,8 +25,13 @@ from test_server_support import (
 
 SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = rdflib.Namespace("http://www.w3.org/ns/formats/")
-ARTICLES = PREFIXES + "SELECT ?article ?title WHERE { ?article a ng:Article ; schema:headline ?title }"
-STATEMENTS = PREFIXES + "CONSTRUCT { ?s ng:speaker ?who ; schema:text ?text } WHERE { ?s ng:speaker ?who ; schema:text ?text }"  # fmt: skip
+ARTICLES = (
+    PREFIXES + "SELECT ?article ?title WHERE { ?article a ng:Article ; schema:headline ?title }"
+)
+STATEMENTS = PREFIXES + (
+    "CONSTRUCT { ?s ng:speaker ?who ; schema:text ?text } "
+    "WHERE { ?s ng:speaker ?who ; schema:text ?text }"
+)
 JSON_RESULTS = "application/sparql-results+json"
 
 
@@ -83,12 +88,23 @@ def test_select_by_post_through_sparqlwrapper(endpoint: str) -> None:
 
 
 def test_ask_through_sparqlwrapper(endpoint: str) -> None:
-    assert wrapper(endpoint, PREFIXES + "ASK { ?a a ng:Article }", JSON).queryAndConvert()["boolean"] is True
-    assert wrapper(endpoint, PREFIXES + "ASK { ?a a ng:Nothing }", JSON).queryAndConvert()["boolean"] is False
+    assert (
+        wrapper(endpoint, PREFIXES + "ASK { ?a a ng:Article }", JSON).queryAndConvert()["boolean"]
+        is True
+    )
+    assert (
+        wrapper(endpoint, PREFIXES + "ASK { ?a a ng:Nothing }", JSON).queryAndConvert()["boolean"]
+        is False
+    )
 
 
+@pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
 def test_construct_parsed_into_an_rdflib_graph(endpoint: str, servers: Servers) -> None:
-    expected = len(select(servers.main, "SELECT ?s ?who ?text WHERE { ?s ng:speaker ?who ; schema:text ?text }"))
+    expected = len(
+        select(
+            servers.main, "SELECT ?s ?who ?text WHERE { ?s ng:speaker ?who ; schema:text ?text }"
+        )
+    )
     graph = wrapper(endpoint, STATEMENTS, RDFXML).queryAndConvert()
     assert isinstance(graph, rdflib.Graph)
     assert expected > 0 and len(graph) == 2 * expected
@@ -101,15 +117,23 @@ def test_get_form_post_and_direct_post_give_the_same_results(endpoint: str) -> N
     by_get = httpx.get(endpoint, params={"query": ARTICLES}, headers=headers)
     by_form = httpx.post(endpoint, data={"query": ARTICLES}, headers=headers)
     by_body = httpx.post(
-        endpoint, content=ARTICLES.encode(), headers={**headers, "Content-Type": "application/sparql-query"}
+        endpoint,
+        content=ARTICLES.encode(),
+        headers={**headers, "Content-Type": "application/sparql-query"},
     )
     assert by_get.status_code == by_form.status_code == by_body.status_code == 200
-    assert titles_from_json(by_get.json()) == titles_from_json(by_form.json()) == titles_from_json(by_body.json())
+    assert (
+        titles_from_json(by_get.json())
+        == titles_from_json(by_form.json())
+        == titles_from_json(by_body.json())
+    )
 
 
 def test_describe_answers_a_graph_about_the_resource(servers: Servers) -> None:
     article = select(servers.main, "SELECT ?a WHERE { ?a a ng:Article } LIMIT 1")[0]["a"]
-    response = httpx.get(servers.main.sparql, params={"query": f"DESCRIBE <{article}>", "format": "ntriples"})
+    response = httpx.get(
+        servers.main.sparql, params={"query": f"DESCRIBE <{article}>", "format": "ntriples"}
+    )
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("application/n-triples")
     triples = list(parse(response.content, format=RdfFormat.N_TRIPLES))
@@ -120,26 +144,35 @@ def test_describe_answers_a_graph_about_the_resource(servers: Servers) -> None:
 
 
 def test_default_graph_is_the_union_of_the_article_graphs(servers: Servers) -> None:
-    graphs = {row["g"] for row in select(servers.main, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")}
+    graphs = {
+        row["g"]
+        for row in select(servers.main, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+    }
     articles = {row["a"] for row in select(servers.main, "SELECT ?a WHERE { ?a a ng:Article }")}
     assert articles and articles <= graphs
-    # Statements live in article graphs and speakers' labels in the actors graph: one pattern joins both.
+    # Statements are in article graphs, speaker labels in the actors graph: one pattern joins them.
     rows = select(servers.main, "SELECT ?name WHERE { ?s ng:speaker ?who . ?who rdfs:label ?name }")
     assert rows
 
 
 def test_default_graph_uri_and_named_graph_uri_choose_the_dataset(servers: Servers) -> None:
     actors_graph = MINTER.actors_graph().value
-    article = select(servers.main, "SELECT ?a WHERE { ?a a ng:Article } ORDER BY ?a LIMIT 1")[0]["a"]
+    article = select(servers.main, "SELECT ?a WHERE { ?a a ng:Article } ORDER BY ?a LIMIT 1")[0][
+        "a"
+    ]
     only_actors = select(
         servers.main,
         "SELECT ?label WHERE { ?x rdfs:label ?label . FILTER NOT EXISTS { ?s ng:speaker ?x } }",
         **{"default-graph-uri": actors_graph},
     )
-    statements = select(servers.main, "SELECT ?s WHERE { ?s a ng:Statement }", **{"default-graph-uri": actors_graph})
+    statements = select(
+        servers.main, "SELECT ?s WHERE { ?s a ng:Statement }", **{"default-graph-uri": actors_graph}
+    )
     assert only_actors and not statements
     named = select(
-        servers.main, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", **{"named-graph-uri": article}
+        servers.main,
+        "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
+        **{"named-graph-uri": article},
     )
     assert [row["g"] for row in named] == [article]
 
@@ -171,7 +204,9 @@ def test_invalid_default_graph_uri_is_400(endpoint: str) -> None:
         ("application/json", JSON_RESULTS),
     ],
 )
-def test_select_negotiates_accept_with_q_values(endpoint: str, accept: str | None, expected: str) -> None:
+def test_select_negotiates_accept_with_q_values(
+    endpoint: str, accept: str | None, expected: str
+) -> None:
     headers = {"Accept": accept} if accept else {}
     response = httpx.get(endpoint, params={"query": ARTICLES}, headers=headers)
     assert response.status_code == 200
@@ -202,12 +237,17 @@ def test_construct_negotiates_rdf_formats(endpoint: str, accept: str | None, exp
     [("turtle", RdfFormat.TURTLE), ("ntriples", RdfFormat.N_TRIPLES), ("rdfxml", RdfFormat.RDF_XML),
      ("jsonld", RdfFormat.JSON_LD), ("nquads", RdfFormat.N_QUADS), ("trig", RdfFormat.TRIG)],
 )  # fmt: skip
-def test_every_graph_format_parses_to_the_same_triples(endpoint: str, name: str, rdf_format: RdfFormat) -> None:
+def test_every_graph_format_parses_to_the_same_triples(
+    endpoint: str, name: str, rdf_format: RdfFormat
+) -> None:
     reference = httpx.get(endpoint, params={"query": STATEMENTS, "format": "ntriples"}).content
     response = httpx.get(endpoint, params={"query": STATEMENTS, "format": name})
     assert response.status_code == 200
     expected = {str(t) for t in parse(reference, format=RdfFormat.N_TRIPLES)}
-    got = {str(q.triple) if hasattr(q, "triple") else str(q) for q in parse(response.content, format=rdf_format)}
+    got = {
+        str(q.triple) if hasattr(q, "triple") else str(q)
+        for q in parse(response.content, format=rdf_format)
+    }
     assert expected and got == expected
 
 
@@ -216,14 +256,20 @@ def test_every_graph_format_parses_to_the_same_triples(endpoint: str, name: str,
     [("json", QueryResultsFormat.JSON), ("xml", QueryResultsFormat.XML),
      ("csv", QueryResultsFormat.CSV), ("tsv", QueryResultsFormat.TSV)],
 )  # fmt: skip
-def test_format_parameter_wins_over_accept(endpoint: str, name: str, results_format: QueryResultsFormat) -> None:
-    response = httpx.get(endpoint, params={"query": ARTICLES, "format": name}, headers={"Accept": "image/png"})
+def test_format_parameter_wins_over_accept(
+    endpoint: str, name: str, results_format: QueryResultsFormat
+) -> None:
+    response = httpx.get(
+        endpoint, params={"query": ARTICLES, "format": name}, headers={"Accept": "image/png"}
+    )
     assert response.status_code == 200
     if results_format == QueryResultsFormat.CSV:  # lossy, so pyoxigraph will not parse it
         rows = list(csv.DictReader(io.StringIO(response.text)))
     else:
         rows = list(parse_query_results(response.content, format=results_format))
-    assert len(rows) == len(titles_from_json(httpx.get(endpoint, params={"query": ARTICLES}).json()))
+    assert len(rows) == len(
+        titles_from_json(httpx.get(endpoint, params={"query": ARTICLES}).json())
+    )
 
 
 def test_unavailable_type_is_406_listing_the_available_ones(endpoint: str) -> None:
@@ -237,11 +283,19 @@ def test_unavailable_type_is_406_listing_the_available_ones(endpoint: str) -> No
         assert response.status_code == 406, (params, headers)
         message = response.json()["error"]
         assert "available" in message
-        assert ("text/turtle" in message) if "CONSTRUCT" in params["query"] else ("text/csv" in message)
+        assert (
+            ("text/turtle" in message)
+            if "CONSTRUCT" in params["query"]
+            else ("text/csv" in message)
+        )
 
 
 def test_q_zero_refuses_a_type(endpoint: str) -> None:
-    response = httpx.get(endpoint, params={"query": ARTICLES}, headers={"Accept": "application/sparql-results+json;q=0, text/csv"})
+    response = httpx.get(
+        endpoint,
+        params={"query": ARTICLES},
+        headers={"Accept": "application/sparql-results+json;q=0, text/csv"},
+    )
     assert response.headers["content-type"].startswith("text/csv")
 
 
@@ -280,7 +334,9 @@ def test_the_query_endpoint_never_runs_an_update(endpoint: str, servers: Servers
     update = "INSERT DATA { <urn:x:a> <urn:x:b> <urn:x:c> }"
     as_query = httpx.post(endpoint, data={"query": update})
     as_update = httpx.post(endpoint, data={"update": update})
-    as_body = httpx.post(endpoint, content=update.encode(), headers={"Content-Type": "application/sparql-update"})
+    as_body = httpx.post(
+        endpoint, content=update.encode(), headers={"Content-Type": "application/sparql-update"}
+    )
     assert as_query.status_code == as_update.status_code == as_body.status_code == 400
     assert select(servers.main, "SELECT * WHERE { <urn:x:a> ?p ?o }") == []
 
@@ -305,8 +361,8 @@ def test_service_description_by_default_in_turtle(endpoint: str) -> None:
     assert (service, SD.supportedLanguage, SD.SPARQL11Query) in graph
     assert (service, SD.feature, SD.UnionDefaultGraph) in graph
     assert (service, SD.feature, SD.BasicFederatedQuery) in graph
-    for name in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
-                 "Turtle", "N-Triples", "RDF_XML", "JSON-LD"):  # fmt: skip
+    for name in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
+                 "SPARQL_Results_TSV", "Turtle", "N-Triples", "RDF_XML", "JSON-LD"):  # fmt: skip
         assert (service, SD.resultFormat, FORMATS[name]) in graph
     comments = " ".join(str(o) for o in graph.objects(service, rdflib.RDFS.comment))
     assert "union of all article graphs" in comments

@@ -42,18 +42,26 @@ def insert(graph: str, subject: str, count: int = 1) -> str:
 
 
 def count_in(servers: Servers, graph: str) -> int:
-    rows = select(servers.main, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+    rows = select(
+        servers.main, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+    )
     return int(rows[0]["n"])
 
 
 def test_update_is_403_when_the_server_has_no_token(servers: Servers) -> None:
-    response = httpx.post(servers.strict.url + "/update", content=b"CLEAR ALL", headers={**UPDATE_TYPE, **AUTHORIZED})
+    response = httpx.post(
+        servers.strict.url + "/update", content=b"CLEAR ALL", headers={**UPDATE_TYPE, **AUTHORIZED}
+    )
     assert response.status_code == 403
     assert "update_token" in response.json()["error"]
 
 
-@pytest.mark.parametrize("authorization", [None, "Bearer wrong-token", f"Basic {UPDATE_TOKEN}", UPDATE_TOKEN])
-def test_update_is_403_without_the_right_bearer_token(servers: Servers, authorization: str | None) -> None:
+@pytest.mark.parametrize(
+    "authorization", [None, "Bearer wrong-token", f"Basic {UPDATE_TOKEN}", UPDATE_TOKEN]
+)
+def test_update_is_403_without_the_right_bearer_token(
+    servers: Servers, authorization: str | None
+) -> None:
     headers = {**UPDATE_TYPE, **({"Authorization": authorization} if authorization else {})}
     response = httpx.post(servers.main.url + "/update", content=b"CLEAR ALL", headers=headers)
     assert response.status_code == 403
@@ -63,7 +71,11 @@ def test_update_is_403_without_the_right_bearer_token(servers: Servers, authoriz
 def test_update_by_direct_post_is_applied_and_visible_to_the_next_query(servers: Servers) -> None:
     graph = "urn:test:updates:direct"
     before = httpx.get(servers.main.url + "/health").json()
-    response = httpx.post(servers.main.url + "/update", content=insert(graph, "urn:test:direct", 3).encode(), headers={**UPDATE_TYPE, **AUTHORIZED})
+    response = httpx.post(
+        servers.main.url + "/update",
+        content=insert(graph, "urn:test:direct", 3).encode(),
+        headers={**UPDATE_TYPE, **AUTHORIZED},
+    )
     assert response.status_code == 204
     assert count_in(servers, graph) == 3
     after = httpx.get(servers.main.url + "/health").json()
@@ -72,20 +84,30 @@ def test_update_by_direct_post_is_applied_and_visible_to_the_next_query(servers:
 
 def test_update_by_form_post_is_applied(servers: Servers) -> None:
     graph = "urn:test:updates:form"
-    response = httpx.post(servers.main.url + "/update", data={"update": insert(graph, "urn:test:form", 2)}, headers=AUTHORIZED)
+    response = httpx.post(
+        servers.main.url + "/update",
+        data={"update": insert(graph, "urn:test:form", 2)},
+        headers=AUTHORIZED,
+    )
     assert response.status_code == 204
     assert count_in(servers, graph) == 2
 
 
 def test_malformed_update_is_400_with_the_parser_message(servers: Servers) -> None:
-    response = httpx.post(servers.main.url + "/update", content=b"INSERT DATA { <urn:a> }", headers={**UPDATE_TYPE, **AUTHORIZED})
+    response = httpx.post(
+        servers.main.url + "/update",
+        content=b"INSERT DATA { <urn:a> }",
+        headers={**UPDATE_TYPE, **AUTHORIZED},
+    )
     assert response.status_code == 400
     assert "error at" in response.json()["error"]
 
 
 def test_update_with_a_query_or_twice_is_400(servers: Servers) -> None:
     update = insert("urn:test:updates:never", "urn:test:never")
-    both = httpx.post(servers.main.url + "/update", data={"update": update, "query": "ASK {}"}, headers=AUTHORIZED)
+    both = httpx.post(
+        servers.main.url + "/update", data={"update": update, "query": "ASK {}"}, headers=AUTHORIZED
+    )
     twice = httpx.post(
         servers.main.url + "/update",
         content=urlencode([("update", update), ("update", update)]).encode(),
@@ -97,7 +119,9 @@ def test_update_with_a_query_or_twice_is_400(servers: Servers) -> None:
 
 def test_update_calling_an_unlisted_service_is_400(servers: Servers) -> None:
     update = "INSERT { ?s ?p ?o } WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
-    response = httpx.post(servers.main.url + "/update", content=update.encode(), headers={**UPDATE_TYPE, **AUTHORIZED})
+    response = httpx.post(
+        servers.main.url + "/update", content=update.encode(), headers={**UPDATE_TYPE, **AUTHORIZED}
+    )
     assert response.status_code == 400 and "not allowed" in response.json()["error"]
 
 
@@ -123,7 +147,11 @@ def test_queries_keep_answering_while_an_update_is_written(servers: Servers) -> 
     def query_until_done() -> None:
         writing.wait()
         while not done.is_set():
-            response = httpx.get(servers.main.sparql, params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"}, timeout=30)
+            response = httpx.get(
+                servers.main.sparql,
+                params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"},
+                timeout=30,
+            )
             statuses.append(response.status_code)
 
     readers = [threading.Thread(target=query_until_done) for _ in range(3)]
@@ -148,7 +176,11 @@ def test_an_update_changes_the_etag_of_canned_results(servers: Servers) -> None:
     url = servers.main.url + "/api/queries/articles"
     first = httpx.get(url)
     assert httpx.get(url, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
-    httpx.post(servers.main.url + "/update", content=insert("urn:test:updates:etag", "urn:test:etag").encode(), headers={**UPDATE_TYPE, **AUTHORIZED})
+    httpx.post(
+        servers.main.url + "/update",
+        content=insert("urn:test:updates:etag", "urn:test:etag").encode(),
+        headers={**UPDATE_TYPE, **AUTHORIZED},
+    )
     second = httpx.get(url, headers={"If-None-Match": first.headers["ETag"]})
     assert second.status_code == 200
     assert second.headers["ETag"] != first.headers["ETag"]
