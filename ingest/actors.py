@@ -539,4 +539,7 @@ def _absorb(result: ActorSet, keeper_key: str, key: str) -> None:
     result.order = [(i, keeper_key if k == key else k) for i, k in result.order]
     if key in result.genders:
         result.genders.setdefault(keeper_key, result.genders[key])
+    if key in result.subjects:
+        result.subjects.add(keeper_key)
+        result.subjects.discard(key)
     del result.actors[key]

@@ -95,9 +95,10 @@ def find_quotes(text: str) -> list[Quote]:
 
 
 def _subject(verb: Token) -> Token | None:
-    for child in verb.children:
-        if child.dep_ in ("nsubj", "nsubjpass"):
-            return child
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if subjects:
+        # "Rules discriminated ..., the Law Lords have ruled": the subject nearest the verb.
+        return subjects[-1]
     # "A White House statement followed, saying ...": the participle's subject is its head's.
     if verb.dep_ in ("advcl", "xcomp", "conj", "acl") and verb.head is not verb:
         if verb.dep_ == "acl":
@@ -120,6 +121,10 @@ class Speakers:
 
     def resolve(self, subject: Token) -> str | None:
         lower = subject.lower_
+        if lower in ("which", "who", "that") and subject.head.dep_ == "relcl":
+            # "the European Roma Rights Centre, which said": the relative clause's antecedent.
+            subject = subject.head.head
+            lower = subject.lower_
         if subject.pos_ == "PRON":
             if lower in ("he", "she"):
                 return self.actors.last_person_before(subject.i, "m" if lower == "he" else "f")
@@ -127,9 +132,6 @@ class Speakers:
                 speaker = self.actors.actors[self.last_speaker]
                 return self.last_speaker if speaker.type != "Person" else None
             return None
-        if lower in ("which", "who", "that") and subject.head.dep_ == "relcl":
-            # "the European Roma Rights Centre, which said": the relative clause's antecedent.
-            subject = subject.head.head
         for child in subject.children:
             # "spokesman, Dmitry Peskov," / "the newspaper, Moskovsky Komsomolets,"
             if child.dep_ == "appos" and child.i in self.actors.token_actor:
@@ -262,6 +264,13 @@ def extract(doc: Doc, body_start: int, actors: ActorSet) -> list[Statement]:
             quote_verbs.add(verb.i)
             subject = _subject(verb)
             speaker = speakers.resolve(subject) if subject is not None else None
+            if speaker is None and verb.idx < quote.begin:
+                # "Welcoming the ruling, Maeve Sherlock, chief executive of X, said:": the
+                # first actor named in the clause before the verb.
+                clause_start = docindex.sentence(verb).start
+                named = actors.actors_in(clause_start, verb.i)
+                people = [k for k in named if actors.actors[k].type == "Person"]
+                speaker = (people or named or [None])[0]
             if speaker is None and verb.idx > quote.end:
                 # A misparsed attribution ("..., a ministry readout from the call said"):
                 # the actor named between the quote and its verb is the speaker.
@@ -339,6 +348,11 @@ def _content(verb: Token) -> SpacySpan | None:
         return None
     clause = [c for c in verb.children if c.dep_ in ("ccomp", "xcomp")]
     objects = [c for c in verb.children if c.dep_ == "dobj"]
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if not clause and len(subjects) >= 2 and subjects[0].right_edge.i < subjects[-1].left_edge.i:
+        # A reported clause before its verb, misparsed as a second subject:
+        # "The rules discriminated against Roma, the Law Lords have ruled."
+        return _trim(doc[subjects[0].left_edge.i : subjects[0].right_edge.i + 1])
     if objects and not clause and any(
         c.dep_ in ("acl", "relcl") and c.pos_ == "VERB" and c.tag_ in ("VBD", "VBZ", "VBP")
         for c in objects[0].children
