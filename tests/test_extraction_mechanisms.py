@@ -205,3 +205,29 @@ def test_event_dates_resolve_against_the_publication_date(text: str, expected: s
     found = extract(text)
     assert [e.date for e in found.events] == [expected]
     assert found.events[0].place == "Ottawa"
+
+
+def test_a_relative_clause_speaker_is_its_antecedent() -> None:
+    found = extract("The case went to the European Commission, which said the rules were unfair.")
+    assert said(found) == [("European Commission", "the rules were unfair", False)]
+
+
+def test_a_reported_clause_before_its_verb() -> None:
+    found = extract("The new rules broke the law, the Supreme Court has ruled.")
+    assert said(found) == [("Supreme Court", "The new rules broke the law", False)]
+
+
+def test_an_appositive_speaker_before_a_colon_quote() -> None:
+    found = extract(
+        'Responding to the verdict, Sara Moyo, director of the Legal Aid Fund, said: '
+        '"This is a good day for the families."'
+    )
+    assert said(found) == [("Sara Moyo", "This is a good day for the families.", True)]
+
+
+def test_the_newspaper_is_the_organization_last_named_as_a_subject() -> None:
+    found = extract(
+        "Amnesty International said the trial was unfair. The Washington Post was sued by "
+        "Tom Reed after the newspaper claimed he took bribes."
+    )
+    assert said(found)[-1] == ("Washington Post", "he took bribes", False)
