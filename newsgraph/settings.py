@@ -53,9 +53,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("query_timeout", 30.0, "Seconds a SPARQL query may run before it is stopped.", float),
     Setting("max_rows", 100_000, "Most result rows the public SPARQL endpoint returns.", _positive_int),
     Setting(
+        "query_workers", 2, "Query worker processes the server keeps; each runs one query at a time.",
+        _positive_int,
+    ),
+    Setting("api_cache_bytes", 32_000_000, "Memory for cached canned-query results, in bytes.", _positive_int),
+    Setting(
         "update_token",
         "",
-        "Bearer token that unlocks /update and the graph store; empty means updates are refused.",
+        "Bearer token that unlocks /update; empty means updates are refused.",
     ),
     Setting(
         "service_allow",
@@ -67,7 +72,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "wikidata_endpoint",
         "https://query.wikidata.org/sparql",
-        "Wikidata SPARQL endpoint used by `newsgraph link --online`.",
+        "Wikidata SPARQL endpoint: for `--online` linking and the federated canned queries.",
     ),
 )
 
@@ -86,6 +91,8 @@ class Settings:
     port: int = BY_NAME["port"].default
     query_timeout: float = BY_NAME["query_timeout"].default
     max_rows: int = BY_NAME["max_rows"].default
+    query_workers: int = BY_NAME["query_workers"].default
+    api_cache_bytes: int = BY_NAME["api_cache_bytes"].default
     update_token: str = BY_NAME["update_token"].default
     service_allow: tuple[str, ...] = field(default=BY_NAME["service_allow"].default)
     cors_origins: tuple[str, ...] = field(default=BY_NAME["cors_origins"].default)

@@ -22,7 +22,10 @@ def create_app(settings: Settings) -> FastAPI:
 
 
 def serve(settings: Settings) -> None:
-    """Run the server with uvicorn on settings.host and settings.port until it is stopped."""
+    """Run the server with uvicorn on settings.host and settings.port until it is stopped.
+
+    A script calling this must do so under `if __name__ == "__main__":` (see app.serve).
+    """
     from newsgraph.server.app import serve as run
 
     run(settings)

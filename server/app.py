@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import copy
-import json
-import os
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -62,11 +60,18 @@ def create_app(settings: Settings) -> FastAPI:
         lifespan=lifespan,
         docs_url=None if docs_assets else "/docs",
         redoc_url=None,
+        openapi_tags=[
+            {"name": "SPARQL", "description": "The SPARQL 1.1 Protocol: queries and updates."},
+            {"name": "canned queries", "description": "One operation per .rq file."},
+            {"name": "service", "description": "The state of the server."},
+        ],
     )
     if docs_assets:
         _add_offline_docs(app, docs_assets)
     app.add_exception_handler(NewsgraphError, error_response)
-    Protocol(settings, pool, snapshots).add_routes(app)
+    protocol = Protocol(settings, pool, snapshots)
+    protocol.add_routes(app)
+    _document(app, protocol.openapi_paths())
     catalog = queries.load(settings.wikidata_endpoint)
     cache_bytes = int(getattr(settings, "api_cache_bytes", API_CACHE_BYTES))
     CannedApi(settings, pool, snapshots, catalog, cache_bytes).add_routes(app)
@@ -104,13 +109,24 @@ def create_app(settings: Settings) -> FastAPI:
     return app
 
 
+def _document(app: FastAPI, paths: dict[str, Any]) -> None:
+    """Add operations of plain Starlette routes to the OpenAPI document FastAPI generates."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = generate()
+            schema["paths"] = {**paths, **schema["paths"]}
+        return app.openapi_schema or {}
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def _swagger_ui_assets() -> Path | None:
-    """Swagger UI's files from the swagger-ui-bundle-v2 package, so /docs works offline."""
-    try:
-        from swagger_ui_bundle import swagger_ui_path
-    except ImportError:
-        return None  # FastAPI's own /docs, loading Swagger UI from a CDN
-    return Path(str(swagger_ui_path))
+    """Swagger UI's files, installed from the npm registry by `make` (see package.json) into
+    the static vendor folder, so /docs works offline; without them FastAPI's default /docs."""
+    vendor = Path(__file__).parent / "static" / "vendor"
+    return vendor if (vendor / "swagger-ui-bundle.js").is_file() else None
 
 
 def _add_offline_docs(app: FastAPI, assets: Path) -> None:
@@ -146,7 +162,11 @@ class _QuadCount:
 
 
 def serve(settings: Settings) -> None:
-    """Run the server with uvicorn on settings.host and settings.port until it is stopped."""
+    """Run the server with uvicorn on settings.host and settings.port until it is stopped.
+
+    The query workers are started with multiprocessing's spawn, which imports the main module
+    in each of them: a script calling serve() must do so under `if __name__ == "__main__":`.
+    """
     config = uvicorn.Config(
         create_app(settings),
         host=settings.host,
@@ -155,30 +175,10 @@ def serve(settings: Settings) -> None:
         access_log=False,  # AccessLog writes one line per request, with the query time
         timeout_graceful_shutdown=5,
     )
-    server_file = StoreFolder(settings.store).server_file
-    _announce(server_file, settings)
-    try:
-        uvicorn.Server(config).run()
-    finally:
-        _withdraw(server_file)
+    uvicorn.Server(config).run()
 
 
 def _log_config() -> dict[str, Any]:
     config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
     config["loggers"]["newsgraph"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
     return config
-
-
-def _announce(server_file: Path, settings: Settings) -> None:
-    """Tell other processes on this store (ingest) that a server is running, and where."""
-    url = f"http://{settings.host}:{settings.port}"
-    record = {"pid": os.getpid(), "url": url, "sparql": url + "/sparql", "update": url + "/update"}
-    with suppress(OSError):
-        server_file.parent.mkdir(parents=True, exist_ok=True)
-        server_file.write_text(json.dumps(record) + "\n", encoding="utf-8")
-
-
-def _withdraw(server_file: Path) -> None:
-    with suppress(OSError, ValueError):
-        if json.loads(server_file.read_text(encoding="utf-8")).get("pid") == os.getpid():
-            server_file.unlink()

@@ -7,6 +7,9 @@ validated integers, are written into the query text, because SPARQL cannot bind 
 
 A snapshot never changes, so a result is fully determined by (snapshot, query, parameters,
 format, paging): that is the ETag, and results are cached in memory under it.
+
+Canned queries are the project's own files, so their SERVICE calls (to the wikidata_endpoint
+setting, see newsgraph.queries.load) are not held to service_allow, which guards user queries.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import hashlib
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from fastapi import FastAPI
@@ -123,6 +127,7 @@ class CannedApi:
         )
 
     async def list_queries(self, request: Request) -> Response:
+        """Every canned query: name, title, description, path, columns and parameters."""
         return JSONResponse([_listing(query) for query in self.catalog.values()])
 
     async def unknown(self, request: Request) -> Response:
@@ -137,6 +142,7 @@ class CannedApi:
         return endpoint
 
     async def run(self, request: Request, query: CannedQuery) -> Response:
+        """Run one canned query with the request's parameters, from the cache when it can."""
         values = _single_values(request)
         output = _output(values.pop("format", None), request.headers.get("accept"))
         limit = _count(values.pop("limit", None), "limit")
@@ -161,7 +167,7 @@ class CannedApi:
         job = {
             "op": "query",
             "snapshot": str(snapshot) if snapshot else None,
-            "text": with_limit(query.text, cap, offset),
+            "text": _paged(query.text, cap, offset),
             "options": {
                 "use_default_graph_as_union": True,
                 "substitutions": {variable.value: term for variable, term in substitutions.items()},
@@ -187,6 +193,11 @@ class CannedApi:
             yield chunk
         if kept is not None:
             self.cache.put(key, media_type, bytes(kept))
+
+
+@lru_cache(maxsize=256)
+def _paged(text: str, limit: int, offset: int) -> str:
+    return with_limit(text, limit, offset)
 
 
 def _single_values(request: Request) -> dict[str, str]:

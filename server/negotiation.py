@@ -66,6 +66,13 @@ def choose(
     `requested` are the values of the `format` parameter; without them, the Accept header
     decides, with its q-values; ties and `*/*` go to the first of `formats`.
     """
+    return _choose(formats, accept, tuple(requested or ()))
+
+
+@lru_cache(maxsize=1024)
+def _choose(
+    formats: tuple[Format, ...], accept: str | None, requested: tuple[str, ...]
+) -> Format | None:
     if requested:
         for value in requested:
             found = _named(formats, value.strip().lower())
@@ -112,7 +119,6 @@ def _by_accept(formats: tuple[Format, ...], accept: str) -> Format | None:
     return best
 
 
-@lru_cache(maxsize=256)
 def _parse_accept(accept: str) -> tuple[tuple[str, str, float], ...]:
     ranges = []
     for part in accept.split(","):

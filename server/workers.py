@@ -12,6 +12,7 @@ import asyncio
 import json
 import logging
 import multiprocessing
+import os
 import pickle
 import socket
 import time
@@ -47,9 +48,13 @@ class Snapshots:
     def current(self) -> Path | None:
         # Reading a few bytes is cheap, and unlike a stat it cannot miss a change.
         try:
-            name = self._pointer.read_text(encoding="utf-8").strip()
+            descriptor = os.open(self._pointer, os.O_RDONLY)
         except FileNotFoundError:
             return None
+        try:
+            name = os.read(descriptor, 256).decode("utf-8").strip()
+        finally:
+            os.close(descriptor)
         if name != self._name:
             self._current = self.folder.current()
             self._name = name

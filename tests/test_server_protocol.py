@@ -373,3 +373,15 @@ def test_service_description_negotiates_its_format(endpoint: str) -> None:
     assert response.headers["content-type"].startswith("application/n-triples")
     assert list(parse(response.content, format=RdfFormat.N_TRIPLES))
     assert httpx.get(endpoint, headers={"Accept": "text/csv"}).status_code == 406
+
+
+def test_the_protocol_endpoints_are_documented_in_openapi(endpoint: str) -> None:
+    document = httpx.get(endpoint.removesuffix("/sparql") + "/openapi.json").json()
+    sparql = document["paths"]["/sparql"]
+    assert sparql["get"]["operationId"] == "sparql_get" and "requestBody" in sparql["post"]
+    assert {p["name"] for p in sparql["get"]["parameters"]} >= {
+        "query",
+        "format",
+        "default-graph-uri",
+    }
+    assert "post" in document["paths"]["/update"]

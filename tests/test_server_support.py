@@ -8,10 +8,10 @@ No tests here. The server tests share three servers, started once per session in
     remote  another small store: Wikidata-like facts and a row only it holds
     strict  the sample store with a 1 s query timeout and a 5-row limit
 
-The `server_store` fixture (defined in each server test module, see `servers_for`) builds the
-sample store below; to serve the articles of tests/conftest.py's `ingested_store` instead, make it
-return that. The tests find actors, speakers and articles by querying rather than by name; the
-few that rely on the sample data (its Wikidata links, its two articles) say so.
+Each server test module declares a session fixture `server_store`, the store the servers serve:
+the sample store built below. The tests find actors, speakers and articles by querying rather
+than by name, and pass as they are with `def server_store(ingested_store): return ingested_store`
+(tests/conftest.py's real ingest); both fixtures could then move to conftest.py.
 """
 
 from __future__ import annotations
