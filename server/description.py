@@ -13,7 +13,7 @@ from pyoxigraph import (
     serialize,
 )
 
-from newsgraph.ontology import DCTERMS, RDF, RDFS
+from newsgraph.ontology import DCTERMS, PREFIXES, RDF, RDFS
 from newsgraph.server.negotiation import GRAPH_FORMATS, RESULT_FORMATS, Format
 from newsgraph.settings import Settings
 
@@ -29,7 +29,9 @@ _W3C_NAMES = {
 UNION_COMMENT = (
     "The default graph is the union of all article graphs (and the actors graph), so queries "
     "need no GRAPH clause; GRAPH ?article { ... } still reaches each article's own graph. "
-    "A query's FROM clauses, or default-graph-uri and named-graph-uri, choose other graphs."
+    "A query's FROM clauses, or default-graph-uri and named-graph-uri, choose other graphs. "
+    "These prefixes are predeclared (a query's own PREFIX wins): "
+    + ", ".join(f"{name}: <{iri}>" for name, iri in PREFIXES.items())
 )
 
 

@@ -3,8 +3,8 @@
 Oxigraph runs SERVICE calls itself, over HTTP, so the only place to stop a call to an endpoint
 that is not allowed is before the query reaches it. The check works on the query's tokens
 (comments and string literals cannot hide or fake a SERVICE), resolves prefixed names through
-the query's own PREFIX declarations, and refuses what it cannot pin down: `SERVICE ?variable`
-and relative IRIs.
+the query's own PREFIX declarations (over the predeclared ones), and refuses what it cannot
+pin down: `SERVICE ?variable` and relative IRIs.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 
 from newsgraph.errors import BadRequest
+from newsgraph.ontology import PREFIXES
 from newsgraph.server.lexer import Token, iri_value, local_name, prologue, tokenize
 
 _ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -27,7 +28,8 @@ def service_endpoints(text: str) -> list[str]:
     if "service" not in text.lower():
         return []
     tokens = tokenize(text)
-    prefixes, _base, _start = prologue(tokens)
+    declared, _base, _start = prologue(tokens)
+    prefixes = {**PREFIXES, **declared}  # the endpoint predeclares our namespaces
     endpoints = []
     for index, token in enumerate(tokens):
         if not token.is_word("SERVICE"):

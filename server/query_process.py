@@ -30,6 +30,8 @@ from typing import Any, BinaryIO
 
 from pyoxigraph import QueryResultsFormat, QuerySolutions, QueryTriples, RdfFormat, Store, Variable
 
+from newsgraph.ontology import PREFIXES
+
 FRAME = struct.Struct("!cI")
 JOB, READY, HEAD, DATA, END, ERROR = b"J", b"R", b"H", b"D", b"E", b"X"
 CHUNK = 64 * 1024
@@ -129,6 +131,9 @@ def _run(store: Store, job: dict[str, Any], output: _Output) -> None:
         output.end()
         return
     options = dict(job["options"])
+    # The namespaces of our data are predeclared, as many endpoints do; a query's own PREFIX
+    # declarations still win.
+    options.setdefault("prefixes", PREFIXES)
     if "substitutions" in options:
         options["substitutions"] = {Variable(k): v for k, v in options["substitutions"].items()}
     try:
@@ -138,7 +143,7 @@ def _run(store: Store, job: dict[str, Any], output: _Output) -> None:
         if original is not None and original != job["text"]:
             # The row limit was written into the text: report the error in the user's own
             # text, whose line and column they can find. Over an empty store this is instant.
-            Store().query(original)
+            Store().query(original, prefixes=PREFIXES)
         raise
     kind = "graph" if isinstance(result, QueryTriples) else "results"
     name = job["formats"].get(kind)

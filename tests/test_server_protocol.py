@@ -385,3 +385,12 @@ def test_the_protocol_endpoints_are_documented_in_openapi(endpoint: str) -> None
         "default-graph-uri",
     }
     assert "post" in document["paths"]["/update"]
+
+
+def test_the_data_namespaces_are_predeclared_and_a_query_prefix_wins(endpoint: str) -> None:
+    accept = {"Accept": "application/sparql-results+json"}
+    response = httpx.get(endpoint, params={"query": "ASK { ?s a ng:Article }"}, headers=accept)
+    assert response.status_code == 200 and response.json()["boolean"] is True
+    own = "PREFIX ng: <http://example.org/other#> ASK { ?s a ng:Article }"
+    response = httpx.get(endpoint, params={"query": own}, headers=accept)
+    assert response.status_code == 200 and response.json()["boolean"] is False
