@@ -226,13 +226,29 @@ def stats(ctx: click.Context, store: str | None, as_json: bool) -> None:
 @click.option("--port", type=int, help=_help("port"))
 @click.option("--query-timeout", type=float, help=_help("query_timeout"))
 @click.option("--max-rows", type=int, help=_help("max_rows"))
+@click.option("--query-workers", type=int, help=_help("query_workers"))
+@click.option("--service-allow", help=_help("service_allow"))
+@click.option("--cors-origins", help=_help("cors_origins"))
+@click.option("--wikidata-endpoint", help=_help("wikidata_endpoint"))
 @click.pass_context
 def serve(ctx: click.Context, store: str | None, host: str | None, port: int | None,
-          query_timeout: float | None, max_rows: int | None) -> None:
-    """Serve the SPARQL 1.1 endpoint, the canned-query API and the query page."""
-    from newsgraph.server import serve as run_server
+          query_timeout: float | None, max_rows: int | None, query_workers: int | None,
+          service_allow: str | None, cors_origins: str | None, wikidata_endpoint: str | None) -> None:
+    """Serve the SPARQL 1.1 endpoint, the canned-query API and the query page.
 
-    run_server(_settings(ctx, store=store, host=host, port=port, query_timeout=query_timeout, max_rows=max_rows))
+    The update token is read from NEWSGRAPH_UPDATE_TOKEN only, so it never shows in a process list.
+    """
+    from newsgraph.server import serve as run_server
+    from newsgraph.settings import BY_NAME as SETTING
+
+    lists = {
+        name: SETTING[name].parse(value)
+        for name, value in (("service_allow", service_allow), ("cors_origins", cors_origins))
+        if value is not None
+    }
+    run_server(_settings(ctx, store=store, host=host, port=port, query_timeout=query_timeout,
+                         max_rows=max_rows, query_workers=query_workers,
+                         wikidata_endpoint=wikidata_endpoint, **lists))
 
 
 @main.command()
