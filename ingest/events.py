@@ -24,7 +24,9 @@ NOUN_TRIGGERS = {
     "demonstration": "141", "rally": "141", "arrest": "173", "detention": "173",
     "expulsion": "174", "deportation": "174", "lawsuit": "115", "investigation": "090",
     "probe": "090", "demand": "100", "ultimatum": "130", "provocation": "150",
-    "culprit": "112", "interference": "160", "meddling": "160",
+    "culprit": "112", "interference": "160", "meddling": "160", "loan": "071",
+    "funding": "071", "clash": "190", "fighting": "190", "raid": "180", "boycott": "163",
+    "bombardment": "195", "invasion": "190",
 }
 VERB_TRIGGERS = {
     "meet": "040", "visit": "042", "host": "043", "negotiate": "046", "invade": "190",
@@ -32,7 +34,7 @@ VERB_TRIGGERS = {
     "accuse": "112", "criticise": "111", "criticize": "111", "condemn": "111", "blame": "112",
     "threaten": "130", "demand": "100", "urge": "020", "arrest": "173", "detain": "173",
     "expel": "174", "deport": "174", "sue": "115", "protest": "140", "sign": "057",
-    "investigate": "090",
+    "investigate": "090", "clash": "190", "fight": "190", "kill": "180", "boycott": "163",
 }
 CALL_KINDS = {"video", "phone", "telephone", "conference", "virtual"}
 AID_KINDS = {"humanitarian": "073", "military": "072", "economic": "071", "financial": "071"}

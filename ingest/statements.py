@@ -328,8 +328,46 @@ def extract(doc: Doc, body_start: int, actors: ActorSet) -> list[Statement]:
                 about=_about(actors, doc, begin, end, speaker),
             )
         )
+    statements.extend(_according_to(doc, body_start, actors, speakers, statements))
     statements.sort(key=lambda s: s.span.begin)
     return statements
+
+
+def _according_to(
+    doc: Doc, body_start: int, actors: ActorSet, speakers: Speakers, found: list[Statement]
+) -> list[Statement]:
+    """"The toll rose to 50, according to the WHO": the sentence, less the attribution, is the
+    WHO's claim, unless the sentence already holds a statement."""
+    taken = [(s.span.begin, s.span.end) for s in found]
+    claims = []
+    for token in doc:
+        if token.lower_ != "according" or token.idx < body_start:
+            continue
+        to = next((c for c in token.children if c.lower_ == "to"), None)
+        source = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
+        if source is None:
+            continue
+        speaker = speakers.resolve(source)
+        sentence = docindex.sentence(token)
+        if speaker is None or any(b < sentence.end_char and sentence.start_char < e for b, e in taken):
+            continue
+        before = doc[sentence.start : token.i]
+        after = doc[token.right_edge.i + 1 : sentence.end] if token.right_edge.i + 1 < sentence.end else None
+        content = _trim(before) if len(before) >= 3 else (_trim(after) if after is not None else None)
+        if content is None:
+            continue
+        text = content.text
+        claims.append(
+            Statement(
+                speaker=speaker,
+                text=text,
+                span=Span(content.start_char, content.end_char, text),
+                cue="according to",
+                direct=False,
+                about=_about(actors, doc, content.start_char, content.end_char, speaker),
+            )
+        )
+    return claims
 
 
 def _content(verb: Token) -> SpacySpan | None:

@@ -231,3 +231,9 @@ def test_the_newspaper_is_the_organization_last_named_as_a_subject() -> None:
         "Tom Reed after the newspaper claimed he took bribes."
     )
     assert said(found)[-1] == ("Washington Post", "he took bribes", False)
+
+
+def test_according_to_attributes_the_rest_of_the_sentence() -> None:
+    found = extract("The death toll rose to 50 on Sunday, according to the World Health Organization.")
+    assert said(found) == [("World Health Organization", "The death toll rose to 50 on Sunday", False)]
+    assert found.statements[0].cue == "according to"
