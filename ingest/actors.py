@@ -148,6 +148,12 @@ def _acts(span: SpacySpan) -> bool:
 LOCATIVE = {"in", "at", "near", "across", "into", "inside", "outside"}
 
 
+def _words(span: SpacySpan) -> tuple[str, ...]:
+    """A name's words as written ("Lindqvist-Oyelaran" is one word), possessives dropped."""
+    words = (_POSSESSIVE.sub("", word) for word in span.text.split())
+    return tuple(word for word in words if word)
+
+
 def _name_tokens(span: SpacySpan) -> tuple[tuple[str, ...], str | None, int]:
     """A person's name words without leading honorifics and offices, the gender they imply,
     and the index of the first name token."""
@@ -160,8 +166,7 @@ def _name_tokens(span: SpacySpan) -> tuple[tuple[str, ...], str | None, int]:
             start = token.i + 1
             continue
         break
-    words = tuple(_POSSESSIVE.sub("", t.text) for t in span.doc[start : span.end])
-    return tuple(w for w in words if w), gender, start
+    return _words(span.doc[start : span.end]), gender, start
 
 
 def _honorific_before(doc: Doc, start: int) -> str | None:
@@ -187,7 +192,7 @@ def _mentions(doc: Doc, body_start: int, countries: dict[str, str]) -> list[Ment
         if kind == "Person" and (lower in countries or lower in places.capitals):
             kind = "Country"  # the recogniser took "Kyiv" for a person
         gender = None
-        tokens: tuple[str, ...] = tuple(t.text for t in span)
+        tokens: tuple[str, ...] = _words(span)
         country = None
         if kind == "Person":
             tokens, gender, _ = _name_tokens(span)
@@ -218,7 +223,7 @@ def _mentions(doc: Doc, body_start: int, countries: dict[str, str]) -> list[Ment
                 else:
                     continue  # "Chinese counterpart", "Russian oil": an adjective, not an actor
                 text = span.text
-                tokens = tuple(t.text for t in span)
+                tokens = _words(span)
             elif lower in places.demonyms and span.root.tag_ not in ("NNS", "NNPS"):
                 continue
         elif kind == "Organization":
@@ -243,7 +248,7 @@ def _mentions(doc: Doc, body_start: int, countries: dict[str, str]) -> list[Ment
                     continue
                 span = doc[start : span.root.i]
                 text, lower = span.text, span.text.lower()
-                tokens = tuple(t.text for t in span)
+                tokens = _words(span)
             elif (span.root.dep_ == "pobj" and span.root.head.lower_ in LOCATIVE) or (
                 span.root.dep_ == "compound" and span.root.head.lemma_.lower() in PLACE_NOUNS
             ):
@@ -268,7 +273,7 @@ def _mentions(doc: Doc, body_start: int, countries: dict[str, str]) -> list[Ment
             if span is None:
                 continue
             gender = "f" if token.lower_ in FEMALE else "m" if token.lower_ in MALE else None
-            words = tuple(_POSSESSIVE.sub("", t.text) for t in span)
+            words = _words(span)
             found.append(
                 Mention(span.start_char, span.end_char, span.text, "Person", words, span.start,
                         span.end, gender)
@@ -345,8 +350,7 @@ def _groups(doc: Doc, covered: set[int]) -> list[Mention]:
         while start < token.i and not doc[start].text[0].isalnum():
             start += 1
         span = doc[start : token.i + 1]
-        words = tuple(t.text for t in span)
-        found.append(Mention(span.start_char, span.end_char, span.text, "Group", words, span.start, span.end))
+        found.append(Mention(span.start_char, span.end_char, span.text, "Group", _words(span), span.start, span.end))
         covered.update(range(span.start, span.end))
     return found
 

@@ -504,3 +504,39 @@ def test_a_full_name_spelled_with_a_listed_surname_variant_links(offline: Linker
     found = offline.link("Volodymyr Zelenskiy", "Person")
     assert found is not None and found.qid == "Q3874799"
     assert offline.link("Hunter Biden", "Person") is None  # another first name: another person
+
+
+def test_ingest_goes_on_when_the_live_endpoint_fails_and_says_why(
+    endpoint: Endpoint, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """`newsgraph ingest --online` with an endpoint answering 500: every article is stored,
+    index links are made, unknown actors stay unlinked, and stderr says why."""
+    from click.testing import CliRunner
+
+    from newsgraph.cli import main
+    from newsgraph.store import StoreFolder
+
+    endpoint.app.script = ["500"] * 20
+    article = tmp_path / "a.txt"
+    article.write_text(
+        "Joe Biden met Marta Lindqvist-Oyelaran in Testonia on Monday, officials said.\n",
+        encoding="utf-8",
+    )
+    store = tmp_path / "store"
+    with caplog.at_level(logging.WARNING, logger=LOGGER):
+        result = CliRunner().invoke(
+            main,
+            ["ingest", str(article), "--store", str(store), "--online"],
+            env={"NEWSGRAPH_WIKIDATA_ENDPOINT": endpoint.url},
+        )
+    assert result.exit_code == 0, result.output
+    assert "1 articles" in result.output
+    assert "HTTP 500" in caplog.text and "stay unlinked" in caplog.text
+    rows = StoreFolder(store).reader().query(
+        "SELECT ?name ?entity WHERE { ?a <http://www.w3.org/2000/01/rdf-schema#label> ?name "
+        "OPTIONAL { ?a <https://w3id.org/newsgraph/ontology#wikidata> ?entity } }",
+        use_default_graph_as_union=True,
+    )
+    linked = {row["name"].value: row["entity"] for row in rows}
+    assert linked["Joe Biden"].value.endswith("/Q6279")
+    assert linked["Marta Lindqvist-Oyelaran"] is None
