@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -15,10 +14,7 @@ import pytest
 from test_server_support import (
     UPDATE_TOKEN,
     Servers,
-    sample_store_once,
     select,
-    shared_servers,
-    stop_shared_servers,
 )
 
 from newsgraph import queries
@@ -32,17 +28,6 @@ SCHEMA_TYPES = {
     "integer": ("integer", None),
     "string": ("string", None),
 }
-
-
-@pytest.fixture(scope="session")
-def server_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return sample_store_once(tmp_path_factory)
-
-
-@pytest.fixture(scope="session")
-def servers(server_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
-    yield shared_servers(server_store, tmp_path_factory)
-    stop_shared_servers()
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,6 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import httpx
 import psutil
@@ -18,10 +17,7 @@ from test_server_support import (
     PREFIXES,
     REMOTE_MARK,
     Servers,
-    sample_store_once,
     select,
-    shared_servers,
-    stop_shared_servers,
 )
 
 from newsgraph.errors import BadRequest
@@ -34,17 +30,6 @@ ENDLESS = (
     "SELECT (COUNT(*) AS ?n) WHERE { "
     "?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?o ?p . ?q ?r ?s }"
 )
-
-
-@pytest.fixture(scope="session")
-def server_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return sample_store_once(tmp_path_factory)
-
-
-@pytest.fixture(scope="session")
-def servers(server_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
-    yield shared_servers(server_store, tmp_path_factory)
-    stop_shared_servers()
 
 
 # ------------------------------------------------------------------ timeout

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -17,10 +15,7 @@ from test_server_support import (
     MINTER,
     PREFIXES,
     Servers,
-    sample_store_once,
     select,
-    shared_servers,
-    stop_shared_servers,
 )
 
 SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -33,17 +28,6 @@ STATEMENTS = PREFIXES + (
     "WHERE { ?s ng:speaker ?who ; schema:text ?text }"
 )
 JSON_RESULTS = "application/sparql-results+json"
-
-
-@pytest.fixture(scope="session")
-def server_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return sample_store_once(tmp_path_factory)
-
-
-@pytest.fixture(scope="session")
-def servers(server_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
-    yield shared_servers(server_store, tmp_path_factory)
-    stop_shared_servers()
 
 
 @pytest.fixture(scope="session")

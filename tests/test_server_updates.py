@@ -4,8 +4,6 @@ while ingest holds the store, and never in the way of the queries running meanwh
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import urlencode
 
 import httpx
@@ -13,27 +11,13 @@ import pytest
 from test_server_support import (
     UPDATE_TOKEN,
     Servers,
-    sample_store_once,
     select,
-    shared_servers,
-    stop_shared_servers,
 )
 
 from newsgraph.store import StoreFolder
 
 AUTHORIZED = {"Authorization": f"Bearer {UPDATE_TOKEN}"}
 UPDATE_TYPE = {"Content-Type": "application/sparql-update"}
-
-
-@pytest.fixture(scope="session")
-def server_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return sample_store_once(tmp_path_factory)
-
-
-@pytest.fixture(scope="session")
-def servers(server_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
-    yield shared_servers(server_store, tmp_path_factory)
-    stop_shared_servers()
 
 
 def insert(graph: str, subject: str, count: int = 1) -> str:
