@@ -513,11 +513,20 @@ def link(result: ActorSet, linker: object) -> None:
     from newsgraph.ingest import gazetteer
     from newsgraph.ingest.linking import LinkRequest
 
-    keys = [key for key, actor in result.actors.items() if actor.type != "Group"]
+    # A capitalised group name ("Conservatives", tagged a nationality or group by the
+    # recogniser) may be an organization the index knows: ask for it as one.
+    keys = [
+        key for key, actor in result.actors.items()
+        if actor.type != "Group" or actor.name[:1].isupper()
+    ]
     names = [result.actors[key].name for key in keys]
     requests = [
-        LinkRequest(result.actors[key].name, result.actors[key].type,
-                    tuple(result.actors[key].aliases), tuple(n for n in names if n != result.actors[key].name))
+        LinkRequest(
+            result.actors[key].name,
+            "Organization" if result.actors[key].type == "Group" else result.actors[key].type,
+            tuple(result.actors[key].aliases),
+            tuple(n for n in names if n != result.actors[key].name),
+        )
         for key in keys
     ]
     countries = gazetteer.country_names()
@@ -526,6 +535,8 @@ def link(result: ActorSet, linker: object) -> None:
         if found is None:
             continue
         actor = result.actors[key]
+        if actor.type == "Group":
+            actor.type = "Organization"
         actor.wikidata, actor.link_score, actor.link_method = found.qid, found.score, found.method
         actor.linked_at = found.at or None
         actor.name = countries.get(found.label.lower(), found.label) if actor.type == "Country" else found.label

@@ -237,3 +237,9 @@ def test_according_to_attributes_the_rest_of_the_sentence() -> None:
     found = extract("The death toll rose to 50 on Sunday, according to the World Health Organization.")
     assert said(found) == [("World Health Organization", "The death toll rose to 50 on Sunday", False)]
     assert found.statements[0].cue == "according to"
+
+
+def test_a_party_the_recogniser_calls_a_group_links_as_an_organization(linker: Linker) -> None:
+    found = extract("Both the Conservatives and Labour chose candidates on Monday.", linker)
+    parties = {a.name: (a.type, a.wikidata) for a in found.actors.values() if a.wikidata}
+    assert parties.get("Conservative Party") == ("Organization", "Q9626")
