@@ -1,1 +1,1 @@
-"""Ingest: read articles, parse them with spaCy, extract actors, statements and events, build RDF, store."""
+"""Ingest: read articles, parse them, extract actors, statements and events, build RDF, store."""

@@ -18,30 +18,127 @@ from newsgraph.ingest.extraction import Actor, Span
 from newsgraph.ontology import slug
 
 HONORIFICS = {
-    "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sir", "sir.", "lady", "lord", "lords",
-    "dame", "prof", "prof.", "miss", "madam", "mme", "justice",
+    "mr",
+    "mr.",
+    "mrs",
+    "mrs.",
+    "ms",
+    "ms.",
+    "dr",
+    "dr.",
+    "sir",
+    "sir.",
+    "lady",
+    "lord",
+    "lords",
+    "dame",
+    "prof",
+    "prof.",
+    "miss",
+    "madam",
+    "mme",
+    "justice",
 }
 FEMALE = {"mrs", "mrs.", "ms", "ms.", "lady", "dame", "miss", "madam", "mme"}
 MALE = {"mr", "mr.", "sir", "sir.", "lord", "lords"}
 # Offices that may stand before a name: "US President Joe Biden", "Foreign Minister Wang Yi".
 OFFICES = {
-    "president", "vice", "prime", "minister", "secretary", "chancellor", "premier", "king",
-    "queen", "prince", "princess", "pope", "general", "gen.", "senator", "sen.", "rep.",
-    "representative", "governor", "gov.", "mayor", "judge", "chief", "spokesman", "spokeswoman",
-    "spokesperson", "ambassador", "foreign", "defence", "defense", "home", "deputy", "press",
-    "leader", "chairman", "chairwoman", "director", "commander", "ayatollah", "sheikh", "crown",
-    "state", "interior", "finance", "justice", "executive", "officer", "mp", "mep", "envoy",
-    "counterpart", "opposition", "party", "labour", "conservative", "democratic", "republican",
+    "president",
+    "vice",
+    "prime",
+    "minister",
+    "secretary",
+    "chancellor",
+    "premier",
+    "king",
+    "queen",
+    "prince",
+    "princess",
+    "pope",
+    "general",
+    "gen.",
+    "senator",
+    "sen.",
+    "rep.",
+    "representative",
+    "governor",
+    "gov.",
+    "mayor",
+    "judge",
+    "chief",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "ambassador",
+    "foreign",
+    "defence",
+    "defense",
+    "home",
+    "deputy",
+    "press",
+    "leader",
+    "chairman",
+    "chairwoman",
+    "director",
+    "commander",
+    "ayatollah",
+    "sheikh",
+    "crown",
+    "state",
+    "interior",
+    "finance",
+    "justice",
+    "executive",
+    "officer",
+    "mp",
+    "mep",
+    "envoy",
+    "counterpart",
+    "opposition",
+    "party",
+    "labour",
+    "conservative",
+    "democratic",
+    "republican",
 }
 GOVERNMENT_HEADS = {"government", "administration", "authorities", "leadership", "regime", "side"}
 INSTITUTION_HEADS = {
-    "media", "forces", "troops", "military", "army", "navy", "ministry", "embassy", "police",
-    "parliament", "court", "officials", "diplomats", "intelligence", "newspaper", "press",
+    "media",
+    "forces",
+    "troops",
+    "military",
+    "army",
+    "navy",
+    "ministry",
+    "embassy",
+    "police",
+    "parliament",
+    "court",
+    "officials",
+    "diplomats",
+    "intelligence",
+    "newspaper",
+    "press",
 }
 ENTITY_TYPES = {"PERSON": "Person", "ORG": "Organization", "GPE": "Country", "NORP": "Group"}
 PLACE_NOUNS = {
-    "borough", "ward", "constituency", "district", "county", "city", "town", "village",
-    "airport", "street", "road", "square", "region", "province", "state", "area", "council",
+    "borough",
+    "ward",
+    "constituency",
+    "district",
+    "county",
+    "city",
+    "town",
+    "village",
+    "airport",
+    "street",
+    "road",
+    "square",
+    "region",
+    "province",
+    "state",
+    "area",
+    "council",
 }
 ROLE_WORDS = {"mp", "mep", "mps", "meps", "minister", "president", "senator", "commons"}
 _POSSESSIVE = re.compile(r"(['’]s|['’])$")
@@ -90,7 +187,7 @@ class ActorSet:
         return None
 
     def last_person_before(self, token_index: int, gender: str | None = None) -> str | None:
-        """The person a pronoun most likely means: the last one named whose gender does not clash."""
+        """The person a pronoun most likely means: the last one named of a gender that fits."""
         for index, key in reversed(self.order):
             if index >= token_index or self.actors[key].type != "Person":
                 continue
@@ -121,7 +218,9 @@ def _clean(span: SpacySpan) -> SpacySpan | None:
                 break
     while start < end and doc[start].lower_ in ("the", "a", "an"):
         start += 1
-    while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].text in ("'s", "’s", "'", "’")):
+    while end > start and (
+        doc[end - 1].tag_ == "POS" or doc[end - 1].text in ("'s", "’s", "'", "’")
+    ):
         end -= 1
     while end > start and not doc[end - 1].text[0].isalnum():
         end -= 1
@@ -210,7 +309,7 @@ def _mentions(doc: Doc, body_start: int, countries: dict[str, str]) -> list[Ment
             if head is not None and span.root.pos_ in ("ADJ", "PROPN", "NOUN"):
                 demonym_country = places.demonyms.get(lower)
                 if any(child.dep_ == "appos" for child in head.children):
-                    continue  # "the Russian newspaper, Moskovsky Komsomolets": the name is the actor
+                    continue  # "the Russian newspaper, Moskovsky Komsomolets": the name acts
                 if head.lemma_.lower() in GOVERNMENT_HEADS and demonym_country:
                     kind, country = "Country", demonym_country
                     span = doc[span.start : head.i + 1]
@@ -227,15 +326,21 @@ def _mentions(doc: Doc, body_start: int, countries: dict[str, str]) -> list[Ment
             elif lower in places.demonyms and span.root.tag_ not in ("NNS", "NNPS"):
                 continue
         elif kind == "Organization":
-            owner = next((c for c in span.root.children if c.dep_ == "poss" and c.ent_type_ == "GPE"), None)
+            owner = next(
+                (c for c in span.root.children if c.dep_ == "poss" and c.ent_type_ == "GPE"), None
+            )
             if lower in countries:
                 kind, country = "Country", countries[lower]
-            elif owner is not None and span.root.lemma_.lower() in INSTITUTION_HEADS and (
-                places.demonym_of.get(countries.get(owner.text.lower(), ""))
+            elif (
+                owner is not None
+                and span.root.lemma_.lower() in INSTITUTION_HEADS
+                and (places.demonym_of.get(countries.get(owner.text.lower(), "")))
             ):
                 # "Russia's defence ministry": the Russian Defence Ministry.
                 country = countries[owner.text.lower()]
-                institution = _institution(doc[owner.i : span.end], places.demonym_of[country], country)
+                institution = _institution(
+                    doc[owner.i : span.end], places.demonym_of[country], country
+                )
                 found.append(institution)
                 covered.update(range(owner.i, span.end))
                 continue
@@ -252,11 +357,18 @@ def _mentions(doc: Doc, body_start: int, countries: dict[str, str]) -> list[Ment
             elif (span.root.dep_ == "pobj" and span.root.head.lower_ in LOCATIVE) or (
                 span.root.dep_ == "compound" and span.root.head.lemma_.lower() in PLACE_NOUNS
             ):
-                continue  # "in Tower Hamlets", "an MEP": a place or a role the recogniser took for an organization
+                continue  # "in Tower Hamlets", "an MEP": a place or a role, not an organization
         found.append(
             Mention(
-                span.start_char, span.end_char, span.text if kind != "Person" else text, kind,
-                tokens, span.start, span.end, gender, country,
+                span.start_char,
+                span.end_char,
+                span.text if kind != "Person" else text,
+                kind,
+                tokens,
+                span.start,
+                span.end,
+                gender,
+                country,
             )
         )
         covered.update(range(span.start, span.end))
@@ -265,7 +377,11 @@ def _mentions(doc: Doc, body_start: int, countries: dict[str, str]) -> list[Ment
     # Honorific + capitalised word the entity recogniser missed: "Mr Xi", "Ms King".
     for token in doc[:-1]:
         following = doc[token.i + 1]
-        if token.lower_ in HONORIFICS and following.text[:1].isupper() and following.i not in covered:
+        if (
+            token.lower_ in HONORIFICS
+            and following.text[:1].isupper()
+            and following.i not in covered
+        ):
             end = following.i + 1
             while end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].text[:1].isupper():
                 end += 1
@@ -275,8 +391,16 @@ def _mentions(doc: Doc, body_start: int, countries: dict[str, str]) -> list[Ment
             gender = "f" if token.lower_ in FEMALE else "m" if token.lower_ in MALE else None
             words = _words(span)
             found.append(
-                Mention(span.start_char, span.end_char, span.text, "Person", words, span.start,
-                        span.end, gender)
+                Mention(
+                    span.start_char,
+                    span.end_char,
+                    span.text,
+                    "Person",
+                    words,
+                    span.start,
+                    span.end,
+                    gender,
+                )
             )
             covered.update(range(span.start, span.end))
     found.sort(key=lambda mention: mention.begin)
@@ -288,16 +412,30 @@ def _institution(span: SpacySpan, qualifier: str, country: str | None) -> Mentio
     ministry" and "the Chinese foreign ministry" are both the Chinese Foreign Ministry."""
     words = [qualifier] + [
         t.text if t.text[:1].isupper() else t.text.capitalize()
-        for t in span if t.i > span.start and t.dep_ not in ("case", "det") and t.text not in ("'s", "’s")
+        for t in span
+        if t.i > span.start and t.dep_ not in ("case", "det") and t.text not in ("'s", "’s")
     ]
     if country is not None:
-        words = words[:1] + words[2:] if len(words) > 1 and words[1].lower() == country.lower() else words
-    return Mention(span.start_char, span.end_char, span.text, "Organization", tuple(words),
-                   span.start, span.end)
+        words = (
+            words[:1] + words[2:]
+            if len(words) > 1 and words[1].lower() == country.lower()
+            else words
+        )
+    return Mention(
+        span.start_char,
+        span.end_char,
+        span.text,
+        "Organization",
+        tuple(words),
+        span.start,
+        span.end,
+    )
 
 
-def _possessive_institutions(doc: Doc, covered: set[int], countries: dict[str, str]) -> list[Mention]:
-    """"China's foreign ministry", "the Biden administration": institutions the recogniser misses."""
+def _possessive_institutions(
+    doc: Doc, covered: set[int], countries: dict[str, str]
+) -> list[Mention]:
+    """Institutions NER misses: "China's foreign ministry", "the Biden administration"."""
     places = gazetteer.load()
     found = []
     for token in doc:
@@ -308,11 +446,25 @@ def _possessive_institutions(doc: Doc, covered: set[int], countries: dict[str, s
             for child in token.children:
                 if child.dep_ in ("compound", "poss") and child.ent_type_ == "PERSON":
                     span = doc[child.i : token.i + 1]
-                    found.append(Mention(span.start_char, span.end_char, span.text, "Organization",
-                                         (child.text, "administration"), span.start, span.end))
+                    found.append(
+                        Mention(
+                            span.start_char,
+                            span.end_char,
+                            span.text,
+                            "Organization",
+                            (child.text, "administration"),
+                            span.start,
+                            span.end,
+                        )
+                    )
                     covered.update(range(span.start, span.end))
             continue
-        if lemma not in INSTITUTION_HEADS or lemma in ("officials", "diplomats", "forces", "troops"):
+        if lemma not in INSTITUTION_HEADS or lemma in (
+            "officials",
+            "diplomats",
+            "forces",
+            "troops",
+        ):
             continue
         for child in token.children:
             if child.dep_ != "poss" or child.ent_type_ != "GPE":
@@ -328,10 +480,33 @@ def _possessive_institutions(doc: Doc, covered: set[int], countries: dict[str, s
 
 
 GROUP_NOUNS = {
-    "civilians", "activists", "advocates", "minorities", "protesters", "demonstrators",
-    "refugees", "migrants", "workers", "voters", "residents", "students", "allies",
-    "population", "constituents", "citizens", "rebels", "militants", "soldiers", "journalists",
-    "dissidents", "opponents", "supporters", "campaigners", "immigrants", "farmers", "settlers",
+    "civilians",
+    "activists",
+    "advocates",
+    "minorities",
+    "protesters",
+    "demonstrators",
+    "refugees",
+    "migrants",
+    "workers",
+    "voters",
+    "residents",
+    "students",
+    "allies",
+    "population",
+    "constituents",
+    "citizens",
+    "rebels",
+    "militants",
+    "soldiers",
+    "journalists",
+    "dissidents",
+    "opponents",
+    "supporters",
+    "campaigners",
+    "immigrants",
+    "farmers",
+    "settlers",
 }
 GROUP_ROLES = {"nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos"}
 
@@ -343,20 +518,35 @@ def _groups(doc: Doc, covered: set[int]) -> list[Mention]:
         if token.lower_ not in GROUP_NOUNS or token.i in covered or token.dep_ not in GROUP_ROLES:
             continue
         start = token.i
-        while start > 0 and doc[start - 1].dep_ in ("amod", "compound", "punct", "npadvmod") and (
-            doc[start - 1].head.i in range(start, token.i + 1) or doc[start - 1].text in ("-",)
-        ) and doc[start - 1].ent_type_ not in ("CARDINAL", "PERSON"):
+        while (
+            start > 0
+            and doc[start - 1].dep_ in ("amod", "compound", "punct", "npadvmod")
+            and (
+                doc[start - 1].head.i in range(start, token.i + 1) or doc[start - 1].text in ("-",)
+            )
+            and doc[start - 1].ent_type_ not in ("CARDINAL", "PERSON")
+        ):
             start -= 1
         while start < token.i and not doc[start].text[0].isalnum():
             start += 1
         span = doc[start : token.i + 1]
-        found.append(Mention(span.start_char, span.end_char, span.text, "Group", _words(span), span.start, span.end))
+        found.append(
+            Mention(
+                span.start_char,
+                span.end_char,
+                span.text,
+                "Group",
+                _words(span),
+                span.start,
+                span.end,
+            )
+        )
         covered.update(range(span.start, span.end))
     return found
 
 
 def _org_words(words: tuple[str, ...]) -> tuple[str, ...]:
-    """An organization's name words for comparison: "Foreign Affairs Ministry" is "Foreign Ministry"."""
+    """An organization's words for comparison: "Foreign Affairs Ministry" is "Foreign Ministry"."""
     return tuple(w.lower() for w in words if w.lower() not in ("affairs", "the"))
 
 
@@ -417,12 +607,14 @@ def extract(doc: Doc, body_start: int, countries: dict[str, str]) -> ActorSet:
             for other, other_words in orgs.items():
                 lowered = _org_words(words)
                 other_lowered = _org_words(other_words)
-                if lowered == other_lowered or (
-                    len(words) == 1 and words[0] == _acronym(other_words) and len(words[0]) > 1
-                ) or (len(other_words) == 1 and other_words[0] == _acronym(words)):
+                if (
+                    lowered == other_lowered
+                    or (len(words) == 1 and words[0] == _acronym(other_words) and len(words[0]) > 1)
+                    or (len(other_words) == 1 and other_words[0] == _acronym(words))
+                ):
                     key = other
                     break
-                if len(lowered) < len(other_lowered) and other_lowered[-len(lowered):] == lowered:
+                if len(lowered) < len(other_lowered) and other_lowered[-len(lowered) :] == lowered:
                     key = other  # "Foreign Ministry" after "Chinese Foreign Ministry"
                     break
             if key is None:
@@ -431,7 +623,11 @@ def extract(doc: Doc, body_start: int, countries: dict[str, str]) -> ActorSet:
             elif len(words) > len(orgs[key]) and len(orgs[key]) > 1:
                 orgs[key] = words
             # Group names keep the text's own spelling ("pro-democracy advocates").
-            name = mention.text if mention.type == "Group" and len(words) == len(orgs[key]) else " ".join(orgs[key])
+            name = (
+                mention.text
+                if mention.type == "Group" and len(words) == len(orgs[key])
+                else " ".join(orgs[key])
+            )
         actor = result.actors.get(key)
         if actor is None:
             actor = result.actors[key] = Actor(key=key, name=name, type=mention.type)
@@ -469,7 +665,9 @@ def _merge_same_names(result: ActorSet) -> None:
 
     Also "Telegraph" (taken for a person) with "Daily Telegraph", and "NBC" with "NBC News".
     """
-    organizations = [a for a in result.actors.values() if a.type == "Organization" and " " in a.name]
+    organizations = [
+        a for a in result.actors.values() if a.type == "Organization" and " " in a.name
+    ]
     for key in list(result.actors):
         actor = result.actors[key]
         if " " in actor.name or actor.type not in ("Person", "Organization"):
@@ -516,7 +714,8 @@ def link(result: ActorSet, linker: object) -> None:
     # A capitalised group name ("Conservatives", tagged a nationality or group by the
     # recogniser) may be an organization the index knows: ask for it as one.
     keys = [
-        key for key, actor in result.actors.items()
+        key
+        for key, actor in result.actors.items()
         if actor.type != "Group" or actor.name[:1].isupper()
     ]
     names = [result.actors[key].name for key in keys]
@@ -539,7 +738,11 @@ def link(result: ActorSet, linker: object) -> None:
             actor.type = "Organization"
         actor.wikidata, actor.link_score, actor.link_method = found.qid, found.score, found.method
         actor.linked_at = found.at or None
-        actor.name = countries.get(found.label.lower(), found.label) if actor.type == "Country" else found.label
+        actor.name = (
+            countries.get(found.label.lower(), found.label)
+            if actor.type == "Country"
+            else found.label
+        )
         keeper = by_qid.setdefault(found.qid, key)
         if keeper != key:
             _absorb(result, keeper, key)

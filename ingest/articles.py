@@ -1,4 +1,4 @@
-"""Reading inputs into Articles: .txt, .html, .json, .jsonl files, folders, and JSON Lines on stdin."""
+"""Reading inputs into Articles: .txt, .html, .json, .jsonl files, folders, and stdin."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ class Article:
     title: str | None = None
     url: str | None = None
     published: dt.date | None = None
-    # Where the body starts in `text`: a .txt title line stays in the text so offsets are file offsets.
+    # Where the body starts in `text`: a title line stays in the text, so offsets are file offsets.
     body_start: int = 0
 
     @property
@@ -113,7 +113,9 @@ def from_html(html: str, source: str, published: dt.date | None = None) -> Artic
     text = data.get("text") or ""
     if not text.strip():
         raise InputError(source, "no article text found in the HTML")
-    url = data.get("url") if str(data.get("url") or "").startswith(("http://", "https://")) else None
+    url = (
+        data.get("url") if str(data.get("url") or "").startswith(("http://", "https://")) else None
+    )
     title = (data.get("title") or "").strip() or None
     # Extractors often repeat the headline as the first line: it is not body text.
     body_start = len(title) + 1 if title and text.startswith(title + "\n") else 0
@@ -128,7 +130,7 @@ def from_html(html: str, source: str, published: dt.date | None = None) -> Artic
 
 
 def read_file(path: Path, max_bytes: int, published: dt.date | None = None) -> list[Article]:
-    """Every article in one file (a .jsonl file holds many); raises InputError for the whole file."""
+    """Every article in one file; raises InputError for the whole file."""
     source = str(path)
     try:
         size = path.stat().st_size
@@ -148,12 +150,16 @@ def read_file(path: Path, max_bytes: int, published: dt.date | None = None) -> l
         try:
             record = json.loads(text)
         except json.JSONDecodeError as error:
-            raise InputError(source, f"malformed JSON ({error.msg} at line {error.lineno})") from None
+            raise InputError(
+                source, f"malformed JSON ({error.msg} at line {error.lineno})"
+            ) from None
         return [from_record(record, source, published)]
     raise AssertionError("jsonl files are read line by line")
 
 
-def read_lines(stream: IO[str], source: str, published: dt.date | None) -> Iterator[Article | InputError]:
+def read_lines(
+    stream: IO[str], source: str, published: dt.date | None
+) -> Iterator[Article | InputError]:
     """Articles from JSON Lines, one error per bad line so the other lines go on."""
     empty = True
     for number, line in enumerate(stream, start=1):
@@ -172,7 +178,7 @@ def read_lines(stream: IO[str], source: str, published: dt.date | None) -> Itera
 
 
 def expand(paths: Iterable[str]) -> Iterator[Path | str]:
-    """Files under the given paths, folders walked recursively in sorted order; '-' passes through."""
+    """Files under the given paths, folders walked in sorted order; '-' passes through."""
     for raw in paths:
         if raw == "-":
             yield raw
@@ -200,7 +206,9 @@ def read(
         elif path.suffix.lower() == ".jsonl":
             try:
                 if path.stat().st_size > max_bytes * 100:
-                    raise InputError(str(path), f"file is over the limit of {max_bytes * 100} bytes")
+                    raise InputError(
+                        str(path), f"file is over the limit of {max_bytes * 100} bytes"
+                    )
                 with path.open(encoding="utf-8") as stream:
                     yield from read_lines(stream, str(path), published)
             except UnicodeDecodeError as error:

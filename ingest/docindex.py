@@ -8,7 +8,9 @@ from spacy.tokens import Doc, Span, Token
 def _table(doc: Doc, name: str, spans: object) -> dict[int, Span]:
     table = doc.user_data.get(name)
     if table is None:
-        table = doc.user_data[name] = {i: span for span in spans for i in range(span.start, span.end)}
+        table = doc.user_data[name] = {
+            i: span for span in spans for i in range(span.start, span.end)
+        }
     return table
 
 

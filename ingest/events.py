@@ -1,4 +1,4 @@
-"""Events: trigger words mapped to CAMEO codes, with participants, roles, date, place and factuality."""
+"""Events: trigger words mapped to CAMEO codes, with participants, date, place and factuality."""
 
 from __future__ import annotations
 
@@ -14,37 +14,131 @@ from newsgraph.ingest.extraction import Span as TextSpan
 # Trigger lemma -> CAMEO code. Nouns and verbs are kept apart: "strike" the noun is an attack,
 # "strike a deal" the verb is not.
 NOUN_TRIGGERS = {
-    "summit": "040", "meeting": "040", "talks": "046", "talk": "046", "negotiation": "046",
-    "visit": "042", "interview": "040", "invasion": "190", "war": "190", "offensive": "190",
-    "attack": "190", "strike": "190", "airstrike": "195", "bombing": "195", "shelling": "190",
-    "assault": "180", "sanction": "163", "embargo": "163", "tariff": "163", "aid": "070",
-    "assistance": "070", "donation": "070", "accusation": "112", "criticism": "111",
-    "condemnation": "111", "threat": "130", "consequence": "130", "agreement": "057",
-    "deal": "057", "treaty": "057", "ceasefire": "087", "truce": "087", "protest": "140",
-    "demonstration": "141", "rally": "141", "arrest": "173", "detention": "173",
-    "expulsion": "174", "deportation": "174", "lawsuit": "115", "investigation": "090",
-    "probe": "090", "demand": "100", "ultimatum": "130", "provocation": "150",
-    "culprit": "112", "interference": "160", "meddling": "160", "loan": "071",
-    "funding": "071", "clash": "190", "fighting": "190", "raid": "180", "boycott": "163",
-    "bombardment": "195", "invasion": "190",
+    "summit": "040",
+    "meeting": "040",
+    "talks": "046",
+    "talk": "046",
+    "negotiation": "046",
+    "visit": "042",
+    "interview": "040",
+    "invasion": "190",
+    "war": "190",
+    "offensive": "190",
+    "attack": "190",
+    "strike": "190",
+    "airstrike": "195",
+    "bombing": "195",
+    "shelling": "190",
+    "assault": "180",
+    "sanction": "163",
+    "embargo": "163",
+    "tariff": "163",
+    "aid": "070",
+    "assistance": "070",
+    "donation": "070",
+    "accusation": "112",
+    "criticism": "111",
+    "condemnation": "111",
+    "threat": "130",
+    "consequence": "130",
+    "agreement": "057",
+    "deal": "057",
+    "treaty": "057",
+    "ceasefire": "087",
+    "truce": "087",
+    "protest": "140",
+    "demonstration": "141",
+    "rally": "141",
+    "arrest": "173",
+    "detention": "173",
+    "expulsion": "174",
+    "deportation": "174",
+    "lawsuit": "115",
+    "investigation": "090",
+    "probe": "090",
+    "demand": "100",
+    "ultimatum": "130",
+    "provocation": "150",
+    "culprit": "112",
+    "interference": "160",
+    "meddling": "160",
+    "loan": "071",
+    "funding": "071",
+    "clash": "190",
+    "fighting": "190",
+    "raid": "180",
+    "boycott": "163",
+    "bombardment": "195",
 }
 VERB_TRIGGERS = {
-    "meet": "040", "visit": "042", "host": "043", "negotiate": "046", "invade": "190",
-    "attack": "190", "bomb": "195", "shell": "190", "strike": "190", "sanction": "163",
-    "accuse": "112", "criticise": "111", "criticize": "111", "condemn": "111", "blame": "112",
-    "threaten": "130", "demand": "100", "urge": "020", "arrest": "173", "detain": "173",
-    "expel": "174", "deport": "174", "sue": "115", "protest": "140", "sign": "057",
-    "investigate": "090", "clash": "190", "fight": "190", "kill": "180", "boycott": "163",
+    "meet": "040",
+    "visit": "042",
+    "host": "043",
+    "negotiate": "046",
+    "invade": "190",
+    "attack": "190",
+    "bomb": "195",
+    "shell": "190",
+    "strike": "190",
+    "sanction": "163",
+    "accuse": "112",
+    "criticise": "111",
+    "criticize": "111",
+    "condemn": "111",
+    "blame": "112",
+    "threaten": "130",
+    "demand": "100",
+    "urge": "020",
+    "arrest": "173",
+    "detain": "173",
+    "expel": "174",
+    "deport": "174",
+    "sue": "115",
+    "protest": "140",
+    "sign": "057",
+    "investigate": "090",
+    "clash": "190",
+    "fight": "190",
+    "kill": "180",
+    "boycott": "163",
 }
 CALL_KINDS = {"video", "phone", "telephone", "conference", "virtual"}
 AID_KINDS = {"humanitarian": "073", "military": "072", "economic": "071", "financial": "071"}
 SUPPORT_KINDS = {"material", "military", "economic", "financial"}
 WEAPONS = {"weapon", "arm", "missile", "munition", "tank", "troop"}
 HYPOTHETICAL_GOVERNORS = {
-    "threaten", "plan", "propose", "consider", "seek", "want", "aim", "try", "urge", "demand",
-    "call", "warn", "prepare", "expect", "deter", "avoid", "refuse", "effort", "risk", "may",
-    "hope", "intend", "offer", "push", "press", "attempt", "possibility", "idea", "deny",
-    "allege", "claim", "accuse",
+    "threaten",
+    "plan",
+    "propose",
+    "consider",
+    "seek",
+    "want",
+    "aim",
+    "try",
+    "urge",
+    "demand",
+    "call",
+    "warn",
+    "prepare",
+    "expect",
+    "deter",
+    "avoid",
+    "refuse",
+    "effort",
+    "risk",
+    "may",
+    "hope",
+    "intend",
+    "offer",
+    "push",
+    "press",
+    "attempt",
+    "possibility",
+    "idea",
+    "deny",
+    "allege",
+    "claim",
+    "accuse",
 }
 HYPOTHETICAL_MODIFIERS = {"threatened", "possible", "potential", "planned", "proposed", "future"}
 MODALS = {"would", "could", "might", "may", "should", "must", "can"}
@@ -57,13 +151,16 @@ def _trigger(token: Token) -> tuple[str, list[Token]] | None:
     """The CAMEO code a token triggers and the words of its label, or None."""
     lemma = token.lemma_.lower()
     modifiers = [
-        c for c in token.children
+        c
+        for c in token.children
         if c.dep_ in ("compound", "amod") and c.i < token.i and c.ent_type_ == "" and not c.like_num
     ]
     kinds = {m.lower_ for m in modifiers}
     if token.pos_ == "NOUN":
         if lemma == "call":
-            if kinds & CALL_KINDS or any(c.dep_ == "prep" and c.lower_ in WITH_PREPS for c in token.children):
+            if kinds & CALL_KINDS or any(
+                c.dep_ == "prep" and c.lower_ in WITH_PREPS for c in token.children
+            ):
                 return "041", modifiers + [token]
             return None
         if lemma == "support" and kinds & SUPPORT_KINDS:
@@ -76,7 +173,9 @@ def _trigger(token: Token) -> tuple[str, list[Token]] | None:
         return code, [m for m in modifiers if m.ent_type_ == "" or m.lower_ in kinds] + [token]
     if token.pos_ == "VERB":
         if lemma in ("send", "supply", "provide", "deliver"):
-            objects = [c for c in token.children if c.dep_ == "dobj" and c.lemma_.lower() in WEAPONS]
+            objects = [
+                c for c in token.children if c.dep_ == "dobj" and c.lemma_.lower() in WEAPONS
+            ]
             if objects:
                 return "072", [token, objects[0]]
             return None
@@ -85,13 +184,23 @@ def _trigger(token: Token) -> tuple[str, list[Token]] | None:
         code = VERB_TRIGGERS.get(lemma)
         if code is None:
             return None
-        if lemma == "meet" and not _together(token) and not any(
-            c.dep_ == "dobj" and c.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") for c in token.children
+        if (
+            lemma == "meet"
+            and not _together(token)
+            and not any(
+                c.dep_ == "dobj" and c.ent_type_ in ("PERSON", "ORG", "GPE", "NORP")
+                for c in token.children
+            )
         ):
             return None  # "meet expectations" is not a meeting
-        if lemma == "sign" and not any(c.dep_ == "dobj" and c.lemma_.lower() in ("agreement", "deal", "treaty", "accord") for c in token.children):
+        if lemma == "sign" and not any(
+            c.dep_ == "dobj" and c.lemma_.lower() in ("agreement", "deal", "treaty", "accord")
+            for c in token.children
+        ):
             return None
-        if lemma == "strike" and any(c.dep_ == "dobj" and c.lemma_.lower() == "deal" for c in token.children):
+        if lemma == "strike" and any(
+            c.dep_ == "dobj" and c.lemma_.lower() == "deal" for c in token.children
+        ):
             return None
         return code, [token]
     return None
@@ -100,7 +209,11 @@ def _trigger(token: Token) -> tuple[str, list[Token]] | None:
 def _together(verb: Token) -> bool:
     """Whether a verb has several subjects ("Biden and Xi spoke") or a partner ("spoke with Xi")."""
     subjects = [c for c in verb.children if c.dep_ == "nsubj"]
-    if subjects and (subjects[0].conjuncts or subjects[0].tag_ in ("NNS", "NNPS") or subjects[0].lower_ in ("they", "we")):
+    if subjects and (
+        subjects[0].conjuncts
+        or subjects[0].tag_ in ("NNS", "NNPS")
+        or subjects[0].lower_ in ("they", "we")
+    ):
         return True
     return any(c.dep_ == "prep" and c.lower_ in WITH_PREPS for c in verb.children)
 
@@ -128,7 +241,9 @@ class Participants:
                 continue
             if key is None and word.pos_ == "NOUN":
                 # "Russian energy infrastructure": the nationality stands for its country.
-                modifiers = [c for c in word.children if c.dep_ in ("amod", "compound") and c.i < word.i]
+                modifiers = [
+                    c for c in word.children if c.dep_ in ("amod", "compound") and c.i < word.i
+                ]
                 for modifier in modifiers:
                     key = self.actors.token_actor.get(modifier.i) or self._demonym(modifier)
                     if key:
@@ -140,7 +255,8 @@ class Participants:
                 # ("attacking Zelensky's credibility" does not attack Zelensky).
                 owned = {t.i for c in word.children if c.dep_ == "poss" for t in c.subtree}
                 inside = [
-                    k for i in range(word.left_edge.i, word.right_edge.i + 1)
+                    k
+                    for i in range(word.left_edge.i, word.right_edge.i + 1)
                     if i not in owned and (k := self.actors.token_actor.get(i))
                 ]
                 key = inside[0] if inside else None
@@ -149,7 +265,7 @@ class Participants:
         return found
 
     def _cataphora(self, word: Token) -> str | None:
-        """"In his daily call, Peskov said": a possessive before the main clause's subject means it."""
+        """A possessive before the main clause's subject means it: "In his call, Peskov said"."""
         root = docindex.sentence(word).root
         if word.dep_ != "poss":
             return None
@@ -170,7 +286,7 @@ class Participants:
         return persons if len(persons) == 2 else []
 
     def _demonym(self, word: Token) -> str | None:
-        """"Russian" in "the Russian invasion" stands for Russia."""
+        """ "Russian" in "the Russian invasion" stands for Russia."""
         country = self.places.demonyms.get(word.lower_)
         if country is None:
             return None
@@ -201,7 +317,13 @@ class Participants:
                 elif child.dep_ == "prep":
                     for grand in child.children:
                         if grand.dep_ == "pobj":
-                            bucket = others if child.lower_ in WITH_PREPS else targets if child.lower_ in TARGET_PREPS else None
+                            bucket = (
+                                others
+                                if child.lower_ in WITH_PREPS
+                                else targets
+                                if child.lower_ in TARGET_PREPS
+                                else None
+                            )
                             if bucket is not None:
                                 bucket += self.actor(grand)
             if not sources and trigger.dep_ in ("xcomp", "conj"):
@@ -211,7 +333,9 @@ class Participants:
                         sources += self.actor(child)
         else:
             for child in trigger.children:
-                if child.dep_ == "poss" or (child.dep_ in ("compound", "amod") and child.i < trigger.i):
+                if child.dep_ == "poss" or (
+                    child.dep_ in ("compound", "amod") and child.i < trigger.i
+                ):
                     sources += self.actor(child)
                 elif child.dep_ == "prep":
                     for grand in child.children:
@@ -227,7 +351,9 @@ class Participants:
                     # "sanctions imposed on Russia"
                     for grand in child.children:
                         if grand.dep_ == "prep" and grand.lower_ in TARGET_PREPS:
-                            targets += [k for g in grand.children if g.dep_ == "pobj" for k in self.actor(g)]
+                            targets += [
+                                k for g in grand.children if g.dep_ == "pobj" for k in self.actor(g)
+                            ]
                         elif grand.dep_ == "agent":
                             sources += [k for g in grand.children for k in self.actor(g)]
             anchor = trigger
@@ -249,10 +375,19 @@ class Participants:
                     sources += self.actor(subject)
                 for child in head.children:
                     if child.dep_ == "prep" and child.lower_ in WITH_PREPS:
-                        others += [k for g in child.children if g.dep_ == "pobj" for k in self.actor(g)]
+                        others += [
+                            k for g in child.children if g.dep_ == "pobj" for k in self.actor(g)
+                        ]
                     elif child.dep_ == "prep" and child.lower_ in TARGET_PREPS:
-                        targets += [k for g in child.children if g.dep_ == "pobj" for k in self.actor(g)]
-            if trigger.dep_ == "pobj" and head.lower_ == "of" and head.head.pos_ == "NOUN" and not sources:
+                        targets += [
+                            k for g in child.children if g.dep_ == "pobj" for k in self.actor(g)
+                        ]
+            if (
+                trigger.dep_ == "pobj"
+                and head.lower_ == "of"
+                and head.head.pos_ == "NOUN"
+                and not sources
+            ):
                 # "the culprit of the Ukraine crisis", "a reiteration of China's initiative"
                 sources += [k for k in self.actors.actors_in(head.head.left_edge.i, head.head.i)]
         if not sources and not targets and not others and trigger.pos_ == "VERB":
@@ -262,8 +397,10 @@ class Participants:
                 if token.dep_ == "nsubj" and token.i in self.actors.token_actor:
                     sources.append(self.actors.token_actor[token.i])
                     break
-        return _unique(sources), _unique([t for t in targets if t not in sources]), _unique(
-            [o for o in others if o not in sources and o not in targets]
+        return (
+            _unique(sources),
+            _unique([t for t in targets if t not in sources]),
+            _unique([o for o in others if o not in sources and o not in targets]),
         )
 
 
@@ -380,7 +517,11 @@ def extract(doc: Doc, body_start: int, actors: ActorSet, published: dt.date | No
         if place is None and code[:2] in ("18", "19", "20") and targets:
             target = actors.actors.get(targets[0])
             place = targets[0] if target is not None and target.type == "Country" else None
-        if code[:2] in ("18", "19", "20") and place in actors.actors and place not in sources + targets:
+        if (
+            code[:2] in ("18", "19", "20")
+            and place in actors.actors
+            and place not in sources + targets
+        ):
             targets.append(place)  # "the war in Ukraine": the country fought in is a target
         factuality = _factuality(token)
         # A negated mention ("did not use the term invasion") names no event that happened:
@@ -391,17 +532,29 @@ def extract(doc: Doc, body_start: int, actors: ActorSet, published: dt.date | No
         if existing is None and code[:2] in ATTACKS and not negated:
             # "the invasion" ... "the war in Ukraine": one attack on the same country.
             existing = next(
-                (e for e in events if e.cameo[:2] in ATTACKS and e.place and e.place == place
-                 and e.factuality != "Negated"),
+                (
+                    e
+                    for e in events
+                    if e.cameo[:2] in ATTACKS
+                    and e.place
+                    and e.place == place
+                    and e.factuality != "Negated"
+                ),
                 None,
             )
         if existing is not None:
             # The same event named again ("the video call" ... "the call").
             existing.more_spans.append(span)
             existing.sources = _unique(existing.sources + sources)
-            existing.targets = _unique([t for t in existing.targets + targets if t not in existing.sources])
+            existing.targets = _unique(
+                [t for t in existing.targets + targets if t not in existing.sources]
+            )
             existing.others = _unique(
-                [o for o in existing.others + others if o not in existing.sources + existing.targets]
+                [
+                    o
+                    for o in existing.others + others
+                    if o not in existing.sources + existing.targets
+                ]
             )
             existing.date = existing.date or date
             existing.time_expression = existing.time_expression or expression

@@ -80,7 +80,9 @@ class Link:
     label: str  # the Wikidata label from the index, cache or live answer
     score: float  # 0..1
     method: str  # "index" | "cache" | "live"
-    at: str = field(default="", compare=False)  # when: the index's date, or when the cached or live answer was fetched
+    at: str = field(
+        default="", compare=False
+    )  # when: the index's date, or when the cached or live answer was fetched
 
 
 @dataclass(frozen=True)
@@ -166,7 +168,11 @@ class _Cache:
 
     def fetched(self, actor_type: str, texts: Sequence[str]) -> str:
         """The latest time any of these texts was fetched, or '' when none is cached."""
-        times = [self.answers[k]["fetched"] for t in texts if (k := self.key(actor_type, t)) in self.answers]
+        times = [
+            self.answers[k]["fetched"]
+            for t in texts
+            if (k := self.key(actor_type, t)) in self.answers
+        ]
         return max(times, default="")
 
     def put(self, actor_type: str, text: str, candidates: list[dict], endpoint: str) -> None:
@@ -345,7 +351,9 @@ class Linker:
             if texts and (not self.online or all(a is not None for a in answers)):
                 found = [c for answer in answers if answer for c in answer]
                 results[i] = self._accept(
-                    self._choose(found, request, "cache", self.cache.fetched(request.actor_type, texts))
+                    self._choose(
+                        found, request, "cache", self.cache.fetched(request.actor_type, texts)
+                    )
                 )
             elif texts:
                 waiting[i] = texts
@@ -358,7 +366,9 @@ class Linker:
                     continue
                 found = [c for t in texts for c in self.cache.get(request.actor_type, t) or ()]
                 results[i] = self._accept(
-                    self._choose(found, request, "live", self.cache.fetched(request.actor_type, texts))
+                    self._choose(
+                        found, request, "live", self.cache.fetched(request.actor_type, texts)
+                    )
                 )
         self.cache.save()
         return results
@@ -403,7 +413,7 @@ class Linker:
         return Link(link.qid, link.label, round(link.score * 0.9, 3), "index", INDEX_DATE), True
 
     def _spelling_variant(self, name: Name) -> Link | None:
-        """"Volodymyr Zelenskiy": the first name of one entry's full name and a surname the same
+        """ "Volodymyr Zelenskiy": the first name of one entry's full name and a surname the same
         entry lists as an alias; accepted only when exactly one entry fits both."""
         first, last = name.key.split()
         fits = set()

@@ -1,4 +1,4 @@
-"""RDF: an article and its extraction as pyoxigraph triples, for the article graph and the actors graph."""
+"""RDF: an article and its extraction as triples, for its own graph and the actors graph."""
 
 from __future__ import annotations
 
@@ -78,7 +78,13 @@ def build(article: Article, extraction: Extraction, minter: Minter) -> ArticleGr
     if article.url:
         add(Triple(node, _n(SCHEMA, "url"), NamedNode(article.url)))
     if article.published:
-        add(Triple(node, _n(SCHEMA, "datePublished"), Literal(article.published.isoformat(), datatype=_n(XSD, "date"))))
+        add(
+            Triple(
+                node,
+                _n(SCHEMA, "datePublished"),
+                Literal(article.published.isoformat(), datatype=_n(XSD, "date")),
+            )
+        )
 
     actor_iris: dict[str, NamedNode] = {}
     actor_triples: list[Triple] = []
@@ -97,12 +103,26 @@ def build(article: Article, extraction: Extraction, minter: Minter) -> ArticleGr
         if actor.wikidata:
             actor_triples.append(Triple(iri, _n(NG, "wikidata"), wikidata_entity(actor.wikidata)))
             if actor.link_score is not None:
-                actor_triples.append(Triple(iri, _n(NG, "linkScore"), Literal(f"{actor.link_score:.3f}", datatype=_n(XSD, "decimal"))))
+                actor_triples.append(
+                    Triple(
+                        iri,
+                        _n(NG, "linkScore"),
+                        Literal(f"{actor.link_score:.3f}", datatype=_n(XSD, "decimal")),
+                    )
+                )
             if actor.link_method:
-                method = {"index": "LocalIndex", "cache": "Cache", "live": "LiveQuery"}[actor.link_method]
+                method = {"index": "LocalIndex", "cache": "Cache", "live": "LiveQuery"}[
+                    actor.link_method
+                ]
                 actor_triples.append(Triple(iri, _n(NG, "linkMethod"), _n(NG, method)))
             if actor.linked_at:
-                actor_triples.append(Triple(iri, _n(NG, "linkedAt"), Literal(actor.linked_at, datatype=_n(XSD, "dateTime"))))
+                actor_triples.append(
+                    Triple(
+                        iri,
+                        _n(NG, "linkedAt"),
+                        Literal(actor.linked_at, datatype=_n(XSD, "dateTime")),
+                    )
+                )
 
     for statement in extraction.statements:
         iri = minter.statement(node, statement.span.begin, statement.span.end)
@@ -110,7 +130,13 @@ def build(article: Article, extraction: Extraction, minter: Minter) -> ArticleGr
         add(Triple(iri, _n(NG, "speaker"), actor_iris[statement.speaker]))
         add(Triple(iri, _n(SCHEMA, "text"), Literal(statement.text)))
         add(Triple(iri, _n(NG, "cue"), Literal(statement.cue)))
-        add(Triple(iri, _n(NG, "direct"), Literal("true" if statement.direct else "false", datatype=_n(XSD, "boolean"))))
+        add(
+            Triple(
+                iri,
+                _n(NG, "direct"),
+                Literal("true" if statement.direct else "false", datatype=_n(XSD, "boolean")),
+            )
+        )
         for about in statement.about:
             add(Triple(iri, _n(SCHEMA, "about"), actor_iris[about]))
         add(Triple(iri, DERIVED, node))
@@ -130,7 +156,13 @@ def build(article: Article, extraction: Extraction, minter: Minter) -> ArticleGr
         for key in event.targets:
             add(Triple(iri, _n(NG, "targetActor"), actor_iris[key]))
         if event.date:
-            add(Triple(iri, _n(SEM, "hasTimeStamp"), Literal(event.date, datatype=DATATYPES[len(event.date)])))
+            add(
+                Triple(
+                    iri,
+                    _n(SEM, "hasTimeStamp"),
+                    Literal(event.date, datatype=DATATYPES[len(event.date)]),
+                )
+            )
         if event.time_expression:
             add(Triple(iri, _n(NG, "timeExpression"), Literal(event.time_expression)))
         if event.place:
@@ -153,5 +185,3 @@ def build(article: Article, extraction: Extraction, minter: Minter) -> ArticleGr
         statements=len(extraction.statements),
         events=len(extraction.events),
     )
-
-

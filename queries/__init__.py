@@ -75,7 +75,7 @@ class CannedQuery:
     parameters: tuple[Parameter, ...] = field(default=())
 
     def bind(self, values: dict[str, str]) -> dict[Variable, NamedNode | Literal]:
-        """Substitutions for the given raw values; raises InvalidParameter for a bad or unknown one."""
+        """Substitutions for raw values; raises InvalidParameter for a bad or unknown one."""
         known = {parameter.name: parameter for parameter in self.parameters}
         unknown = sorted(set(values) - set(known))
         if unknown:
@@ -89,8 +89,7 @@ class CannedQuery:
             if raw is None or raw == "":
                 if parameter.required:
                     raise InvalidParameter(
-                        f"query {self.name!r} needs parameter {parameter.name!r} "
-                        f"({parameter.type})"
+                        f"query {self.name!r} needs parameter {parameter.name!r} ({parameter.type})"
                     )
                 continue
             bindings[Variable(parameter.name)] = parameter.term(raw)

@@ -21,7 +21,9 @@ def settings() -> Settings:
     return Settings()
 
 
-def ingest_into(folder: Path, paths: list[str], settings: Settings, **overrides: object) -> pipeline.Summary:
+def ingest_into(
+    folder: Path, paths: list[str], settings: Settings, **overrides: object
+) -> pipeline.Summary:
     """Ingest the given paths into a store folder, as `newsgraph ingest` does."""
     settings = settings.replace(store=str(folder), **overrides)
     with StoreFolder(folder).writer() as writer:

@@ -16,4 +16,6 @@ def test_readme_starts_with_the_two_commands() -> None:
 def test_readme_configuration_table_lists_every_setting() -> None:
     text = README.read_text(encoding="utf-8")
     block = text.split("<!-- settings -->")[1].split("<!-- /settings -->")[0].strip()
-    assert block == markdown_table(), "regenerate the table with newsgraph.settings.markdown_table()"
+    assert block == markdown_table(), (
+        "regenerate the table with newsgraph.settings.markdown_table()"
+    )

@@ -20,7 +20,9 @@ def linker() -> Linker:
     return Linker()
 
 
-def extract(text: str, linker: Linker | None = None, published: dt.date | None = PUBLISHED) -> Extraction:
+def extract(
+    text: str, linker: Linker | None = None, published: dt.date | None = PUBLISHED
+) -> Extraction:
     article = from_text(text, "test.txt", published)
     doc = nlp.load(Settings().model)(article.text)
     return pipeline.extract(doc, article, linker)
@@ -31,14 +33,15 @@ def names(extraction: Extraction, kind: str | None = None) -> list[str]:
 
 
 def said(extraction: Extraction) -> list[tuple[str, str, bool]]:
-    return [
-        (extraction.actors[s.speaker].name, s.text, s.direct) for s in extraction.statements
-    ]
+    return [(extraction.actors[s.speaker].name, s.text, s.direct) for s in extraction.statements]
 
 
 def events(extraction: Extraction) -> list[tuple[str, str, str, list[str], list[str]]]:
     name = lambda keys: [extraction.actors[k].name for k in keys]  # noqa: E731
-    return [(e.label, e.cameo, e.factuality, name(e.sources), name(e.targets)) for e in extraction.events]
+    return [
+        (e.label, e.cameo, e.factuality, name(e.sources), name(e.targets))
+        for e in extraction.events
+    ]
 
 
 # ---------------------------------------------------------------- one actor per entity
@@ -96,8 +99,7 @@ def test_linked_actors_take_the_wikidata_entity_and_merge(linker: Linker) -> Non
 
 def test_quote_then_attribution_with_a_pronoun_for_the_last_named_person() -> None:
     found = extract(
-        "Oona King spoke after Mr Galloway left. "
-        '"We will win this seat back," she said.'
+        'Oona King spoke after Mr Galloway left. "We will win this seat back," she said.'
     )
     assert said(found) == [("Oona King", "We will win this seat back", True)]
 
@@ -163,7 +165,9 @@ def test_a_scare_quote_inside_a_sentence_is_not_a_statement_of_its_own() -> None
 
 
 def test_triggers_map_to_cameo_codes_with_source_and_target() -> None:
-    found = extract("Russia invaded Ukraine in February. The European Union imposed sanctions on Russia.")
+    found = extract(
+        "Russia invaded Ukraine in February. The European Union imposed sanctions on Russia."
+    )
     table = {label: (code, sources, targets) for label, code, _, sources, targets in events(found)}
     assert table["invaded"] == ("190", ["Russia"], ["Ukraine"])
     assert table["sanctions"] == ("163", ["European Union"], ["Russia"])
@@ -219,7 +223,7 @@ def test_a_reported_clause_before_its_verb() -> None:
 
 def test_an_appositive_speaker_before_a_colon_quote() -> None:
     found = extract(
-        'Responding to the verdict, Sara Moyo, director of the Legal Aid Fund, said: '
+        "Responding to the verdict, Sara Moyo, director of the Legal Aid Fund, said: "
         '"This is a good day for the families."'
     )
     assert said(found) == [("Sara Moyo", "This is a good day for the families.", True)]
@@ -234,8 +238,12 @@ def test_the_newspaper_is_the_organization_last_named_as_a_subject() -> None:
 
 
 def test_according_to_attributes_the_rest_of_the_sentence() -> None:
-    found = extract("The death toll rose to 50 on Sunday, according to the World Health Organization.")
-    assert said(found) == [("World Health Organization", "The death toll rose to 50 on Sunday", False)]
+    found = extract(
+        "The death toll rose to 50 on Sunday, according to the World Health Organization."
+    )
+    assert said(found) == [
+        ("World Health Organization", "The death toll rose to 50 on Sunday", False)
+    ]
     assert found.statements[0].cue == "according to"
 
 

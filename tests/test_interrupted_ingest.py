@@ -1,4 +1,4 @@
-"""An ingest killed mid-run leaves every article either whole or absent, and a rerun completes it."""
+"""An ingest killed mid-run leaves every article whole or absent; a rerun completes it."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = sorted((ROOT / "tests" / "articles").glob("*.txt"))
 COUNTS = """
 PREFIX ng: <https://w3id.org/newsgraph/ontology#>
-SELECT ?article (COUNT(DISTINCT ?statement) AS ?statements) (COUNT(DISTINCT ?event) AS ?events) WHERE {
+SELECT ?article (COUNT(DISTINCT ?statement) AS ?statements) (COUNT(DISTINCT ?event) AS ?events)
+WHERE {
   GRAPH ?article {
     ?article a ng:Article ; <http://schema.org/sha256> ?hash .
     OPTIONAL { ?statement a ng:Statement }
@@ -30,7 +31,9 @@ def corpus(folder: Path, copies: int) -> Path:
     for number in range(copies):
         source = ARTICLES[number % len(ARTICLES)]
         text = source.read_text(encoding="utf-8")
-        (folder / f"{number:04d}-{source.name}").write_text(f"{text}\n\nCopy {number}.\n", encoding="utf-8")
+        (folder / f"{number:04d}-{source.name}").write_text(
+            f"{text}\n\nCopy {number}.\n", encoding="utf-8"
+        )
     return folder
 
 
@@ -41,10 +44,15 @@ def ingest(paths: list[str], store: Path) -> subprocess.Popen[bytes]:
 
 def counts(store: Path) -> dict[str, tuple[int, int]]:
     rows = StoreFolder(store).reader().query(COUNTS)
-    return {row["article"].value: (int(row["statements"].value), int(row["events"].value)) for row in rows}
+    return {
+        row["article"].value: (int(row["statements"].value), int(row["events"].value))
+        for row in rows
+    }
 
 
-def test_a_killed_ingest_leaves_whole_articles_and_a_rerun_completes_the_store(tmp_path: Path) -> None:
+def test_a_killed_ingest_leaves_whole_articles_and_a_rerun_completes_the_store(
+    tmp_path: Path,
+) -> None:
     texts = corpus(tmp_path / "corpus", 120)
     reference = tmp_path / "reference"
     started = time.monotonic()

@@ -499,7 +499,7 @@ def test_linking_meets_the_precision_and_recall_targets_on_gold_articles(offline
 
 
 def test_a_full_name_spelled_with_a_listed_surname_variant_links(offline: Linker) -> None:
-    """"Volodymyr Zelenskiy": the index lists the first name in a full name and the surname
+    """ "Volodymyr Zelenskiy": the index lists the first name in a full name and the surname
     spelling as an alias of one entry only."""
     found = offline.link("Volodymyr Zelenskiy", "Person")
     assert found is not None and found.qid == "Q3874799"
@@ -532,10 +532,14 @@ def test_ingest_goes_on_when_the_live_endpoint_fails_and_says_why(
     assert result.exit_code == 0, result.output
     assert "1 articles" in result.output
     assert "HTTP 500" in caplog.text and "stay unlinked" in caplog.text
-    rows = StoreFolder(store).reader().query(
-        "SELECT ?name ?entity WHERE { ?a <http://www.w3.org/2000/01/rdf-schema#label> ?name "
-        "OPTIONAL { ?a <https://w3id.org/newsgraph/ontology#wikidata> ?entity } }",
-        use_default_graph_as_union=True,
+    rows = (
+        StoreFolder(store)
+        .reader()
+        .query(
+            "SELECT ?name ?entity WHERE { ?a <http://www.w3.org/2000/01/rdf-schema#label> ?name "
+            "OPTIONAL { ?a <https://w3id.org/newsgraph/ontology#wikidata> ?entity } }",
+            use_default_graph_as_union=True,
+        )
     )
     linked = {row["name"].value: row["entity"] for row in rows}
     assert linked["Joe Biden"].value.endswith("/Q6279")

@@ -30,7 +30,8 @@ def test_queries_answer_and_see_whole_articles_while_an_ingest_runs(tmp_path: Pa
     store = tmp_path / "store"
     first = subprocess.run(
         [sys.executable, "-m", "newsgraph", "ingest", str(ROOT / "data"), "--store", str(store)],
-        capture_output=True, timeout=300,
+        capture_output=True,
+        timeout=300,
     )
     assert first.returncode == 0, first.stderr
     settings = Settings().replace(store=str(store), port=free_port())
@@ -40,7 +41,8 @@ def test_queries_answer_and_see_whole_articles_while_an_ingest_runs(tmp_path: Pa
         texts = corpus(tmp_path / "corpus", 150)
         ingest = subprocess.Popen(
             [sys.executable, "-m", "newsgraph", "ingest", str(texts), "--store", str(store)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
         )
         seen: list[int] = []
         accept = {"Accept": "application/sparql-results+json"}
