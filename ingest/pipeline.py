@@ -1,4 +1,13 @@
-"""The ingest pipeline: read, parse, extract, build RDF, store; one transaction per article."""
+"""The ingest pipeline: read, parse, extract, build RDF, store; every article whole or not at all.
+
+With one worker, everything runs in this process: the main thread parses, and a second thread
+extracts, builds RDF and stores (spaCy releases the GIL for much of its parsing, and Oxigraph
+while it writes, so the two overlap). With more, a pool of worker processes
+(newsgraph.ingest.workers) parses, extracts and builds RDF, and sends each article back as
+N-Triples; this process only reads the inputs and stores. spaCy and the extraction modules are
+imported on first use, so that with workers this process never imports them and the workers
+start sooner.
+"""
 
 from __future__ import annotations
 
@@ -9,16 +18,26 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from pyoxigraph import NamedNode
-from spacy.tokens import Doc
 
 from newsgraph.errors import InputError
-from newsgraph.ingest import actors, events, gazetteer, nlp, rdf, statements
+from newsgraph.ingest import rdf
 from newsgraph.ingest.articles import Article
 from newsgraph.ingest.extraction import Extraction
+from newsgraph.ingest.serialized import SerializedGraph, serialize_graph
 from newsgraph.ontology import Minter
 from newsgraph.settings import Settings
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    from spacy.tokens import Doc
+
+    # What the writer thread is given: a parsed article to extract and store (one worker), or
+    # what a worker process made of one (more workers).
+    _Work: TypeAlias = tuple[Doc, Article] | SerializedGraph | InputError
 
 log = logging.getLogger(__name__)
 # Seconds between snapshots published while a long ingest runs, so the server sees progress.
@@ -45,6 +64,8 @@ class Summary:
 
 def extract(doc: Doc, article: Article, linker: object | None = None) -> Extraction:
     """Actors, statements and events of one parsed article."""
+    from newsgraph.ingest import actors, events, gazetteer, statements
+
     actor_set = actors.extract(doc, article.body_start, gazetteer.country_names())
     if linker is not None:
         actors.link(actor_set, linker)
@@ -53,59 +74,84 @@ def extract(doc: Doc, article: Article, linker: object | None = None) -> Extract
     return Extraction(actor_set.actors, found_statements, found_events)
 
 
-def _parsed(
-    items: Iterable[Article | InputError], settings: Settings, summary: Summary
-) -> Iterator[tuple[Doc, Article]]:
-    """Parsed articles in input order; bad inputs go to the summary and the rest goes on."""
+def encode(
+    doc: Doc, article: Article, minter: Minter, linker: object | None = None
+) -> SerializedGraph | InputError:
+    """One parsed article's graph as N-Triples, or the reason it has none."""
+    try:
+        return serialize_graph(rdf.build(article, extract(doc, article, linker), minter))
+    except Exception as error:  # noqa: BLE001 - one bad article must not stop the batch
+        log.exception("extraction failed for %s", article.source)
+        return InputError(article.source, f"extraction failed: {error!r}")
 
-    def articles_only() -> Iterator[tuple[str, Article]]:
-        for item in items:
-            if isinstance(item, InputError):
-                log.warning("skipped %s", item)
-                summary.skipped.append(item)
-            else:
-                yield item.text, item
 
-    pipeline = nlp.load(settings.model)
-    yield from pipeline.pipe(
-        articles_only(), as_tuples=True, batch_size=settings.batch_size, n_process=settings.workers
-    )
+def _articles_only(items: Iterable[Article | InputError], summary: Summary) -> Iterator[Article]:
+    """The articles among the inputs; bad inputs go to the summary and the rest goes on."""
+    for item in items:
+        if isinstance(item, InputError):
+            log.warning("skipped %s", item)
+            summary.skipped.append(item)
+        else:
+            yield item
+
+
+def _parsed(articles: Iterator[Article], settings: Settings) -> Iterator[tuple[Doc, Article]]:
+    from newsgraph.ingest import nlp
+
+    parser = nlp.load(settings.model)
+    texts = ((article.text, article) for article in articles)
+    yield from parser.pipe(texts, as_tuples=True, batch_size=settings.batch_size)
 
 
 class _Writer(threading.Thread):
-    """Stores article graphs on a second thread: Oxigraph releases the GIL while it writes, so
-    storing one batch overlaps with parsing the next."""
+    """Stores article graphs on a second thread, and with one worker extracts them there first.
 
-    def __init__(self, writer: object, summary: Summary, actors_graph: NamedNode) -> None:
+    spaCy releases the GIL for much of its parsing and Oxigraph while it writes, so both overlap
+    with parsing the next articles on the main thread.
+    """
+
+    def __init__(
+        self, writer: object, summary: Summary, minter: Minter, linker: object | None
+    ) -> None:
         super().__init__(name="newsgraph-writer", daemon=True)
         self.writer = writer
         self.summary = summary
-        self.actors_graph = actors_graph
-        self.queue: queue.Queue[rdf.ArticleGraph | None] = queue.Queue(maxsize=64)
+        self.minter = minter
+        self.linker = linker
+        self.actors_graph = minter.actors_graph()
+        self.queue: queue.Queue[_Work | None] = queue.Queue(maxsize=64)
         self.error: BaseException | None = None
 
     def run(self) -> None:
-        while (graph := self.queue.get()) is not None:
+        while (work := self.queue.get()) is not None:
             if self.error is not None:
                 continue  # drain, so the producer never blocks on a dead writer
             try:
-                self.writer.replace_article(
-                    graph.article, graph.triples, self.actors_graph, graph.actor_triples
-                )
-                self.writer.publish(every=PUBLISH_EVERY)
+                self._store(work)
             except BaseException as error:  # noqa: BLE001 - re-raised by the producer
                 self.error = error
-                continue
-            self.summary.articles += 1
-            self.summary.actors += graph.actors
-            self.summary.statements += graph.statements
-            self.summary.events += graph.events
-            self.summary.triples += len(graph.triples) + len(graph.actor_triples)
 
-    def put(self, graph: rdf.ArticleGraph) -> None:
+    def _store(self, work: _Work) -> None:
+        graph = encode(*work, self.minter, self.linker) if isinstance(work, tuple) else work
+        if isinstance(graph, InputError):
+            self.summary.skipped.append(graph)
+            return
+        self.writer.write_article(
+            NamedNode(graph.article), graph.triples, self.actors_graph, graph.actor_triples
+        )
+        self.writer.publish(every=PUBLISH_EVERY)
+        if self.queue.empty():
+            self.writer.idle()
+        self.summary.articles += 1
+        self.summary.actors += graph.actors
+        self.summary.statements += graph.statements
+        self.summary.events += graph.events
+        self.summary.triples += graph.quads
+
+    def put(self, work: _Work) -> None:
         if self.error is not None:
             raise self.error
-        self.queue.put(graph)
+        self.queue.put(work)
 
     def finish(self) -> None:
         self.queue.put(None)
@@ -121,27 +167,38 @@ def ingest_articles(
     progress: bool = False,
     linker: object | None = None,
 ) -> Summary:
-    """Extract and store every article; a failing article is skipped, never half-written."""
+    """Extract and store every article; a failing article is skipped, never half-written.
+
+    Raises NewsgraphError when a worker process dies, and what the writer raised when storing
+    fails; the articles stored before that stay stored, each whole.
+    """
     started = time.perf_counter()
     summary = Summary()
     minter = Minter(settings.base)
-    parsed = _parsed(items, settings, summary)
+    articles = _articles_only(items, summary)
+    pool = None
+    work: Iterator[_Work]
+    if settings.workers > 1:
+        from newsgraph.ingest.workers import Pool
+
+        pool = Pool(settings, linker)  # started first: the workers load the model meanwhile
+        work = pool.map(articles)
+    else:
+        work = _parsed(articles, settings)
     if progress:
         from tqdm import tqdm
 
-        parsed = tqdm(parsed, unit=" articles", file=sys.stderr)
-    storing = _Writer(writer, summary, minter.actors_graph())
+        work = tqdm(work, unit=" articles", file=sys.stderr)
+    storing = _Writer(writer, summary, minter, linker)
     storing.start()
     try:
-        for doc, article in parsed:
-            try:
-                graph = rdf.build(article, extract(doc, article, linker), minter)
-            except Exception as error:  # noqa: BLE001 - one bad article must not stop the batch
-                log.exception("extraction failed for %s", article.source)
-                summary.skipped.append(InputError(article.source, f"extraction failed: {error!r}"))
-                continue
-            storing.put(graph)
+        for item in work:
+            storing.put(item)
     finally:
-        storing.finish()
+        try:
+            storing.finish()
+        finally:
+            if pool is not None:
+                pool.close()
     summary.seconds = time.perf_counter() - started
     return summary

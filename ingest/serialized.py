@@ -1,0 +1,35 @@
+"""Article graphs as N-Triples: what worker processes send back, and what the store loads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pyoxigraph import RdfFormat, serialize
+
+from newsgraph.ingest.rdf import ArticleGraph
+
+
+@dataclass(frozen=True)
+class SerializedGraph:
+    article: str  # the article's IRI, which names its graph
+    triples: bytes  # N-Triples of the article's own graph
+    actor_triples: bytes  # N-Triples of its actors, for the shared actors graph
+    actors: int
+    statements: int
+    events: int
+
+    @property
+    def quads(self) -> int:
+        return self.triples.count(b"\n") + self.actor_triples.count(b"\n")
+
+
+def serialize_graph(graph: ArticleGraph) -> SerializedGraph:
+    """One article's graph as N-Triples written by Oxigraph: small to pickle, fast to load."""
+    return SerializedGraph(
+        article=graph.article.value,
+        triples=serialize(graph.triples, format=RdfFormat.N_TRIPLES),
+        actor_triples=serialize(graph.actor_triples, format=RdfFormat.N_TRIPLES),
+        actors=graph.actors,
+        statements=graph.statements,
+        events=graph.events,
+    )

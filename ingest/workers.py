@@ -1,0 +1,204 @@
+"""Worker processes that parse, extract and build RDF, for ingest with more than one worker.
+
+Each worker starts once per run, loads the spaCy model once and runs one long `nlp.pipe` over
+the articles it is sent; for each article it sends back the graph as N-Triples (never a Doc),
+so the parent only reads inputs and stores. An article goes to the worker with the least text
+outstanding, which keeps both busy to the end, and results come back in input order, so that an
+article given twice ends as its later version, as with one worker.
+
+Linking runs in the workers. Each gets a copy of the parent's linker; with a cache file, a
+worker never writes it but sends its new answers back, and the parent merges and saves them.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import queue
+from collections.abc import Iterator
+from typing import Any
+
+from newsgraph.errors import InputError, NewsgraphError
+from newsgraph.ingest.articles import Article
+from newsgraph.ingest.serialized import SerializedGraph
+from newsgraph.settings import Settings
+
+log = logging.getLogger(__name__)
+
+_SPAWN = multiprocessing.get_context("spawn")
+RESULT, DONE, FAILED = "result", "done", "failed"
+# A worker is one of as many processes as there are cores: BLAS threads of its own would only
+# compete with the other workers (spaCy parses 10% slower with OpenBLAS's default threads).
+SINGLE_THREADED = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+# Seconds between checks that every worker is still alive while waiting for results.
+POLL_SECONDS = 1.0
+
+
+class Pool:
+    """`settings.workers` processes, started now and stopped by close()."""
+
+    def __init__(self, settings: Settings, linker: object | None = None) -> None:
+        self.settings = settings
+        self.linker = linker
+        # Each worker holds two spaCy batches: one being parsed and the next one waiting.
+        self.window = 2 * settings.batch_size
+        self.outbox = _SPAWN.Queue()
+        self.inboxes = [_SPAWN.Queue() for _ in range(settings.workers)]
+        self.processes = [
+            _SPAWN.Process(
+                target=_work,
+                args=(index, settings, linker, inbox, self.outbox, logging.getLogger().level),
+                name=f"newsgraph-ingest-{index}",
+                daemon=True,
+            )
+            for index, inbox in enumerate(self.inboxes)
+        ]
+        self.finished: set[int] = set()
+        self.complete = False  # every article sent and every result received
+        for process in self.processes:
+            process.start()
+
+    def map(self, articles: Iterator[Article]) -> Iterator[SerializedGraph | InputError]:
+        """Each article's graph, or the reason it has none, in input order."""
+        workers = range(len(self.processes))
+        in_flight = [0] * len(self.processes)
+        text = [0] * len(self.processes)  # characters outstanding per worker
+        sent: dict[int, tuple[int, int]] = {}  # sequence number -> (worker, characters)
+        done: dict[int, SerializedGraph | InputError] = {}
+        next_in = next_out = 0
+        exhausted = False
+        while True:
+            while not exhausted:
+                free = [w for w in workers if in_flight[w] < self.window]
+                if not free:
+                    break
+                article = next(articles, None)
+                if article is None:
+                    exhausted = True
+                    for inbox in self.inboxes:
+                        inbox.put(None)
+                    break
+                worker = min(free, key=text.__getitem__)
+                self.inboxes[worker].put((next_in, article))
+                sent[next_in] = (worker, len(article.text))
+                in_flight[worker] += 1
+                text[worker] += len(article.text)
+                next_in += 1
+            if exhausted and next_out == next_in:
+                self.complete = True
+                return
+            sequence, result, answers = self._receive()
+            worker, characters = sent.pop(sequence)
+            in_flight[worker] -= 1
+            text[worker] -= characters
+            done[sequence] = result
+            if answers:
+                _merge_answers(self.linker, answers)
+            while next_out in done:
+                yield done.pop(next_out)
+                next_out += 1
+
+    def _receive(self) -> tuple[int, SerializedGraph | InputError, dict | None]:
+        while True:
+            try:
+                message = self.outbox.get(timeout=POLL_SECONDS)
+            except queue.Empty:
+                self._check_alive()
+                continue
+            kind, worker, *rest = message
+            if kind == RESULT:
+                return rest[0], rest[1], rest[2]
+            if kind == DONE:
+                self.finished.add(worker)
+            elif kind == FAILED:
+                raise rest[0]
+
+    def _check_alive(self) -> None:
+        for index, process in enumerate(self.processes):
+            if index not in self.finished and not process.is_alive():
+                raise NewsgraphError(
+                    f"ingest worker {index} stopped (exit code {process.exitcode}) before "
+                    "finishing its articles; the articles stored so far are whole"
+                )
+
+    def close(self) -> None:
+        """Stop the workers: when they are done, or at once if the run stopped early."""
+        for process in self.processes:
+            if self.complete:
+                process.join(timeout=10.0)
+            if process.is_alive():
+                process.terminate()
+                process.join()
+        for channel in [self.outbox, *self.inboxes]:
+            channel.close()
+            channel.cancel_join_thread()
+
+
+def _work(
+    index: int,
+    settings: Settings,
+    linker: object | None,
+    inbox: Any,
+    outbox: Any,
+    log_level: int,
+) -> None:
+    """A worker's life: load the model once, then parse, extract and encode until told to stop."""
+    logging.basicConfig(level=log_level, format="%(levelname)s %(name)s: %(message)s")
+    for name in SINGLE_THREADED:
+        os.environ.setdefault(name, "1")  # before spaCy imports numpy, which reads them once
+    try:
+        from newsgraph.ingest import nlp, pipeline
+        from newsgraph.ontology import Minter
+
+        parser = nlp.load(settings.model)
+        minter = Minter(settings.base)
+        answers = _NewAnswers(linker)
+
+        def received() -> Iterator[tuple[str, tuple[int, Article]]]:
+            while (message := inbox.get()) is not None:
+                yield message[1].text, message
+
+        batches = parser.pipe(received(), as_tuples=True, batch_size=settings.batch_size)
+        for doc, (sequence, article) in batches:
+            result = pipeline.encode(doc, article, minter, linker)
+            outbox.put((RESULT, index, sequence, result, answers.since_last()))
+    except BaseException as error:  # noqa: BLE001 - the parent raises it
+        outbox.put((FAILED, index, _picklable(error)))
+        return
+    outbox.put((DONE, index))
+
+
+def _picklable(error: BaseException) -> BaseException:
+    if isinstance(error, NewsgraphError) and not isinstance(error, InputError):
+        return error
+    return NewsgraphError(f"ingest worker failed: {error!r}")
+
+
+class _NewAnswers:
+    """The live Wikidata answers a worker's linker cached since it last reported them."""
+
+    def __init__(self, linker: object | None) -> None:
+        self.cache = getattr(linker, "cache", None)
+        if not all(hasattr(self.cache, name) for name in ("answers", "dirty", "path")):
+            self.cache = None
+            return
+        self.cache.path = None  # the parent owns the cache file
+        self.reported = set(self.cache.answers)
+
+    def since_last(self) -> dict | None:
+        if self.cache is None or not self.cache.dirty:
+            return None
+        new = {k: v for k, v in self.cache.answers.items() if k not in self.reported}
+        self.reported.update(new)
+        self.cache.dirty = False
+        return new or None
+
+
+def _merge_answers(linker: object | None, answers: dict) -> None:
+    cache = getattr(linker, "cache", None)
+    if cache is None:
+        return
+    cache.answers.update(answers)
+    cache.dirty = True
+    cache.save()

@@ -1,0 +1,128 @@
+"""The benchmark suite's shared parts: the corpora, and the figures written to docs/.
+
+Every test records its figures with `record(...)` before it asserts its target, so a missed
+target still lands in docs/benchmarks.json and in the table of docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import re
+from collections.abc import Callable
+from importlib import metadata
+from pathlib import Path
+
+import corpus
+import pytest
+from measure import ROOT
+
+DOCS = ROOT / "docs"
+RESULTS = DOCS / "benchmarks.json"
+TABLE = DOCS / "benchmarks.md"
+# Articles in the corpus that the ingest speed figures use; BENCH_ARTICLES overrides it.
+ARTICLES = int(os.environ.get("BENCH_ARTICLES", "200"))
+
+_figures: dict[str, dict] = {}
+
+
+def machine() -> dict[str, str | int]:
+    model = "unknown"
+    for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+        if line.startswith("model name"):
+            model = line.split(":", 1)[1].strip()
+            break
+    return {
+        "nproc": os.cpu_count() or 0,
+        "cpu": model,
+        "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30),
+        "python": platform.python_version(),
+        "spacy": metadata.version("spacy"),
+        "pyoxigraph": metadata.version("pyoxigraph"),
+    }
+
+
+@pytest.fixture(scope="session")
+def record() -> Callable[..., None]:
+    """record(key, order, title, value, unit, target, met, measured, **details)."""
+
+    def add(
+        key: str,
+        order: int,
+        title: str,
+        value: float,
+        unit: str,
+        target: str,
+        met: bool,
+        measured: str,
+        **details: object,
+    ) -> None:
+        _figures[key] = {
+            "order": order,
+            "title": title,
+            "value": round(value, 3),
+            "unit": unit,
+            "target": target,
+            "met": met,
+            "measured": measured,
+            "details": details,
+            "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        }
+        verdict = "met" if met else "MISSED"
+        print(f"\n{title}: {value:.3g}{unit} (target {target}: {verdict}); {measured}")
+
+    return add
+
+
+@pytest.fixture(scope="session")
+def corpora(tmp_path_factory: pytest.TempPathFactory) -> Callable[[int], Path]:
+    """corpora(n): a folder of n benchmark articles, written once per session."""
+    made: dict[int, Path] = {}
+
+    def folder(count: int) -> Path:
+        if count not in made:
+            made[count] = corpus.write(tmp_path_factory.mktemp(f"corpus{count}"), count)
+        return made[count]
+
+    return folder
+
+
+def _table(figures: dict[str, dict]) -> str:
+    lines = [
+        "| # | figure | value | target | met | measured |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for figure in sorted(figures.values(), key=lambda f: f["order"]):
+        value = f"{figure['value']:.3g}{figure['unit']}"
+        met = "yes" if figure["met"] else "**no**"
+        lines.append(
+            f"| {figure['order']} | {figure['title']} | {value} | {figure['target']} | {met} "
+            f"| {figure['measured']} |"
+        )
+    return "\n".join(lines)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Merge this run's figures into docs/benchmarks.json and rewrite the table in the doc."""
+    if not _figures:
+        return
+    try:
+        previous = json.loads(RESULTS.read_text(encoding="utf-8"))["figures"]
+    except (FileNotFoundError, ValueError, KeyError):
+        previous = {}
+    figures = previous | _figures
+    RESULTS.write_text(
+        json.dumps({"machine": machine(), "figures": figures}, indent=2) + "\n", encoding="utf-8"
+    )
+    if TABLE.exists():
+        text = TABLE.read_text(encoding="utf-8")
+        about = machine()
+        where = (
+            f"Last measured on {about['nproc']} CPUs ({about['cpu']}), {about['memory_gib']} GiB, "
+            f"Python {about['python']}, spaCy {about['spacy']}, pyoxigraph {about['pyoxigraph']}."
+        )
+        block = f"<!-- figures -->\n{_table(figures)}\n\n{where}\n<!-- /figures -->"
+        text = re.sub(r"<!-- figures -->.*?<!-- /figures -->", lambda _: block, text, flags=re.S)
+        TABLE.write_text(text, encoding="utf-8")

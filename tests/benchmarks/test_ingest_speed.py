@@ -1,0 +1,102 @@
+"""Figures 1 and 2: what `newsgraph ingest` costs over bare spaCy, and how it scales to two workers.
+
+Each configuration runs as a fresh process, alternating with its baseline, REPEATS times; the
+fastest run of each counts (interference only ever adds time). Both sides pay for starting
+Python and loading the model, as a user of either would, and run in the same environment: the
+user's, without BLAS thread settings. newsgraph's worker processes pin their BLAS libraries to
+one thread each (one worker per core), which spaCy's own n_process does not do; so that this
+part of the difference shows, bare spaCy also runs once with BLAS pinned (reported only).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import measure
+from conftest import ARTICLES
+
+from newsgraph.settings import Settings
+
+REPEATS = 2
+MAX_OVERHEAD = 1.10
+MIN_SCALING = 1.7
+PINNED = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+def bare(folder: Path, workers: int, settings: Settings) -> list[str]:
+    script = str(measure.HERE / "bare_parse.py")
+    return [sys.executable, script, str(folder), str(workers), str(settings.batch_size),
+            settings.model]
+
+
+def ingest(folder: Path, store: Path, workers: int, settings: Settings) -> list[str]:
+    return [str(measure.BIN / "newsgraph"), "ingest", str(folder), "--store", str(store),
+            "--workers", str(workers), "--batch-size", str(settings.batch_size),
+            "--model", settings.model]
+
+
+def test_ingest_costs_at_most_ten_percent_over_bare_spacy_and_two_workers_scale(
+    tmp_path: Path, corpora, record
+) -> None:
+    settings = Settings()
+    folder = corpora(ARTICLES)
+    env = measure.clean_env()
+    runs: dict[tuple[str, int], list[measure.Run]] = {}
+    for repeat in range(REPEATS):
+        for workers in (1, 2):
+            measure.wait_for_quiet()
+            runs.setdefault(("bare", workers), []).append(
+                measure.run(bare(folder, workers, settings), env)
+            )
+            measure.wait_for_quiet()
+            store = tmp_path / f"store-{workers}-{repeat}"
+            run = measure.run(ingest(folder, store, workers, settings), env)
+            assert run.stdout.startswith(f"{ARTICLES} articles,"), run.stdout
+            runs.setdefault(("ingest", workers), []).append(run)
+    for workers in (1, 2):
+        measure.wait_for_quiet()
+        runs["bare_pinned", workers] = [
+            measure.run(bare(folder, workers, settings), measure.clean_env(**PINNED))
+        ]
+    best = {key: min(found, key=lambda r: r.wall) for key, found in runs.items()}
+    ratios = {}
+    for workers in (1, 2):
+        base, ours = best["bare", workers], best["ingest", workers]
+        ratios[workers] = ours.wall / base.wall
+        record(
+            f"ingest_overhead_{workers}",
+            1 if workers == 1 else 2,
+            f"ingest overhead, {workers} process{'es' if workers > 1 else ''}",
+            ratios[workers],
+            "x",
+            f"<= {MAX_OVERHEAD:.2f}x",
+            ratios[workers] <= MAX_OVERHEAD,
+            f"newsgraph ingest {ours.wall:.1f} s vs bare nlp.pipe {base.wall:.1f} s, "
+            f"{ARTICLES} articles, batch {settings.batch_size}",
+            articles=ARTICLES,
+            ingest=ours.as_json(),
+            bare=base.as_json(),
+            bare_blas_pinned=best["bare_pinned", workers].as_json(),
+            ratio_to_pinned_bare=round(ours.wall / best["bare_pinned", workers].wall, 3),
+            all_walls={f"{k[0]}_{k[1]}": [round(r.wall, 2) for r in v] for k, v in runs.items()},
+        )
+    one, two = best["ingest", 1], best["ingest", 2]
+    scaling = one.wall / two.wall
+    record(
+        "ingest_scaling",
+        3,
+        "ingest throughput, 2 workers over 1",
+        scaling,
+        "x",
+        f">= {MIN_SCALING:.1f}x",
+        scaling >= MIN_SCALING,
+        f"{ARTICLES / two.wall:.1f} vs {ARTICLES / one.wall:.1f} articles/s "
+        f"({two.wall:.1f} s vs {one.wall:.1f} s)",
+        articles=ARTICLES,
+        one_worker=one.as_json(),
+        two_workers=two.as_json(),
+        bare_scaling=round(best["bare", 1].wall / best["bare", 2].wall, 3),
+    )
+    assert ratios[1] <= MAX_OVERHEAD and ratios[2] <= MAX_OVERHEAD, ratios
+    assert scaling >= MIN_SCALING, scaling

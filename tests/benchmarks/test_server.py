@@ -1,0 +1,337 @@
+"""Figures 6 to 13: the server on a generated graph of more than a million quads.
+
+newsgraph's server runs as its own process (serve.py) over a store written through the bulk
+path; every figure is measured through HTTP on 127.0.0.1, against the same query run by
+pyoxigraph in this process ("the engine") or by a bare ASGI app (bare_app.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlencode
+
+import generated
+import httpx
+import measure
+import psutil
+import pytest
+from pyoxigraph import NamedNode, QueryResultsFormat, Store
+
+from newsgraph import queries
+from newsgraph.ontology import PREFIXES, Minter
+from newsgraph.settings import Settings
+from newsgraph.store import StoreFolder
+
+QUADS = 1_050_000
+SAMPLE = 25  # entities asked about, each once (a canned result is cached per snapshot)
+PER_ENTITY_MS = 25.0
+REPEATED_MS = 5.0
+MIN_RPS_RATIO = 0.8
+CONCURRENCY, REQUESTS, SECONDS = 16, 6000, 8.0
+LARGE_ROWS, SMALL_ROWS = 1_000_000, 1_000
+MAX_MEMORY_GROWTH = 1.2
+AGGREGATES = ("top_actors", "top_speakers", "timeline")
+NG, SCHEMA = PREFIXES["ng"], PREFIXES["schema"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start(command: list[str], port: int, ready_path: str) -> subprocess.Popen:
+    process = subprocess.Popen(command, cwd=measure.ROOT, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}{ready_path}", timeout=2).status_code == 200:
+                return process
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError(f"{command} did not answer: {process.stderr.read()}")
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+class Served:
+    def __init__(self, folder: Path, port: int, process: subprocess.Popen) -> None:
+        self.folder = folder
+        self.port = port
+        self.process = process
+        self.client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=300)
+        self.actors_graph = Minter(Settings().base).actors_graph()
+
+    def engine(self) -> Store:
+        return StoreFolder(self.folder).reader()
+
+    def canned(self, name: str, **params: str) -> tuple[float, bytes]:
+        """Milliseconds for one call of a canned query, and its body."""
+        started = time.perf_counter()
+        response = self.client.get(f"/api/queries/{name}", params=params)
+        elapsed = (time.perf_counter() - started) * 1000
+        response.raise_for_status()
+        return elapsed, response.content
+
+    def ingest(self, count: int, first: int) -> None:
+        """Store `count` more generated articles, numbered from `first`; publishes a snapshot."""
+        graphs = generated.graphs(10**12, Settings().base, start=first)
+        with StoreFolder(self.folder).writer() as writer:
+            for graph in itertools.islice(graphs, count):
+                writer.write_article(NamedNode(graph.article), graph.triples,
+                                     self.actors_graph, graph.actor_triples)
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    folder = tmp_path_factory.mktemp("served") / "store"
+    actors = Minter(Settings().base).actors_graph()
+    with StoreFolder(folder).writer() as writer:
+        for graph in generated.graphs(QUADS, Settings().base):
+            writer.write_article(NamedNode(graph.article), graph.triples, actors,
+                                 graph.actor_triples)
+    assert len(StoreFolder(folder).reader()) >= 1_000_000
+    port = free_port()
+    script = str(measure.HERE / "serve.py")
+    process = start([sys.executable, script, str(folder), str(port), str(LARGE_ROWS)], port,
+                    "/health")
+    try:
+        yield Served(folder, port, process)
+    finally:
+        stop(process)
+
+
+def engine_ms(store: Store, text: str, repeat: int = 3, **bindings: NamedNode) -> float:
+    """Best time of the query on pyoxigraph, its results serialized as the API does (JSON)."""
+    from pyoxigraph import Variable
+
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        results = store.query(text, use_default_graph_as_union=True,
+                              substitutions={Variable(k): v for k, v in bindings.items()})
+        results.serialize(format=QueryResultsFormat.JSON)
+        best = min(best, (time.perf_counter() - started) * 1000)
+    return best
+
+
+def sample_entities(store: Store) -> dict[str, list[dict[str, str]]]:
+    rng = random.Random(7)
+    speakers = sorted({row["s"].value for row in store.query(
+        f"SELECT DISTINCT ?s WHERE {{ ?x <{NG}speaker> ?s }}", use_default_graph_as_union=True)})
+    pairs = sorted({(row["a"].value, row["b"].value) for row in store.query(
+        f"SELECT ?a ?b WHERE {{ ?e <{NG}sourceActor> ?a ; <{NG}targetActor> ?b }}",
+        use_default_graph_as_union=True)})
+    return {
+        "statements_by_speaker": [{"speaker": s} for s in rng.sample(speakers, SAMPLE)],
+        "events_between": [{"first": a, "second": b} for a, b in rng.sample(pairs, SAMPLE)],
+        "actor_profile": [{"actor": s} for s in rng.sample(speakers, SAMPLE)],
+    }
+
+
+def test_per_entity_queries_answer_in_25_ms_and_aggregates_come_from_the_cache(
+    served: Served, record
+) -> None:
+    catalog = queries.load()
+    engine = served.engine()
+    entities = sample_entities(engine)
+    measure.wait_for_quiet()
+    order = 6
+    per_entity = {}
+    for name, calls in entities.items():
+        latencies = [served.canned(name, **params)[0] for params in calls]
+        query = catalog[name]
+        on_engine = [
+            engine_ms(engine, query.text, 1, **{k: NamedNode(v) for k, v in params.items()})
+            for params in calls
+        ]
+        median = statistics.median(latencies)
+        per_entity[name] = {"latency_median": median}
+        record(
+            f"per_entity_{name}", order, f"{name}, median over {SAMPLE} entities (HTTP)",
+            median, " ms", f"<= {PER_ENTITY_MS:.0f} ms", median <= PER_ENTITY_MS,
+            f"p90 {statistics.quantiles(latencies, n=10)[-1]:.1f} ms, max {max(latencies):.1f} ms;"
+            f" engine alone median {statistics.median(on_engine):.1f} ms",
+            latencies_ms=[round(x, 2) for x in latencies],
+            engine_ms=[round(x, 2) for x in on_engine],
+        )
+        order += 1
+
+    before = aggregates(served, engine)
+    served.ingest(20, first=1_000_000)
+    after = aggregates(served, served.engine())
+    repeated = max(max(before[n]["repeated_ms"], after[n]["repeated_ms"]) for n in AGGREGATES)
+    record(
+        "aggregates_repeated", 9, "top_actors, top_speakers, timeline repeated (slowest median)",
+        repeated, " ms", f"<= {REPEATED_MS:.0f} ms", repeated <= REPEATED_MS,
+        ", ".join(f"{n} {after[n]['repeated_ms']:.1f} ms" for n in AGGREGATES)
+        + " (HTTP, between two ingests)",
+        before=before, after=after,
+    )
+    first = max(after[n]["first_ms"] / after[n]["engine_ms"] for n in AGGREGATES)
+    record(
+        "aggregates_first", 10, "aggregates, first call after an ingest over the engine (worst)",
+        first, "x", "<= 1.0x", first <= 1.0,
+        ", ".join(f"{n} {after[n]['first_ms']:.0f} vs {after[n]['engine_ms']:.0f} ms"
+                  for n in AGGREGATES),
+        before=before, after=after,
+    )
+    for name in AGGREGATES:
+        assert after[name]["correct"], f"{name} after the ingest differs from the engine's answer"
+        assert after[name]["body"] != before[name]["body"], f"{name} did not see the ingest"
+    slowest = max(figure["latency_median"] for figure in per_entity.values())
+    assert slowest <= PER_ENTITY_MS, per_entity
+    assert repeated <= REPEATED_MS
+    assert first <= 1.0
+
+
+def aggregates(served: Served, engine: Store) -> dict[str, dict]:
+    """First call, repeated calls and the engine's time for each aggregate on this snapshot."""
+    catalog = queries.load()
+    found = {}
+    for name in AGGREGATES:
+        first, body = served.canned(name)
+        repeated = [served.canned(name)[0] for _ in range(20)]
+        started = time.perf_counter()
+        expected = engine.query(catalog[name].text, use_default_graph_as_union=True)
+        cold = (time.perf_counter() - started) * 1000
+        rows = json.loads(body)["results"]["bindings"]
+        want = json.loads(expected.serialize(format=QueryResultsFormat.JSON))["results"]["bindings"]
+        found[name] = {
+            "first_ms": round(first, 2),
+            "repeated_ms": round(statistics.median(repeated), 2),
+            "engine_ms": round(engine_ms(engine, catalog[name].text), 2),
+            "engine_first_ms": round(cold, 2),
+            "rows": len(rows),
+            "correct": rows == want,
+            "body": hashlib.sha256(body).hexdigest()[:16],
+        }
+    return found
+
+
+def load(port: int, accept: str, paths: list[str], requests: int = REQUESTS,
+         seconds: float = SECONDS) -> dict:
+    script = str(measure.HERE / "load.py")
+    command = [sys.executable, script, str(port), str(CONCURRENCY), str(requests), str(seconds),
+               accept, *paths]
+    return json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+
+
+def test_http_serves_small_results_at_four_fifths_of_a_bare_asgi_app(
+    served: Served, record
+) -> None:
+    engine = served.engine()
+    speaker = min(
+        (row["s"].value for row in engine.query(
+            f"SELECT ?s (COUNT(?x) AS ?n) WHERE {{ ?x <{NG}speaker> ?s }} GROUP BY ?s "
+            "ORDER BY ?n ?s LIMIT 1", use_default_graph_as_union=True)),
+    )
+    sparql = (f"SELECT ?statement ?text WHERE {{ ?statement <{NG}speaker> <{speaker}> ; "
+              f"<{SCHEMA}text> ?text }}")
+    paths = {
+        "sparql": "/sparql?" + urlencode({"query": sparql}),
+        "api": "/api/queries/statements_by_speaker?" + urlencode({"speaker": speaker}),
+    }
+    snapshot = StoreFolder(served.folder).current()
+    port = free_port()
+    bare = start([sys.executable, str(measure.HERE / "bare_app.py"), str(snapshot), str(port)],
+                 port, paths["sparql"])
+    accept = "application/sparql-results+json"
+    try:
+        for order, (name, path) in enumerate(paths.items(), start=11):
+            for target in (served.port, port):
+                load(target, accept, [path], requests=300, seconds=3)  # warm up
+            measure.wait_for_quiet()
+            ours = load(served.port, accept, [path])
+            measure.wait_for_quiet()
+            theirs = load(port, accept, [path])
+            assert ours["errors"] == 0 and theirs["errors"] == 0, (ours, theirs)
+            ratio = ours["rps"] / theirs["rps"]
+            label = "/sparql" if name == "sparql" else "/api/queries/statements_by_speaker"
+            record(
+                f"http_{name}", order, f"{label}, small result, concurrency {CONCURRENCY}",
+                ratio, "x", f">= {MIN_RPS_RATIO:.1f}x of bare ASGI", ratio >= MIN_RPS_RATIO,
+                f"{ours['rps']:.0f} vs {theirs['rps']:.0f} requests/s; p99 {ours['p99_ms']:.1f} "
+                f"vs {theirs['p99_ms']:.1f} ms",
+                newsgraph=ours, bare=theirs,
+            )
+    finally:
+        stop(bare)
+    assert ratio >= MIN_RPS_RATIO
+
+
+def server_tree_rss(pid: int) -> int:
+    process = psutil.Process(pid)
+    total = process.memory_info().rss
+    for child in process.children(recursive=True):
+        try:
+            total += child.memory_info().rss
+        except psutil.Error:
+            pass
+    return total
+
+
+def stream_csv(served: Served, rows: int) -> dict:
+    """Rows of a CSV SELECT of `rows` rows, read as they come, with the server's peak memory."""
+    query = f"SELECT ?s ?p ?o WHERE {{ ?s ?p ?o }} LIMIT {rows}"
+    peak, stop_sampling = [0], threading.Event()
+
+    def sample() -> None:
+        while not stop_sampling.is_set():
+            peak[0] = max(peak[0], server_tree_rss(served.process.pid))
+            stop_sampling.wait(0.02)
+
+    before = server_tree_rss(served.process.pid)
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    started = time.perf_counter()
+    lines = size = 0
+    try:
+        with served.client.stream("GET", "/sparql", params={"query": query},
+                                  headers={"Accept": "text/csv"}) as response:
+            response.raise_for_status()
+            for chunk in response.iter_raw():
+                lines += chunk.count(b"\n")
+                size += len(chunk)
+    finally:
+        stop_sampling.set()
+        sampler.join()
+    return {"rows": lines - 1, "bytes": size, "seconds": round(time.perf_counter() - started, 2),
+            "rss_before_mb": round(before / 2**20, 1), "peak_rss_mb": round(peak[0] / 2**20, 1)}
+
+
+def test_a_million_row_csv_streams_with_flat_server_memory(served: Served, record) -> None:
+    measure.wait_for_quiet()
+    small = stream_csv(served, SMALL_ROWS)
+    large = stream_csv(served, LARGE_ROWS)
+    assert small["rows"] == SMALL_ROWS and large["rows"] == LARGE_ROWS, (small, large)
+    growth = large["peak_rss_mb"] / small["peak_rss_mb"]
+    record(
+        "large_result_memory",
+        13,
+        f"server peak memory, {LARGE_ROWS:,} CSV rows over {SMALL_ROWS:,}",
+        growth, "x", f"<= {MAX_MEMORY_GROWTH:.1f}x", growth <= MAX_MEMORY_GROWTH,
+        f"{large['peak_rss_mb']:.0f} MB vs {small['peak_rss_mb']:.0f} MB (server and its query "
+        f"workers); {large['bytes'] / 2**20:.0f} MB of CSV in {large['seconds']:.1f} s",
+        small=small, large=large,
+    )
+    assert growth <= MAX_MEMORY_GROWTH
