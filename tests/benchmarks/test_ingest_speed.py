@@ -17,6 +17,7 @@ import measure
 from conftest import ARTICLES
 
 from newsgraph.settings import Settings
+from newsgraph.store import StoreFolder
 
 REPEATS = 2
 MAX_OVERHEAD = 1.10
@@ -98,5 +99,7 @@ def test_ingest_costs_at_most_ten_percent_over_bare_spacy_and_two_workers_scale(
         two_workers=two.as_json(),
         bare_scaling=round(best["bare", 1].wall / best["bare", 2].wall, 3),
     )
+    one_store, two_store = (StoreFolder(tmp_path / f"store-{w}-0").reader() for w in (1, 2))
+    assert sorted(map(str, one_store)) == sorted(map(str, two_store))  # the same graph
     assert ratios[1] <= MAX_OVERHEAD and ratios[2] <= MAX_OVERHEAD, ratios
     assert scaling >= MIN_SCALING, scaling
