@@ -65,7 +65,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "api_cache_bytes",
         32_000_000,
-        "Memory for cached canned-query results, in bytes.",
+        "Memory for cached query results (canned and /sparql), in bytes.",
         _positive_int,
     ),
     Setting(

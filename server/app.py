@@ -12,15 +12,18 @@ import uvicorn
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
+from starlette.middleware import Middleware
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp
 
 from newsgraph import __version__, queries
 from newsgraph.errors import NewsgraphError
 from newsgraph.server.access_log import AccessLog
+from newsgraph.server.cache import ResultCache
 from newsgraph.server.canned import CannedApi
 from newsgraph.server.responses import error_response
-from newsgraph.server.sparql import Protocol
+from newsgraph.server.sparql import Protocol, SparqlFastPath
 from newsgraph.server.workers import QueryPool, Snapshots
 from newsgraph.settings import Settings
 from newsgraph.store import StoreFolder
@@ -53,7 +56,7 @@ def create_app(settings: Settings) -> FastAPI:
             await pool.close()
 
     docs_assets = _swagger_ui_assets()
-    app = FastAPI(
+    app = _App(
         title="newsgraph",
         version=__version__,
         description=DESCRIPTION,
@@ -69,12 +72,12 @@ def create_app(settings: Settings) -> FastAPI:
     if docs_assets:
         _add_offline_docs(app, docs_assets)
     app.add_exception_handler(NewsgraphError, error_response)
-    protocol = Protocol(settings, pool, snapshots)
+    cache = ResultCache(int(getattr(settings, "api_cache_bytes", API_CACHE_BYTES)))
+    protocol = Protocol(settings, pool, snapshots, cache)
     protocol.add_routes(app)
     _document(app, protocol.openapi_paths())
     catalog = queries.load(settings.wikidata_endpoint)
-    cache_bytes = int(getattr(settings, "api_cache_bytes", API_CACHE_BYTES))
-    CannedApi(settings, pool, snapshots, catalog, cache_bytes).add_routes(app)
+    CannedApi(settings, pool, snapshots, catalog, cache).add_routes(app)
 
     @app.get("/health", tags=["service"], summary="Health: the snapshot in use and its size")
     async def health() -> JSONResponse:
@@ -97,16 +100,35 @@ def create_app(settings: Settings) -> FastAPI:
 
     if STATIC.is_dir():
         app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.outer.append(Middleware(AccessLog))
     if settings.cors_origins:
-        app.add_middleware(
-            CORSMiddleware,
-            allow_origins=list(settings.cors_origins),
-            allow_methods=["GET", "POST"],
-            allow_headers=["*"],
-            expose_headers=["ETag"],
+        app.outer.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(settings.cors_origins),
+                allow_methods=["GET", "POST"],
+                allow_headers=["*"],
+                expose_headers=["ETag"],
+            )
         )
-    app.add_middleware(AccessLog)
+    app.outer.append(Middleware(SparqlFastPath, protocol=protocol))
     return app
+
+
+class _App(FastAPI):
+    """FastAPI with middlewares outside its own stack: the access log, CORS and the /sparql
+    fast path, which answers the protocol endpoint without FastAPI's error, telemetry and
+    routing layers (they cost more per request than the rest of the handler)."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.outer: list[Middleware] = []  # outermost first
+
+    def build_middleware_stack(self) -> ASGIApp:
+        app = super().build_middleware_stack()
+        for middleware in reversed(self.outer):
+            app = middleware.cls(app, *middleware.args, **middleware.kwargs)
+        return app
 
 
 def _document(app: FastAPI, paths: dict[str, Any]) -> None:

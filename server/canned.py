@@ -14,9 +14,7 @@ setting, see newsgraph.queries.load) are not held to service_allow, which guards
 
 from __future__ import annotations
 
-import hashlib
-from collections import OrderedDict
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -27,13 +25,13 @@ from starlette.responses import JSONResponse, Response
 
 from newsgraph.errors import InvalidParameter, NotAcceptable
 from newsgraph.queries import CannedQuery, get
+from newsgraph.server.cache import CACHE_CONTROL, ResultCache, etag, matches
 from newsgraph.server.negotiation import RESULT_FORMATS, choose
 from newsgraph.server.paging import projection, with_limit
 from newsgraph.server.responses import ResultResponse
-from newsgraph.server.workers import QueryPool, Result, Snapshots
+from newsgraph.server.workers import QueryPool, Snapshots
 from newsgraph.settings import Settings
 
-CACHE_CONTROL = "public, no-cache"  # keep a copy, but revalidate: the ETag makes that cheap
 RESERVED = ("format", "limit", "offset")
 _SCHEMAS = {
     "iri": {"type": "string", "format": "uri"},
@@ -54,31 +52,6 @@ _OUTPUTS = {f.name: _Output(f.name, f.oxigraph, f.media_type) for f in RESULT_FO
 _OUTPUTS["rows"] = _Output("rows", "rows", "application/json")
 
 
-class ResultCache:
-    """Serialized canned results by ETag; least recently used out first, bounded in bytes."""
-
-    def __init__(self, max_bytes: int) -> None:
-        self.max_bytes = max_bytes
-        self.entry_limit = max_bytes // 4
-        self._entries: OrderedDict[str, tuple[str, bytes]] = OrderedDict()
-        self._size = 0
-
-    def get(self, key: str) -> tuple[str, bytes] | None:
-        entry = self._entries.get(key)
-        if entry is not None:
-            self._entries.move_to_end(key)
-        return entry
-
-    def put(self, key: str, media_type: str, body: bytes) -> None:
-        if len(body) > self.entry_limit or key in self._entries:
-            return
-        self._entries[key] = (media_type, body)
-        self._size += len(body)
-        while self._size > self.max_bytes:
-            _, (_, evicted) = self._entries.popitem(last=False)
-            self._size -= len(evicted)
-
-
 class CannedApi:
     """The /api/queries routes over one worker pool."""
 
@@ -88,13 +61,13 @@ class CannedApi:
         pool: QueryPool,
         snapshots: Snapshots,
         catalog: dict[str, CannedQuery],
-        cache_bytes: int,
+        cache: ResultCache,
     ) -> None:
         self.settings = settings
         self.pool = pool
         self.snapshots = snapshots
         self.catalog = catalog
-        self.cache = ResultCache(cache_bytes)
+        self.cache = cache
 
     def add_routes(self, app: FastAPI) -> None:
         app.add_api_route(
@@ -150,7 +123,7 @@ class CannedApi:
         substitutions = query.bind(values)
         snapshot = self.snapshots.current()
         cap = self.settings.max_rows if limit is None else min(limit, self.settings.max_rows)
-        etag = _etag(
+        tag = etag(
             snapshot.name if snapshot else "empty",
             query.text,
             sorted((variable.value, str(term)) for variable, term in substitutions.items()),
@@ -158,10 +131,10 @@ class CannedApi:
             cap,
             offset,
         )
-        headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL, "Vary": "Accept"}
-        if _matches(request.headers.get("if-none-match"), etag):
+        headers = {"ETag": tag, "Cache-Control": CACHE_CONTROL, "Vary": "Accept"}
+        if matches(request.headers.get("if-none-match"), tag):
             return Response(status_code=304, headers=headers)
-        cached = self.cache.get(etag)
+        cached = self.cache.get(tag)
         if cached is not None:
             return Response(cached[1], media_type=cached[0], headers=headers)
         job = {
@@ -177,22 +150,10 @@ class CannedApi:
         result = await self.pool.run(job, self.settings.query_timeout)
         if result.complete:
             request.state.query_ms = result.milliseconds
-            self.cache.put(etag, output.media_type, bytes(result.body))
+            self.cache.put(tag, output.media_type, bytes(result.body))
             return Response(bytes(result.body), media_type=output.media_type, headers=headers)
-        content = self._kept(result, etag, output.media_type)
+        content = self.cache.keep(result.chunks(), tag, output.media_type)
         return ResultResponse(result, output.media_type, headers, content)
-
-    async def _kept(self, result: Result, key: str, media_type: str) -> AsyncIterator[bytes]:
-        """The result's chunks, kept for the cache as they pass unless they grow too big."""
-        kept: bytearray | None = bytearray()
-        async for chunk in result.chunks():
-            if kept is not None:
-                kept += chunk
-                if len(kept) > self.cache.entry_limit:
-                    kept = None
-            yield chunk
-        if kept is not None:
-            self.cache.put(key, media_type, bytes(kept))
 
 
 @lru_cache(maxsize=256)
@@ -230,17 +191,6 @@ def _count(raw: str | None, name: str) -> int | None:
     if not raw.isdigit():
         raise InvalidParameter(f"parameter {name!r}: {raw!r} is not a non-negative integer")
     return int(raw)
-
-
-def _etag(*parts: Any) -> str:
-    return '"' + hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()[:32] + '"'
-
-
-def _matches(if_none_match: str | None, etag: str) -> bool:
-    if not if_none_match:
-        return False
-    candidates = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
-    return "*" in candidates or etag in candidates
 
 
 def _listing(query: CannedQuery) -> dict[str, Any]:

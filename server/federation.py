@@ -39,15 +39,17 @@ def service_endpoints(text: str) -> list[str]:
     return endpoints
 
 
-def check_services(text: str, allowed: Iterable[str]) -> None:
-    """Raise BadRequest unless every SERVICE in the query calls an allowed endpoint."""
+def check_services(text: str, allowed: Iterable[str]) -> list[str]:
+    """The endpoints the query calls; raises BadRequest unless every one is allowed."""
     allowed = tuple(allowed)
-    for endpoint in service_endpoints(text):
+    endpoints = service_endpoints(text)
+    for endpoint in endpoints:
         if endpoint not in allowed:
             raise BadRequest(
                 f"SERVICE <{endpoint}> is not allowed; federated queries may call: "
                 f"{', '.join(allowed) or 'no endpoint (the service_allow setting is empty)'}"
             )
+    return endpoints
 
 
 def _after_silent(tokens: list[Token], index: int) -> Token | None:

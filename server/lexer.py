@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 _BASE = (
     "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
@@ -24,9 +25,8 @@ _PREFIX = rf"[{_BASE}](?:[{_CHARS}.]*[{_CHARS}])?"
 _LOCAL = rf"(?:[{_CHARS_U}:0-9]|{_PLX})(?:(?:[{_CHARS}.:]|{_PLX})*(?:[{_CHARS}:]|{_PLX}))?"
 
 _IRI = re.compile(r"<(?:[^<>\"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>")
+_SKIP = re.compile(r"(?:\s+|#[^\r\n]*)+")  # whitespace and comments, between tokens
 _RULES = [
-    ("space", r"\s+"),
-    ("comment", r"#[^\r\n]*"),
     ("string", r"'''(?:(?:'|'')?(?:[^'\\]|\\.))*(?:'''|\Z)"),
     ("string", r'"""(?:(?:"|"")?(?:[^"\\]|\\.))*(?:"""|\Z)'),
     ("string", r"'(?:[^'\\\n\r]|\\.)*(?:'|\Z)"),
@@ -49,8 +49,7 @@ _OPERAND_ENDS = {"var", "iri", "pname", "string", "number", "langtag", "bnode"}
 _CLOSERS = {"}": "{", ")": "(", "]": "["}
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     kind: str  # iri, pname, var, string, number, word, bnode, langtag, punct
     text: str
     start: int
@@ -72,10 +71,14 @@ def tokenize(text: str) -> list[Token]:
     """The tokens of a SPARQL query or update; unknown characters become one-character tokens."""
     tokens: list[Token] = []
     frames: list[_Frame] = []
-    position = 0
-    while position < len(text):
-        previous = tokens[-1] if tokens else None
-        if text[position] == "<" and not _less_than(frames, previous):
+    position, length = 0, len(text)
+    while position < length:
+        skipped = _SKIP.match(text, position)
+        if skipped:
+            position = skipped.end()
+            if position == length:
+                break
+        if text[position] == "<" and not _less_than(frames, tokens[-1] if tokens else None):
             match = _IRI.match(text, position)
             if match:
                 tokens.append(Token("iri", match.group(), position, match.end(), len(frames)))
@@ -88,20 +91,18 @@ def tokenize(text: str) -> list[Token]:
             continue
         kind = _KIND[match.lastgroup or ""]
         value = match.group()
-        end = match.end()
-        position = end
-        if kind in ("space", "comment"):
-            continue
-        if kind == "word" and frames and value.upper() == "SELECT":
-            frames[-1].select = True
+        start, position = position, match.end()
         depth = len(frames)
-        if kind == "punct" and value in "{([":
-            frames.append(_open(value, frames, tokens))
-        elif kind == "punct" and value in _CLOSERS:
-            if frames and frames[-1].bracket == _CLOSERS[value]:
-                frames.pop()
-            depth = len(frames)
-        tokens.append(Token(kind, value, match.start(), end, depth))
+        if kind == "punct":
+            if value in "{([":
+                frames.append(_open(value, frames, tokens))
+            elif value in _CLOSERS:
+                if frames and frames[-1].bracket == _CLOSERS[value]:
+                    frames.pop()
+                depth = len(frames)
+        elif kind == "word" and frames and value.upper() == "SELECT":
+            frames[-1].select = True
+        tokens.append(Token(kind, value, start, position, depth))
     return tokens
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import logging
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -18,10 +19,12 @@ from urllib.parse import parse_qsl
 from fastapi import FastAPI
 from pyoxigraph import NamedNode
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from newsgraph.errors import BadRequest, Forbidden, QuerySyntaxError
+from newsgraph.errors import BadRequest, Forbidden, NewsgraphError, QuerySyntaxError
+from newsgraph.server.cache import CACHE_CONTROL, ResultCache, etag, matches
 from newsgraph.server.description import description, serialized
 from newsgraph.server.federation import check_services
 from newsgraph.server.lexer import tokenize
@@ -35,7 +38,7 @@ from newsgraph.server.negotiation import (
     not_acceptable,
 )
 from newsgraph.server.paging import shape, with_limit
-from newsgraph.server.responses import result_response
+from newsgraph.server.responses import ResultResponse, error_response, result_response
 from newsgraph.server.workers import QueryPool, Snapshots
 from newsgraph.settings import Settings
 from newsgraph.store import StoreFolder
@@ -43,6 +46,7 @@ from newsgraph.store import StoreFolder
 FORM_ENCODED = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"
 UPDATE_TYPE = "application/sparql-update"
+log = logging.getLogger("newsgraph.server")
 _KIND_OF_FORM = {"SELECT": RESULTS, "ASK": RESULTS, "CONSTRUCT": GRAPH, "DESCRIBE": GRAPH}
 _FORMAT_OF = {(f.kind, f.oxigraph): f for f in (*RESULT_FORMATS, *GRAPH_FORMATS)}
 
@@ -54,6 +58,7 @@ class Prepared:
     form: str | None
     declares_dataset: bool
     text: str
+    cacheable: bool  # its result depends on the snapshot alone
 
 
 # Queries sent again and again (dashboards, benchmarks) are checked and rewritten once.
@@ -68,11 +73,18 @@ def prepare(text: str, max_rows: int, service_allow: tuple[str, ...]) -> Prepare
 
 
 def _prepare(text: str, max_rows: int, service_allow: tuple[str, ...]) -> Prepared:
-    check_services(text, service_allow)
+    federated = bool(check_services(text, service_allow))
     tokens = tokenize(text)
     query_shape = shape(text, tokens)
     limited = with_limit(text, max_rows, tokens=tokens)
-    return Prepared(query_shape.form, query_shape.declares_dataset, limited)
+    volatile = any(token.kind == "word" and token.text.upper() in _VOLATILE for token in tokens)
+    return Prepared(
+        query_shape.form, query_shape.declares_dataset, limited, not (federated or volatile)
+    )
+
+
+# Functions whose value changes from one run to the next, so a result using them is not kept.
+_VOLATILE = {"NOW", "RAND", "UUID", "STRUUID", "BNODE"}
 
 
 _prepare_cached = lru_cache(maxsize=512)(_prepare)
@@ -81,17 +93,19 @@ _prepare_cached = lru_cache(maxsize=512)(_prepare)
 class Protocol:
     """The handlers of /sparql and /update for one store folder."""
 
-    def __init__(self, settings: Settings, pool: QueryPool, snapshots: Snapshots) -> None:
+    def __init__(
+        self, settings: Settings, pool: QueryPool, snapshots: Snapshots, cache: ResultCache
+    ) -> None:
         self.settings = settings
         self.pool = pool
         self.snapshots = snapshots
+        self.cache = cache
         self.folder = StoreFolder(settings.store)
         self._update_lock = asyncio.Lock()
 
     def add_routes(self, app: FastAPI) -> None:
-        # /sparql is a plain Starlette route: FastAPI's per-request parameter machinery, which
-        # it does not use, costs about as much as the rest of the handler, and the protocol
-        # endpoint's overhead per request matters. Its operations are documented by hand.
+        # GET and POST /sparql are answered by SparqlFastPath before the router; this route
+        # only gives other methods their 405. The operations are documented by hand.
         app.router.routes.append(Route("/sparql", self.query, methods=["GET", "POST"]))
         app.add_api_route(
             "/update",
@@ -158,9 +172,25 @@ class Protocol:
             "options": _dataset(params, prepared.declares_dataset),
             "formats": {k: (f.oxigraph if f else None) for k, f in chosen.items()},
         }
+        headers = {"Vary": "Accept"}
+        tag = None
+        if prepared.cacheable:
+            tag = etag(job["snapshot"], job["text"], job["options"], job["formats"])
+            headers |= {"ETag": tag, "Cache-Control": CACHE_CONTROL}
+            if matches(request.headers.get("if-none-match"), tag):
+                return Response(status_code=304, headers=headers)
+            cached = self.cache.get(tag)
+            if cached is not None:
+                return Response(cached[1], media_type=cached[0], headers=headers)
         result = await self.pool.run(job, self.settings.query_timeout)
-        answered = _FORMAT_OF[(result.kind, result.format)]
-        return result_response(request, result, answered.media_type, {"Vary": "Accept"})
+        media_type = _FORMAT_OF[(result.kind, result.format)].media_type
+        if tag is None:
+            return result_response(request, result, media_type, headers)
+        if result.complete:
+            self.cache.put(tag, media_type, bytes(result.body))
+            return result_response(request, result, media_type, headers)
+        kept = self.cache.keep(result.chunks(), tag, media_type)
+        return ResultResponse(result, media_type, headers, kept)
 
     async def update(self, request: Request) -> Response:
         """Apply an update to the primary database and publish a snapshot; 204 when done."""
@@ -179,7 +209,10 @@ class Protocol:
         check_services(updates[0], self.settings.service_allow)
         # One writer at a time from this server; a concurrent ingest answers StoreBusy (503).
         async with self._update_lock:
-            await asyncio.to_thread(self._apply, updates[0])
+            try:
+                await asyncio.to_thread(self._apply, updates[0])
+            finally:
+                self.snapshots.refresh()
         return Response(status_code=204)
 
     def _apply(self, text: str) -> None:
@@ -206,6 +239,33 @@ class Protocol:
         endpoint = str(request.url.replace(query=None, fragment=None))
         body = serialized(description(endpoint, self.settings), chosen)
         return Response(body, media_type=chosen.media_type)
+
+
+class SparqlFastPath:
+    """ASGI middleware answering GET and POST /sparql itself, ahead of FastAPI (see app._App);
+    everything else goes on to the app it wraps."""
+
+    def __init__(self, app: ASGIApp, protocol: Protocol) -> None:
+        self.app = app
+        self.protocol = protocol
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or scope["method"] not in ("GET", "POST")
+            or scope["path"].removeprefix(scope.get("root_path", "")) != "/sparql"
+        ):
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        try:
+            response = await self.protocol.query(request)
+        except NewsgraphError as error:
+            response = await error_response(request, error)
+        except Exception:  # what FastAPI's ServerErrorMiddleware does for its routes
+            log.exception("%s /sparql failed", scope["method"])
+            response = JSONResponse({"error": "internal server error"}, status_code=500)
+        await response(scope, receive, send)
 
 
 async def _parameters(

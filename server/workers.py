@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import math
 import multiprocessing
 import os
 import pickle
@@ -37,15 +38,27 @@ RESPAWN_DELAY = 1.0
 
 
 class Snapshots:
-    """The newest snapshot of a store folder, as CURRENT names it at each request."""
+    """The newest snapshot of a store folder, as CURRENT names it.
+
+    CURRENT is read again when a request comes more than RECHECK seconds after the last
+    read: a snapshot published by another process (an ingest) is seen within that time, and a
+    busy server does not pay three system calls per request. An update applied by this server
+    calls refresh(), so the next query sees it at once.
+    """
+
+    RECHECK = 0.005
 
     def __init__(self, folder: StoreFolder) -> None:
         self.folder = folder
         self._pointer = folder.path / "CURRENT"
         self._name: str | None = None
         self._current: Path | None = None
+        self._read_at = -math.inf
 
     def current(self) -> Path | None:
+        now = time.monotonic()
+        if now - self._read_at < self.RECHECK:
+            return self._current
         # Reading a few bytes is cheap, and unlike a stat it cannot miss a change.
         try:
             descriptor = os.open(self._pointer, os.O_RDONLY)
@@ -58,7 +71,12 @@ class Snapshots:
         if name != self._name:
             self._current = self.folder.current()
             self._name = name
+        self._read_at = now
         return self._current
+
+    def refresh(self) -> None:
+        """Read CURRENT again at the next request."""
+        self._read_at = -math.inf
 
 
 @dataclass(eq=False)

@@ -23,6 +23,7 @@ from test_server_support import (
 from newsgraph.errors import BadRequest
 from newsgraph.server.federation import check_services
 from newsgraph.server.paging import with_limit
+from newsgraph.server.sparql import prepare
 
 # Every quad against every other, five times over: hours of work on any store with a few
 # hundred quads, and nothing to send before it is done.
@@ -262,6 +263,13 @@ def test_no_service_is_allowed_when_the_list_is_empty() -> None:
     with pytest.raises(BadRequest, match="service_allow setting is empty"):
         check_services("SELECT * { SERVICE <https://query.wikidata.org/sparql> { ?s ?p ?o } }", ())
     check_services("SELECT * { ?s <urn:service> ?o }", ())
+
+
+def test_a_federated_query_is_run_every_time_not_kept() -> None:
+    remote = "https://query.wikidata.org/sparql"
+    federated = prepare(f"SELECT * {{ SERVICE <{remote}> {{ ?s ?p ?o }} }}", 10, (remote,))
+    local = prepare("SELECT * { ?s <urn:service> ?o }", 10, (remote,))
+    assert not federated.cacheable and local.cacheable
 
 
 def test_concurrent_queries_share_the_workers(servers: Servers) -> None:

@@ -378,3 +378,35 @@ def test_the_data_namespaces_are_predeclared_and_a_query_prefix_wins(endpoint: s
     own = "PREFIX ng: <http://example.org/other#> ASK { ?s a ng:Article }"
     response = httpx.get(endpoint, params={"query": own}, headers=accept)
     assert response.status_code == 200 and response.json()["boolean"] is False
+
+
+def test_a_repeated_query_has_one_etag_and_answers_304_to_it(endpoint: str) -> None:
+    params = {"query": ARTICLES}
+    first = httpx.get(endpoint, params=params, headers={"Accept": JSON_RESULTS})
+    again = httpx.get(endpoint, params=params, headers={"Accept": JSON_RESULTS})
+    assert first.status_code == again.status_code == 200
+    assert first.headers["ETag"] == again.headers["ETag"]
+    assert first.content == again.content
+    as_csv = httpx.get(endpoint, params=params, headers={"Accept": "text/csv"})
+    assert as_csv.headers["ETag"] != first.headers["ETag"]
+    assert as_csv.text.startswith("article,title")
+    revalidated = httpx.get(
+        endpoint, params=params,
+        headers={"Accept": JSON_RESULTS, "If-None-Match": first.headers["ETag"]},
+    )
+    assert revalidated.status_code == 304 and revalidated.content == b""
+
+
+@pytest.mark.parametrize("expression", ["NOW()", "RAND()", "STRUUID()"])
+def test_a_query_whose_answer_changes_by_itself_is_never_kept(
+    endpoint: str, expression: str
+) -> None:
+    query = f"SELECT ?value WHERE {{ BIND({expression} AS ?value) }}"
+    answers = [
+        httpx.get(endpoint, params={"query": query}, headers={"Accept": JSON_RESULTS})
+        for _ in range(2)
+    ]
+    assert all(answer.status_code == 200 for answer in answers)
+    assert all("ETag" not in answer.headers for answer in answers)
+    if expression != "NOW()":  # two calls may fall in the same clock tick
+        assert answers[0].content != answers[1].content

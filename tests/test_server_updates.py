@@ -168,3 +168,21 @@ def test_an_update_changes_the_etag_of_canned_results(servers: Servers) -> None:
     second = httpx.get(url, headers={"If-None-Match": first.headers["ETag"]})
     assert second.status_code == 200
     assert second.headers["ETag"] != first.headers["ETag"]
+
+
+def test_a_repeated_sparql_query_sees_the_next_update(servers: Servers) -> None:
+    graph = "urn:test:updates:repeated"
+    query = {"query": f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"}
+    accept = {"Accept": "application/sparql-results+json"}
+    before = [httpx.get(servers.main.sparql, params=query, headers=accept) for _ in range(2)]
+    assert before[0].headers["ETag"] == before[1].headers["ETag"]
+    assert before[1].json()["results"]["bindings"][0]["n"]["value"] == "0"
+    response = httpx.post(
+        servers.main.url + "/update",
+        content=insert(graph, "urn:test:repeated", 2).encode(),
+        headers={**UPDATE_TYPE, **AUTHORIZED},
+    )
+    assert response.status_code == 204
+    after = httpx.get(servers.main.sparql, params=query, headers=accept)
+    assert after.json()["results"]["bindings"][0]["n"]["value"] == "2"
+    assert after.headers["ETag"] != before[0].headers["ETag"]

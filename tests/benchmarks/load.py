@@ -2,9 +2,10 @@
 sending one request after another, until a number of requests or a time is reached.
 
 Usage: python load.py PORT CONCURRENCY REQUESTS SECONDS ACCEPT PATH [PATH...]. Paths are taken
-in turn. Prints JSON: requests, errors, seconds, requests per second and latency percentiles
-in milliseconds. Written on asyncio streams rather than an HTTP library, so that the generator
-spends little of the CPU it shares with the server.
+in turn, each at most once when there are as many as requests; @FILE stands for the paths in
+FILE, one per line. Prints JSON: requests, errors, seconds, requests per second and latency
+percentiles in milliseconds. Written on asyncio streams rather than an HTTP library, so that
+the generator spends little of the CPU it shares with the server.
 """
 
 import asyncio
@@ -53,7 +54,13 @@ async def client(port: int, requests: list[bytes], state: dict, latencies: list[
 async def main() -> None:
     port, concurrency, total, seconds = (int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]),
                                          float(sys.argv[4]))
-    accept, paths = sys.argv[5], sys.argv[6:]
+    accept, paths = sys.argv[5], []
+    for argument in sys.argv[6:]:
+        if argument.startswith("@"):
+            with open(argument[1:], encoding="utf-8") as lines:
+                paths += lines.read().split()
+        else:
+            paths.append(argument)
     requests = [
         f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: {accept}\r\n\r\n".encode()
         for path in paths
