@@ -44,6 +44,7 @@ from pyoxigraph import (
     serialize,
 )
 
+from newsgraph import materialized
 from newsgraph.errors import NewsgraphError, StoreBusy
 
 # A superseded snapshot is deleted once no query can still be reading it.
@@ -373,7 +374,7 @@ class StoreFolder:
                 writer.flush_bulk()  # whole articles, even when the run stops on an error
             finally:
                 store.flush()
-                self.publish(store)
+                self.publish(store, materialize=True)
                 del writer.store
                 del store
 
@@ -393,11 +394,15 @@ class StoreFolder:
             return Store()
         return Store.read_only(str(snapshot))
 
-    def publish(self, store: Store) -> Path:
+    def publish(self, store: Store, materialize: bool = False) -> Path:
+        """Checkpoint the store as the newest snapshot; with `materialize`, answer the
+        materialized canned queries first (a writer's final publish: see materialized)."""
         self.snapshots.mkdir(parents=True, exist_ok=True)
         name = str(time.time_ns())
         target = self.snapshots / name
         store.backup(str(target))
+        if materialize:
+            materialized.write(store, target)
         pointer = self.path / "CURRENT.tmp"
         pointer.write_text(name + "\n", encoding="utf-8")
         os.replace(pointer, self.path / "CURRENT")
@@ -414,3 +419,4 @@ class StoreFolder:
         for name, successor in zip(names, names[1:], strict=False):
             if name != keep and (now - int(successor)) / 1e9 > SNAPSHOT_GRACE_SECONDS:
                 shutil.rmtree(self.snapshots / name, ignore_errors=True)
+                shutil.rmtree(materialized.folder(self.snapshots / name), ignore_errors=True)

@@ -5,6 +5,10 @@ Header lines, before the query:
     # description: What one actor said, newest first.
     # param: speaker iri -- the actor who spoke
     # param: since date = 2020-01-01 -- earliest publication date
+    # materialize: yes
+
+`materialize: yes` marks a corpus-wide query whose default answer a writer computes when it
+publishes (newsgraph.materialized); such a query takes no required parameter and no SERVICE.
 
 A parameter's type is one of iri, string, date, integer. A parameter with a default is optional;
 one without a default is required unless declared `optional`, in which case leaving it out leaves
@@ -25,7 +29,7 @@ from newsgraph.errors import InvalidParameter, NotFound
 from newsgraph.ontology import XSD
 
 TYPES = ("iri", "string", "date", "integer")
-_HEADER = re.compile(r"^#\s*(title|description|param):\s*(.*)$")
+_HEADER = re.compile(r"^#\s*(title|description|param|materialize):\s*(.*)$")
 _PARAM = re.compile(
     r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>\w+)"
     r"(?:\s+(?P<optional>optional))?(?:\s*=\s*(?P<default>\S+))?\s*(?:--\s*(?P<help>.*))?$"
@@ -73,6 +77,7 @@ class CannedQuery:
     description: str
     text: str
     parameters: tuple[Parameter, ...] = field(default=())
+    materialized: bool = False
 
     def bind(self, values: dict[str, str]) -> dict[Variable, NamedNode | Literal]:
         """Substitutions for raw values; raises InvalidParameter for a bad or unknown one."""
@@ -99,6 +104,7 @@ class CannedQuery:
 def parse(name: str, text: str) -> CannedQuery:
     """A canned query from the text of its .rq file; raises ValueError on a bad header."""
     title = description = ""
+    materialized = False
     parameters: list[Parameter] = []
     for line in text.splitlines():
         if not line.startswith("#"):
@@ -113,6 +119,10 @@ def parse(name: str, text: str) -> CannedQuery:
             title = value.strip()
         elif key == "description":
             description = (description + " " + value.strip()).strip()
+        elif key == "materialize":
+            if value.strip() not in ("yes", "no"):
+                raise ValueError(f"{name}.rq: materialize is yes or no, not {value.strip()!r}")
+            materialized = value.strip() == "yes"
         else:
             param = _PARAM.match(value.strip())
             if not param or param["type"] not in TYPES:
@@ -128,7 +138,11 @@ def parse(name: str, text: str) -> CannedQuery:
             )
     if not title or not description:
         raise ValueError(f"{name}.rq needs '# title:' and '# description:' header lines")
-    return CannedQuery(name, title, description, text, tuple(parameters))
+    if materialized and (
+        any(p.required for p in parameters) or re.search(r"\bSERVICE\b", text, re.IGNORECASE)
+    ):
+        raise ValueError(f"{name}.rq: a materialized query takes no required parameter or SERVICE")
+    return CannedQuery(name, title, description, text, tuple(parameters), materialized)
 
 
 WIKIDATA_SPARQL = "https://query.wikidata.org/sparql"

@@ -55,7 +55,7 @@ def record() -> Callable[..., None]:
         value: float,
         unit: str,
         target: str,
-        met: bool,
+        met: bool | None,  # None: a figure reported beside the targets, with none of its own
         measured: str,
         **details: object,
     ) -> None:
@@ -70,7 +70,7 @@ def record() -> Callable[..., None]:
             "details": details,
             "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         }
-        verdict = "met" if met else "MISSED"
+        verdict = "reported" if met is None else "met" if met else "MISSED"
         print(f"\n{title}: {value:.3g}{unit} (target {target}: {verdict}); {measured}")
 
     return add
@@ -97,7 +97,7 @@ def _table(figures: dict[str, dict]) -> str:
     for figure in sorted(figures.values(), key=lambda f: f["order"]):
         shown = f"{figure['value']:.2f}" if figure["unit"] == "x" else f"{figure['value']:.3g}"
         value = shown + figure["unit"]
-        met = "yes" if figure["met"] else "**no**"
+        met = "n/a" if figure["met"] is None else "yes" if figure["met"] else "**no**"
         lines.append(
             f"| {figure['order']} | {figure['title']} | {value} | {figure['target']} | {met} "
             f"| {figure['measured']} |"

@@ -95,13 +95,16 @@ class Served:
         response.raise_for_status()
         return elapsed, response.content
 
-    def ingest(self, count: int, first: int) -> None:
-        """Store `count` more generated articles, numbered from `first`; publishes a snapshot."""
+    def ingest(self, count: int, first: int) -> float:
+        """Store `count` more generated articles, numbered from `first`, and publish a snapshot
+        with its materialized results; the seconds that took."""
         graphs = generated.graphs(10**12, Settings().base, start=first)
+        started = time.perf_counter()
         with StoreFolder(self.folder).writer() as writer:
             for graph in itertools.islice(graphs, count):
                 writer.write_article(NamedNode(graph.article), graph.triples,
                                      self.actors_graph, graph.actor_triples)
+        return time.perf_counter() - started
 
 
 @pytest.fixture(scope="module")
@@ -180,7 +183,7 @@ def test_per_entity_queries_answer_in_25_ms_and_aggregates_come_from_the_cache(
         order += 1
 
     before = aggregates(served, engine)
-    served.ingest(20, first=1_000_000)
+    ingest_s = served.ingest(20, first=1_000_000)
     after = aggregates(served, served.engine())
     repeated = max(max(before[n]["repeated_ms"], after[n]["repeated_ms"]) for n in AGGREGATES)
     record(
@@ -194,9 +197,10 @@ def test_per_entity_queries_answer_in_25_ms_and_aggregates_come_from_the_cache(
     record(
         "aggregates_first", 10, "aggregates, first call after an ingest over the engine (worst)",
         first, "x", "<= 1.0x", first <= 1.0,
-        ", ".join(f"{n} {after[n]['first_ms']:.0f} vs {after[n]['engine_ms']:.0f} ms"
-                  for n in AGGREGATES),
-        before=before, after=after,
+        ", ".join(f"{n} {after[n]['first_ms']:.1f} vs {after[n]['engine_ms']:.0f} ms"
+                  for n in AGGREGATES)
+        + f" (materialized by the ingest of 20 articles, which took {ingest_s:.1f} s)",
+        before=before, after=after, ingest_s=round(ingest_s, 2),
     )
     for name in AGGREGATES:
         assert after[name]["correct"], f"{name} after the ingest differs from the engine's answer"
@@ -240,46 +244,65 @@ def load(port: int, accept: str, paths: list[str], requests: int = REQUESTS,
 
 
 def test_http_serves_small_results_at_four_fifths_of_a_bare_asgi_app(
-    served: Served, record
+    served: Served, record, tmp_path: Path
 ) -> None:
     engine = served.engine()
-    speaker = min(
+    rarest = min(
         (row["s"].value for row in engine.query(
             f"SELECT ?s (COUNT(?x) AS ?n) WHERE {{ ?x <{NG}speaker> ?s }} GROUP BY ?s "
             "ORDER BY ?n ?s LIMIT 1", use_default_graph_as_union=True)),
     )
-    sparql = (f"SELECT ?statement ?text WHERE {{ ?statement <{NG}speaker> <{speaker}> ; "
-              f"<{SCHEMA}text> ?text }}")
-    paths = {
-        "sparql": "/sparql?" + urlencode({"query": sparql}),
-        "api": "/api/queries/statements_by_speaker?" + urlencode({"speaker": speaker}),
+
+    def sparql(speaker: str, limit: int) -> str:
+        text = (f"SELECT ?statement ?text WHERE {{ ?statement <{NG}speaker> <{speaker}> ; "
+                f"<{SCHEMA}text> ?text }} LIMIT {limit}")
+        return "/sparql?" + urlencode({"query": text})
+
+    def distinct(run: str, first: int) -> str:
+        """A file of queries each asked once: the same small result, each time a new LIMIT."""
+        path = tmp_path / f"{run}.txt"
+        path.write_text("\n".join(
+            sparql(rarest, 1_000 + first + i) for i in range(REQUESTS)
+        ), encoding="utf-8")
+        return "@" + str(path)
+
+    loads = {  # figure order, label, what the warm-up asks, what the measured run asks
+        "sparql": (11, "/sparql, a repeated query", sparql(rarest, 1000), sparql(rarest, 1000)),
+        "sparql_distinct": (12, "/sparql, every query new", distinct("warm", 0),
+                            distinct("measured", REQUESTS)),
+        "api": (13, "/api/queries/statements_by_speaker",
+                *["/api/queries/statements_by_speaker?" + urlencode({"speaker": rarest})] * 2),
     }
     snapshot = StoreFolder(served.folder).current()
     port = free_port()
     command = [sys.executable, str(measure.HERE / "bare_app.py"), str(snapshot), str(port)]
-    bare = start(command, port, paths["sparql"], served.folder.parent / "bare.log")
+    bare = start(command, port, loads["sparql"][2], served.folder.parent / "bare.log")
     accept = "application/sparql-results+json"
+    ratios = {}
     try:
-        for order, (name, path) in enumerate(paths.items(), start=11):
+        for name, (order, label, warm, measured) in loads.items():
             for target in (served.port, port):
-                load(target, accept, [path], requests=300, seconds=3)  # warm up
+                load(target, accept, [warm], requests=300, seconds=3)
             measure.wait_for_quiet()
-            ours = load(served.port, accept, [path])
+            ours = load(served.port, accept, [measured])
             measure.wait_for_quiet()
-            theirs = load(port, accept, [path])
+            theirs = load(port, accept, [measured])
             assert ours["errors"] == 0 and theirs["errors"] == 0, (ours, theirs)
-            ratio = ours["rps"] / theirs["rps"]
-            label = "/sparql" if name == "sparql" else "/api/queries/statements_by_speaker"
+            ratios[name] = ratio = ours["rps"] / theirs["rps"]
+            # A query asked once pays the round trip to a query worker, the price of a timeout
+            # that stops the work; no target is set for it beside the repeated one.
+            met = None if name == "sparql_distinct" else ratio >= MIN_RPS_RATIO
+            target = "reported" if met is None else f">= {MIN_RPS_RATIO:.1f}x of bare ASGI"
             record(
                 f"http_{name}", order, f"{label}, small result, concurrency {CONCURRENCY}",
-                ratio, "x", f">= {MIN_RPS_RATIO:.1f}x of bare ASGI", ratio >= MIN_RPS_RATIO,
+                ratio, "x", target, met,
                 f"{ours['rps']:.0f} vs {theirs['rps']:.0f} requests/s; p99 {ours['p99_ms']:.1f} "
                 f"vs {theirs['p99_ms']:.1f} ms",
                 newsgraph=ours, bare=theirs,
             )
     finally:
         stop(bare)
-    assert ratio >= MIN_RPS_RATIO
+    assert ratios["sparql"] >= MIN_RPS_RATIO and ratios["api"] >= MIN_RPS_RATIO
 
 
 def server_tree_rss(pid: int) -> int:
@@ -340,7 +363,7 @@ def test_a_million_row_csv_streams_with_flat_server_memory(served: Served, recor
     growth = large["peak_rss_mb"] / small["peak_rss_mb"]
     record(
         "large_result_memory",
-        13,
+        14,
         f"server peak memory, {LARGE_ROWS:,} CSV rows over {SMALL_ROWS:,}",
         growth, "x", f"<= {MAX_MEMORY_GROWTH:.1f}x", growth <= MAX_MEMORY_GROWTH,
         f"{large['peak_rss_mb']:.0f} MB vs {small['peak_rss_mb']:.0f} MB (server and its query "
