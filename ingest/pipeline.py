@@ -12,7 +12,6 @@ start sooner.
 from __future__ import annotations
 
 import logging
-import os
 import queue
 import sys
 import threading
@@ -97,13 +96,6 @@ def _articles_only(items: Iterable[Article | InputError], summary: Summary) -> I
 
 
 def _parsed(articles: Iterator[Article], settings: Settings) -> Iterator[tuple[Doc, Article]]:
-    from newsgraph.ingest.workers import SINGLE_THREADED
-
-    # The main thread parses while a second one extracts and stores: BLAS threads would only
-    # compete with that thread (bare spaCy parses 12% faster pinned on 2 cores). Unless set,
-    # and only if numpy is not loaded yet, since it reads them once.
-    for name in SINGLE_THREADED:
-        os.environ.setdefault(name, "1")
     from newsgraph.ingest import nlp
 
     parser = nlp.load(settings.model)
