@@ -23,6 +23,7 @@ replaced by one SPARQL Update (replace_article.ru), a transaction.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import time
@@ -46,6 +47,8 @@ from pyoxigraph import (
 
 from newsgraph import materialized
 from newsgraph.errors import NewsgraphError, StoreBusy
+
+log = logging.getLogger(__name__)
 
 # A superseded snapshot is deleted once no query can still be reading it.
 SNAPSHOT_GRACE_SECONDS = 300.0
@@ -402,7 +405,12 @@ class StoreFolder:
         target = self.snapshots / name
         store.backup(str(target))
         if materialize:
-            materialized.write(store, target)
+            try:
+                materialized.write(store, target)
+            except (OSError, ValueError) as error:
+                # Only a shortcut for the server: the snapshot is published all the same.
+                log.warning("materialized results for snapshot %s not written: %s", name, error)
+                shutil.rmtree(materialized.folder(target), ignore_errors=True)
         pointer = self.path / "CURRENT.tmp"
         pointer.write_text(name + "\n", encoding="utf-8")
         os.replace(pointer, self.path / "CURRENT")

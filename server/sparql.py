@@ -38,7 +38,7 @@ from newsgraph.server.negotiation import (
     not_acceptable,
 )
 from newsgraph.server.paging import shape, with_limit
-from newsgraph.server.responses import ResultResponse, error_response, result_response
+from newsgraph.server.responses import error_response, result_response
 from newsgraph.server.workers import QueryPool, Snapshots
 from newsgraph.settings import Settings
 from newsgraph.store import StoreFolder
@@ -184,13 +184,11 @@ class Protocol:
                 return Response(cached[1], media_type=cached[0], headers=headers)
         result = await self.pool.run(job, self.settings.query_timeout)
         media_type = _FORMAT_OF[(result.kind, result.format)].media_type
-        if tag is None:
-            return result_response(request, result, media_type, headers)
-        if result.complete:
+        # Only a result that came whole with its first chunk is kept: a large one streams
+        # through without a copy, so its memory stays flat.
+        if tag is not None and result.complete:
             self.cache.put(tag, media_type, bytes(result.body))
-            return result_response(request, result, media_type, headers)
-        kept = self.cache.keep(result.chunks(), tag, media_type)
-        return ResultResponse(result, media_type, headers, kept)
+        return result_response(request, result, media_type, headers)
 
     async def update(self, request: Request) -> Response:
         """Apply an update to the primary database and publish a snapshot; 204 when done."""

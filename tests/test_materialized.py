@@ -85,3 +85,21 @@ def test_the_server_answers_the_default_call_from_the_materialized_file(tmp_path
         assert capped["results"]["bindings"] == []
     finally:
         server.stop()
+
+
+def test_a_snapshot_is_published_even_when_materializing_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = StoreFolder(tmp_path / "store")
+    folder.snapshots.mkdir(parents=True)
+    # A file where the materialized folder of every new snapshot would go cannot be written
+    # into: only the shortcut is lost, never the snapshot.
+    blocker = folder.snapshots / "blocked"
+    blocker.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setattr(materialized, "folder", lambda snapshot: blocker)
+    with folder.writer() as writer:
+        writer.update("INSERT DATA { GRAPH <urn:g> { <urn:s> <urn:p> <urn:o> } }")
+    monkeypatch.undo()
+    snapshot = folder.current()
+    assert snapshot is not None and len(folder.reader()) == 1
+    assert materialized.read(snapshot, "top_actors") is None
