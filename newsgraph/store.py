@@ -190,17 +190,6 @@ class LocalWriter:
         )
         return [row["actor"] for row in rows]
 
-    def replace_article(
-        self,
-        article: NamedNode,
-        article_triples: list[Triple],
-        actors_graph: NamedNode,
-        actor_triples: list[Triple],
-    ) -> None:
-        self.write_article(
-            article, ntriples(article_triples), actors_graph, ntriples(actor_triples)
-        )
-
     def write_article(
         self,
         article: NamedNode,
@@ -283,17 +272,6 @@ class RemoteWriter:
         self._check(response)
         rows = parse_query_results(response.content, format=QueryResultsFormat.JSON)
         return [row["actor"] for row in rows]
-
-    def replace_article(
-        self,
-        article: NamedNode,
-        article_triples: list[Triple],
-        actors_graph: NamedNode,
-        actor_triples: list[Triple],
-    ) -> None:
-        self.write_article(
-            article, ntriples(article_triples), actors_graph, ntriples(actor_triples)
-        )
 
     def write_article(
         self,

@@ -46,7 +46,7 @@ from newsgraph.ontology import (
     wikidata_entity,
 )  # fmt: skip
 from newsgraph.settings import Settings
-from newsgraph.store import StoreFolder
+from newsgraph.store import StoreFolder, ntriples
 
 UPDATE_TOKEN = "test-token-3f9a"
 REMOTE_MARK = "hello from the remote endpoint"
@@ -191,7 +191,9 @@ def build_sample_store(folder: Path) -> Path:
     with StoreFolder(folder).writer() as writer:
         for spec in ARTICLES:
             article, triples, actor_triples = _article_graph(spec)
-            writer.replace_article(article, triples, MINTER.actors_graph(), actor_triples)
+            writer.write_article(
+                article, ntriples(triples), MINTER.actors_graph(), ntriples(actor_triples)
+            )
     return folder
 
 
