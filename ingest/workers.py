@@ -42,6 +42,7 @@ class Pool:
         self.settings = settings
         self.linker = linker
         # Each worker holds two spaCy batches: one being parsed and the next one waiting.
+        self.batch_size = settings.batch_size
         self.window = 2 * settings.batch_size
         self.outbox = _SPAWN.Queue()
         self.inboxes = [_SPAWN.Queue() for _ in range(settings.workers)]
@@ -63,8 +64,8 @@ class Pool:
         """Each article's graph, or the reason it has none, in input order."""
         workers = range(len(self.processes))
         in_flight = [0] * len(self.processes)
-        text = [0] * len(self.processes)  # characters outstanding per worker
-        sent: dict[int, tuple[int, int]] = {}  # sequence number -> (worker, characters)
+        given = [0] * len(self.processes)  # characters sent to each worker so far
+        sent: dict[int, int] = {}  # sequence number -> worker
         done: dict[int, SerializedGraph | InputError] = {}
         next_in = next_out = 0
         exhausted = False
@@ -73,25 +74,30 @@ class Pool:
                 free = [w for w in workers if in_flight[w] < self.window]
                 if not free:
                     break
+                worker = min(free, key=given.__getitem__)
+                if given[worker] > min(given) and in_flight[worker] >= self.batch_size:
+                    # Results come back a whole spaCy batch at a time, so the first worker to
+                    # finish a batch would take all the articles left, and the other one would
+                    # idle at the end. A worker that is ahead in articles given, and still has a
+                    # batch to parse, waits for the one behind.
+                    break
                 article = next(articles, None)
                 if article is None:
                     exhausted = True
                     for inbox in self.inboxes:
                         inbox.put(None)
                     break
-                worker = min(free, key=text.__getitem__)
                 self.inboxes[worker].put((next_in, article))
-                sent[next_in] = (worker, len(article.text))
+                sent[next_in] = worker
                 in_flight[worker] += 1
-                text[worker] += len(article.text)
+                given[worker] += len(article.text)
                 next_in += 1
             if exhausted and next_out == next_in:
                 self.complete = True
                 return
             sequence, result, answers = self._receive()
-            worker, characters = sent.pop(sequence)
+            worker = sent.pop(sequence)
             in_flight[worker] -= 1
-            text[worker] -= characters
             done[sequence] = result
             if answers:
                 _merge_answers(self.linker, answers)
