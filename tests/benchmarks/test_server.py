@@ -356,6 +356,11 @@ def stream_csv(served: Served, rows: int) -> dict:
 
 
 def test_a_million_row_csv_streams_with_flat_server_memory(served: Served, record) -> None:
+    # Each query worker reads the whole store once first: Oxigraph's block cache then holds
+    # what it will hold, and the comparison is of streaming alone, not of a cache warming up
+    # in one of the two measured calls (which earlier tests may or may not have done).
+    for _ in range(2):  # one call per worker: an idle worker goes to the back of the line
+        stream_csv(served, LARGE_ROWS)
     measure.wait_for_quiet()
     small = stream_csv(served, SMALL_ROWS)
     large = stream_csv(served, LARGE_ROWS)
