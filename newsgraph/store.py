@@ -3,6 +3,8 @@
 Layout of a store folder:
     primary/        the RocksDB database that `newsgraph ingest` writes (one writer at a time)
     snapshots/N/    consistent checkpoints of primary (hard links, so cheap), never written again
+    snapshots/N.materialized/  the corpus-wide canned queries answered on snapshot N (see
+                    newsgraph.materialized), for a writer's final snapshot only
     CURRENT         the name of the newest snapshot
     bulk/N.nq       new articles on their way into primary by bulk load (see below)
 
@@ -385,7 +387,7 @@ class StoreFolder:
         if materialize:
             try:
                 materialized.write(store, target)
-            except (OSError, ValueError) as error:
+            except Exception as error:  # noqa: BLE001 - a shortcut must never stop a publish
                 # Only a shortcut for the server: the snapshot is published all the same.
                 log.warning("materialized results for snapshot %s not written: %s", name, error)
                 shutil.rmtree(materialized.folder(target), ignore_errors=True)
