@@ -51,7 +51,8 @@ def _busy() -> tuple[float, float]:
     return busy, times.steal
 
 
-def _tree_rss(process: psutil.Process) -> int:
+def children_rss(process: psutil.Process) -> int:
+    """Resident memory of every process under `process`, in bytes."""
     total = 0
     for child in process.children(recursive=True):
         try:
@@ -83,7 +84,7 @@ def run(command: list[str], env: dict[str, str] | None = None, timeout: float = 
             watched = psutil.Process(process.pid)
             while not stop.is_set():
                 try:
-                    peak[0] = max(peak[0], _tree_rss(watched))
+                    peak[0] = max(peak[0], children_rss(watched))
                 except psutil.Error:
                     return
                 stop.wait(0.02)

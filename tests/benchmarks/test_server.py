@@ -307,13 +307,7 @@ def test_http_serves_small_results_at_four_fifths_of_a_bare_asgi_app(
 
 def server_tree_rss(pid: int) -> int:
     process = psutil.Process(pid)
-    total = process.memory_info().rss
-    for child in process.children(recursive=True):
-        try:
-            total += child.memory_info().rss
-        except psutil.Error:
-            pass
-    return total
+    return process.memory_info().rss + measure.children_rss(process)
 
 
 def stream_csv(served: Served, rows: int) -> dict:
