@@ -32,8 +32,8 @@ log = logging.getLogger(__name__)
 
 _SPAWN = multiprocessing.get_context("spawn")
 RESULT, DONE, FAILED = "result", "done", "failed"
-# A worker is one of as many processes as there are cores: BLAS threads of its own would only
-# compete with the other workers (spaCy parses 10% slower with OpenBLAS's default threads).
+# A worker is one of as many processes as there are cores, and keeps to one thread (see above):
+# BLAS threads of its own would make it a many-thread process and compete with the other workers.
 SINGLE_THREADED = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 # Seconds between checks that every worker is still alive while waiting for results.
 POLL_SECONDS = 1.0
