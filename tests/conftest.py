@@ -14,6 +14,8 @@ from newsgraph.store import StoreFolder
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DATA = ROOT / "data"
+# A few real Wikidata facts, for stand-ins of the Wikidata endpoint.
+WIKIDATA_COUNTRIES = ROOT / "tests" / "wikidata_fixture" / "countries.ttl"
 
 
 @pytest.fixture(scope="session")

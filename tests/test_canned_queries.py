@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE_DATA
+from conftest import SAMPLE_DATA, WIKIDATA_COUNTRIES
 from pyoxigraph import QueryResultsFormat, RdfFormat, Store
 
 from newsgraph import queries
@@ -70,26 +70,11 @@ def declared_variables(text: str) -> list[str]:
 FEDERATED = {name for name, query in ALL.items() if "SERVICE" in query.text}
 NEEDS_LINKED_STORE = FEDERATED | {"timeline"}
 
-WD = "http://www.wikidata.org/entity/"
-WDT = "http://www.wikidata.org/prop/direct/"
-# A few Wikidata facts, served by a stand-in endpoint so that no test calls the real Wikidata.
-WIKIDATA_FACTS = f"""
-@prefix wd: <{WD}> . @prefix wdt: <{WDT}> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-wd:Q30 wdt:P31 wd:Q6256 ; rdfs:label "United States of America"@en ; wdt:P298 "USA" ;
-    wdt:P1082 331449281 ; wdt:P36 wd:Q61 ; wdt:P35 wd:Q6279 ; wdt:P6 wd:Q6279 .
-wd:Q61 rdfs:label "Washington, D.C."@en .
-wd:Q148 wdt:P31 wd:Q6256 ; rdfs:label "People's Republic of China"@en ; wdt:P298 "CHN" ;
-    wdt:P36 wd:Q956 ; wdt:P35 wd:Q15031 .
-wd:Q956 rdfs:label "Beijing"@en .
-wd:Q159 wdt:P31 wd:Q6256 ; rdfs:label "Russia"@en ; wdt:P298 "RUS" ; wdt:P35 wd:Q7747 .
-"""
-
-
 class _WikidataStandIn(BaseHTTPRequestHandler):
-    """A SPARQL endpoint over WIKIDATA_FACTS, for the SERVICE calls of the federated queries."""
+    """A SPARQL endpoint over WIKIDATA_COUNTRIES, for the federated queries' SERVICE calls."""
 
     facts = Store()
-    facts.load(WIKIDATA_FACTS.encode("utf-8"), format=RdfFormat.TURTLE)
+    facts.load(path=WIKIDATA_COUNTRIES, format=RdfFormat.TURTLE)
     calls: list[str] = []
 
     def do_POST(self) -> None:  # noqa: N802 - the http.server API

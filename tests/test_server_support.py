@@ -26,7 +26,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from pyoxigraph import Literal, NamedNode, Triple
+from conftest import WIKIDATA_COUNTRIES
+from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse, serialize
 
 from newsgraph.ontology import (
     DCTERMS,
@@ -197,26 +198,13 @@ def build_sample_store(folder: Path) -> Path:
     return folder
 
 
-WIKIDATA_FACTS = """
-PREFIX wd: <http://www.wikidata.org/entity/>
-PREFIX wdt: <http://www.wikidata.org/prop/direct/>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-INSERT DATA { GRAPH <https://remote.example/wikidata> {
-  wd:Q30 wdt:P31 wd:Q6256 ; rdfs:label "United States of America"@en ; wdt:P298 "USA" ;
-    wdt:P1082 331449281 ; wdt:P36 wd:Q61 ; wdt:P35 wd:Q6279 ; wdt:P6 wd:Q6279 .
-  wd:Q61 rdfs:label "Washington, D.C."@en .
-  wd:Q148 wdt:P31 wd:Q6256 ; rdfs:label "People's Republic of China"@en ; wdt:P298 "CHN" ;
-    wdt:P36 wd:Q956 ; wdt:P35 wd:Q15031 .
-  wd:Q956 rdfs:label "Beijing"@en .
-  wd:Q159 wdt:P31 wd:Q6256 ; rdfs:label "Russia"@en ; wdt:P298 "RUS" .
-} }
-"""
-
-
 def build_remote_store(folder: Path) -> Path:
     """Another store: a few Wikidata-like facts and one row no other store has."""
     with StoreFolder(folder).writer() as writer:
-        writer.update(WIKIDATA_FACTS)
+        facts = serialize(parse(path=WIKIDATA_COUNTRIES), format=RdfFormat.N_TRIPLES)
+        writer.update(
+            f"INSERT DATA {{ GRAPH <https://remote.example/wikidata> {{ {facts.decode()} }} }}"
+        )
         writer.update(
             "INSERT DATA { GRAPH <https://remote.example/graph> { "
             f'<https://remote.example/item/1> <https://remote.example/says> "{REMOTE_MARK}" }} }}'
