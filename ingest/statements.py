@@ -374,6 +374,26 @@ def _attributed_after(doc: Doc, quote: Quote, speakers: Speakers) -> tuple[str |
     return None, None
 
 
+def _attributed_before(doc: Doc, quote: Quote, speakers: Speakers) -> tuple[str | None, str | None]:
+    """A quote that opens a sentence right after one reporting someone's words goes on with
+    them: 'X said the ruling was "a step in the wrong direction". "The basic point is ..."'."""
+    start = doc.char_span(max(0, quote.begin - 1), quote.begin, alignment_mode="expand")
+    if start is None:
+        return None, None
+    sentence = docindex.sentence(doc[start.start])
+    if sentence.start == 0 or sentence.start_char < quote.begin - 2:
+        return None, None  # words come before the quote in its own sentence
+    before = docindex.sentence(doc[sentence.start - 1])
+    if quote.begin - before.end_char > 4:
+        return None, None
+    for token in reversed(before):
+        if _is_speech(token):
+            subject = _subject(token)
+            speaker = speakers.resolve(subject) if subject is not None else None
+            return (speaker, _cue(token)) if speaker else (None, None)
+    return None, None
+
+
 def extract(doc: Doc, body_start: int, actors: ActorSet) -> list[Statement]:
     speakers = Speakers(doc, actors)
     statements: list[Statement] = []
@@ -409,6 +429,8 @@ def extract(doc: Doc, body_start: int, actors: ActorSet) -> list[Statement]:
             cue = _cue(verb)
         if speaker is None and verb is None:
             speaker, cue = _attributed_after(doc, quote, speakers)
+        if speaker is None and verb is None:
+            speaker, cue = _attributed_before(doc, quote, speakers)
         if speaker is None and previous is not None:
             gap = docindex.text(doc)[previous[0].end : quote.begin]
             # A quote that goes on after "he said," or in the next paragraph keeps its speaker.

@@ -156,6 +156,15 @@ def test_a_quote_attributed_in_the_next_sentence() -> None:
     assert said(found) == [("Mette Frederiksen", "We will not be intimidated by anyone.", True)]
 
 
+def test_a_quote_right_after_reported_speech_goes_on_with_its_speaker() -> None:
+    words = "Families cannot carry this burden alone, and the council will fight it in court."
+    found = extract(
+        "The mayor of Lisbon, Carla Moedas, said the new tax was "
+        f'"a mistake we will all pay for". "{words}"'
+    )
+    assert ("Carla Moedas", words, True) in said(found)
+
+
 def test_a_scare_quote_inside_a_sentence_is_not_a_statement_of_its_own() -> None:
     found = extract('The plan was called "reckless" by critics.')
     assert all(s.direct is False for s in found.statements)
