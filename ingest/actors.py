@@ -290,6 +290,8 @@ def _mentions(doc: Doc, body_start: int, countries: dict[str, str]) -> list[Ment
         lower = text.lower()
         if kind == "Person" and (lower in countries or lower in places.capitals):
             kind = "Country"  # the recogniser took "Kyiv" for a person
+        elif kind == "Person" and len(span) == 1 and span.root.dep_ == "amod":
+            kind = "Group"  # "the Bangladeshi population": an adjective, not a name
         gender = None
         tokens: tuple[str, ...] = _words(span)
         country = None
@@ -524,7 +526,10 @@ def _groups(doc: Doc, covered: set[int]) -> list[Mention]:
             and (
                 doc[start - 1].head.i in range(start, token.i + 1) or doc[start - 1].text in ("-",)
             )
-            and doc[start - 1].ent_type_ not in ("CARDINAL", "PERSON")
+            and doc[start - 1].ent_type_ != "CARDINAL"
+            # "Biden supporters" are not a group named after a person; an adjective the
+            # recogniser took for a name ("Bangladeshi population") belongs to the group.
+            and (doc[start - 1].ent_type_ != "PERSON" or doc[start - 1].dep_ == "amod")
         ):
             start -= 1
         while start < token.i and not doc[start].text[0].isalnum():

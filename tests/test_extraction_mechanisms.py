@@ -88,6 +88,13 @@ def test_a_nationality_stands_for_the_government_only_where_it_does() -> None:
     assert found.actors[media[0].speaker].type == "Organization"
 
 
+def test_an_adjective_the_recogniser_takes_for_a_name_belongs_to_its_group() -> None:
+    # The small English model tags "Bangladeshi" here as a PERSON modifying "population".
+    found = extract("The council wants to reach the Bangladeshi population in the east.")
+    assert names(found, "Person") == []
+    assert names(found, "Group") == ["Bangladeshi population"]
+
+
 def test_linked_actors_take_the_wikidata_entity_and_merge(linker: Linker) -> None:
     found = extract("Vladimir Putin met Xi Jinping. Putin and President Xi signed a deal.", linker)
     linked = {a.name: a.wikidata for a in found.actors.values() if a.wikidata}
