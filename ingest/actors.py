@@ -218,6 +218,11 @@ def _clean(span: SpacySpan) -> SpacySpan | None:
                 break
     while start < end and doc[start].lower_ in ("the", "a", "an"):
         start += 1
+    if end - start > 3 and doc[start].lower_ in ("pro", "anti") and doc[start + 1].text == "-":
+        # "pro-Iraq war Labour", "anti-EU Conservative": the stance is not part of the name.
+        start += 3
+        while start < end and doc[start].text[:1].islower():
+            start += 1
     while end > start and (
         doc[end - 1].tag_ == "POS" or doc[end - 1].text in ("'s", "’s", "'", "’")
     ):
@@ -346,14 +351,16 @@ def _mentions(doc: Doc, body_start: int, countries: dict[str, str]) -> list[Ment
                 found.append(institution)
                 covered.update(range(owner.i, span.end))
                 continue
-            elif span.root.lower_ in ROLE_WORDS:
-                # "Labour MP": the party is the organization, the MP a role.
-                start = span.root.i
+            elif span.root.lower_ in ROLE_WORDS or doc[span.end - 1].lower_ in ROLE_WORDS:
+                # "Labour MP": the party is the organization, the MP a role. The role may end
+                # a longer span whose root is another word ("pro-war Labour MP").
+                role = span.root if span.root.lower_ in ROLE_WORDS else doc[span.end - 1]
+                start = role.i
                 while start > span.start and doc[start - 1].pos_ == "PROPN":
                     start -= 1
-                if start == span.root.i:
+                if start == role.i:
                     continue
-                span = doc[start : span.root.i]
+                span = doc[start : role.i]
                 text, lower = span.text, span.text.lower()
                 tokens = _words(span)
             elif (span.root.dep_ == "pobj" and span.root.head.lower_ in LOCATIVE) or (

@@ -95,6 +95,19 @@ def test_an_adjective_the_recogniser_takes_for_a_name_belongs_to_its_group() -> 
     assert names(found, "Group") == ["Bangladeshi population"]
 
 
+@pytest.mark.parametrize(
+    ("text", "party"),
+    [
+        ("The activist will stand against pro-Brexit Conservative MP Anna Hollis.", "Conservative"),
+        ("He is to stand against pro-Iraq war Liberal MP John Harte next year.", "Liberal"),
+        ("Campaigners will stand against pro-Iraq war Labour MP Ruth Kelso next time.", "Labour"),
+    ],
+)
+def test_a_stance_and_a_role_around_a_party_name_are_not_part_of_it(text: str, party: str) -> None:
+    found = extract(text)
+    assert names(found, "Organization") == [party]
+
+
 def test_linked_actors_take_the_wikidata_entity_and_merge(linker: Linker) -> None:
     found = extract("Vladimir Putin met Xi Jinping. Putin and President Xi signed a deal.", linker)
     linked = {a.name: a.wikidata for a in found.actors.values() if a.wikidata}
