@@ -69,6 +69,19 @@ NOUN_TRIGGERS = {
     "raid": "180",
     "boycott": "163",
     "bombardment": "195",
+    "occupation": "192",
+    "blockade": "191",
+    "siege": "191",
+    "crackdown": "175",
+    "repression": "175",
+    "persecution": "175",
+    "assassination": "186",
+    "kidnapping": "181",
+    "abduction": "181",
+    "hijacking": "181",
+    "massacre": "202",
+    "genocide": "202",
+    "mediation": "045",
 }
 VERB_TRIGGERS = {
     "meet": "040",
@@ -101,7 +114,19 @@ VERB_TRIGGERS = {
     "fight": "190",
     "kill": "180",
     "boycott": "163",
+    "occupy": "192",
+    "blockade": "191",
+    "besiege": "191",
+    "persecute": "175",
+    "assassinate": "186",
+    "kidnap": "181",
+    "abduct": "181",
+    "hijack": "181",
+    "massacre": "202",
+    "mediate": "045",
 }
+# "Occupy" and "occupation" are CAMEO's 192 only for land: not a job, a seat or a building.
+LAND_NOUNS = {"territory", "land", "region", "city", "town", "village", "area", "island", "country"}
 CALL_KINDS = {"video", "phone", "telephone", "conference", "virtual"}
 AID_KINDS = {"humanitarian": "073", "military": "072", "economic": "071", "financial": "071"}
 SUPPORT_KINDS = {"material", "military", "economic", "financial"}
@@ -168,6 +193,8 @@ def _trigger(token: Token) -> tuple[str, list[Token]] | None:
         code = NOUN_TRIGGERS.get(lemma)
         if code is None:
             return None
+        if code == "192" and not _on_land(token):
+            return None
         if code == "070":
             code = next((AID_KINDS[k] for k in kinds if k in AID_KINDS), code)
         return code, [m for m in modifiers if m.ent_type_ == "" or m.lower_ in kinds] + [token]
@@ -202,8 +229,23 @@ def _trigger(token: Token) -> tuple[str, list[Token]] | None:
             c.dep_ == "dobj" and c.lemma_.lower() == "deal" for c in token.children
         ):
             return None
+        if code == "192" and not _on_land(token):
+            return None
         return code, [token]
     return None
+
+
+def _on_land(trigger: Token) -> bool:
+    """Whether an occupation is of a country or land: "the occupation of Iraq", "Israeli
+    occupation", "occupied the region"; not "her occupation" or "occupied the building"."""
+    held = [c for c in trigger.children if c.dep_ in ("dobj", "nsubjpass")]
+    of = [c for c in trigger.children if c.dep_ == "prep" and c.lower_ == "of"]
+    held += [g for c in of for g in c.children if g.dep_ == "pobj"]
+    held += [c for c in trigger.children if c.dep_ in ("amod", "compound") and c.i < trigger.i]
+    return any(
+        word.ent_type_ in ("GPE", "LOC", "NORP") or word.lemma_.lower() in LAND_NOUNS
+        for word in held
+    )
 
 
 def _together(verb: Token) -> bool:

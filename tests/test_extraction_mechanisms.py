@@ -5,9 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from conftest import ROOT
+from rdflib import Graph
+from rdflib.namespace import SKOS
 
 from newsgraph.ingest import nlp, pipeline
 from newsgraph.ingest.articles import from_text
+from newsgraph.ingest.events import AID_KINDS, NOUN_TRIGGERS, VERB_TRIGGERS
 from newsgraph.ingest.extraction import Extraction
 from newsgraph.ingest.linking import Linker
 from newsgraph.settings import Settings
@@ -200,6 +204,35 @@ def test_triggers_map_to_cameo_codes_with_source_and_target() -> None:
     table = {label: (code, sources, targets) for label, code, _, sources, targets in events(found)}
     assert table["invaded"] == ("190", ["Russia"], ["Ukraine"])
     assert table["sanctions"] == ("163", ["European Union"], ["Russia"])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Protesters demanded an end to the occupation of Iraq.", ("occupation", "192")),
+        ("Russian troops occupied the Zaporizhzhia region in 2022.", ("occupied", "192")),
+        ("The rebels kidnapped two aid workers from France.", ("kidnapped", "181")),
+        ("Israel imposed a blockade on Gaza.", ("blockade", "191")),
+    ],
+)
+def test_occupations_blockades_and_abductions_have_their_cameo_codes(
+    text: str, expected: tuple[str, str]
+) -> None:
+    assert expected in [(label, code) for label, code, *_ in events(extract(text))]
+
+
+@pytest.mark.parametrize(
+    "text", ["Her occupation was listed as teacher.", "Students occupied the library for a week."]
+)
+def test_occupying_a_job_or_a_building_is_not_occupying_territory(text: str) -> None:
+    assert events(extract(text)) == []
+
+
+def test_every_trigger_code_is_a_concept_of_the_cameo_scheme() -> None:
+    scheme = Graph().parse(ROOT / "ontology" / "cameo.ttl")
+    notations = {str(n) for n in scheme.objects(None, SKOS.notation)}
+    codes = {*NOUN_TRIGGERS.values(), *VERB_TRIGGERS.values(), *AID_KINDS.values()}
+    assert codes <= notations, codes - notations
 
 
 def test_a_video_call_between_two_leaders_is_one_041_event_however_often_named() -> None:
