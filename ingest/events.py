@@ -125,6 +125,13 @@ VERB_TRIGGERS = {
     "massacre": "202",
     "mediate": "045",
 }
+# What an attack in words is aimed at: "attacked his credibility" is criticism (111), not force.
+ARGUMENT_NOUNS = {
+    "credibility", "reputation", "record", "policy", "plan", "proposal", "decision", "idea",
+    "remark", "comment", "statement", "claim", "stance", "position", "approach", "handling",
+    "strategy", "budget", "bill", "law", "leadership", "character", "integrity", "motive",
+    "judgment", "judgement", "competence", "honesty", "view", "argument", "report", "ruling",
+}  # fmt: skip
 # "Occupy" and "occupation" are CAMEO's 192 only for land: not a job, a seat or a building.
 LAND_NOUNS = {"territory", "land", "region", "city", "town", "village", "area", "island", "country"}
 CALL_KINDS = {"video", "phone", "telephone", "conference", "virtual"}
@@ -195,6 +202,8 @@ def _trigger(token: Token) -> tuple[str, list[Token]] | None:
             return None
         if code == "192" and not _on_land(token):
             return None
+        if lemma == "attack" and _in_words(token):
+            return "111", [m for m in modifiers if m.ent_type_ == ""] + [token]
         if code == "070":
             code = next((AID_KINDS[k] for k in kinds if k in AID_KINDS), code)
         return code, [m for m in modifiers if m.ent_type_ == "" or m.lower_ in kinds] + [token]
@@ -231,8 +240,19 @@ def _trigger(token: Token) -> tuple[str, list[Token]] | None:
             return None
         if code == "192" and not _on_land(token):
             return None
+        if lemma == "attack" and _in_words(token):
+            return "111", [token]
         return code, [token]
     return None
+
+
+def _in_words(trigger: Token) -> bool:
+    """Whether an attack is aimed at an argument or a reputation ("attacked the plan", "an
+    attack on his record"), which makes it criticism."""
+    aimed = [c for c in trigger.children if c.dep_ in ("dobj", "nsubjpass")]
+    on = [c for c in trigger.children if c.dep_ == "prep" and c.lower_ == "on"]
+    aimed += [g for c in on for g in c.children if g.dep_ == "pobj"]
+    return any(word.lemma_.lower() in ARGUMENT_NOUNS for word in aimed)
 
 
 def _on_land(trigger: Token) -> bool:

@@ -70,6 +70,7 @@ def declared_variables(text: str) -> list[str]:
 FEDERATED = {name for name, query in ALL.items() if "SERVICE" in query.text}
 NEEDS_LINKED_STORE = FEDERATED | {"timeline"}
 
+
 class _WikidataStandIn(BaseHTTPRequestHandler):
     """A SPARQL endpoint over WIKIDATA_COUNTRIES, for the federated queries' SERVICE calls."""
 

@@ -213,9 +213,15 @@ def test_triggers_map_to_cameo_codes_with_source_and_target() -> None:
         ("Russian troops occupied the Zaporizhzhia region in 2022.", ("occupied", "192")),
         ("The rebels kidnapped two aid workers from France.", ("kidnapped", "181")),
         ("Israel imposed a blockade on Gaza.", ("blockade", "191")),
+        ("The opposition leader Maria Ruiz attacked the government's budget.", ("attacked", "111")),
+        (
+            "Senator Tom Hale launched a fierce attack on the president's record.",
+            ("fierce attack", "111"),
+        ),
+        ("Iran attacked an Israeli air base with missiles.", ("attacked", "190")),
     ],
 )
-def test_occupations_blockades_and_abductions_have_their_cameo_codes(
+def test_occupations_blockades_abductions_and_attacks_in_words_have_their_cameo_codes(
     text: str, expected: tuple[str, str]
 ) -> None:
     assert expected in [(label, code) for label, code, *_ in events(extract(text))]
