@@ -10,8 +10,9 @@ Linking runs in the workers. Each gets a copy of the parent's linker; with a cac
 worker never writes it but sends its new answers back, and the parent merges and saves them.
 
 A worker sends its results through a pipe of its own, from its only thread. A multiprocessing
-Queue would start a feeder thread, and a second thread alone makes spaCy parse 10-15% slower
-(measured: glibc's allocator drops its single-threaded fast path for the life of the process).
+Queue would start a feeder thread, and a second thread, even an idle one, made spaCy parse
+10-15% slower here (docs/benchmarks.md; glibc's allocator leaving its single-threaded fast path
+is the likely cause).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Iterator
 from multiprocessing.connection import Connection, wait
 from typing import Any
@@ -66,7 +68,7 @@ class Pool:
             process.start()
         for _, writer in pipes:
             writer.close()  # so that a worker's pipe reads as closed once the worker is gone
-        self.received: list[tuple] = []
+        self.received: deque[tuple] = deque()  # messages read, not handled yet
 
     def map(self, articles: Iterator[Article]) -> Iterator[SerializedGraph | InputError]:
         """Each article's graph, or the reason it has none, in input order."""
@@ -117,7 +119,7 @@ class Pool:
         while True:
             while not self.received:
                 self._read_ready()
-            kind, worker, *rest = self.received.pop(0)
+            kind, worker, *rest = self.received.popleft()
             if kind == RESULT:
                 return rest[0], rest[1], rest[2]
             if kind == DONE:
