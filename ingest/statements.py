@@ -376,7 +376,7 @@ def _attributed_after(doc: Doc, quote: Quote, speakers: Speakers) -> tuple[str |
 
 def _attributed_before(doc: Doc, quote: Quote, speakers: Speakers) -> tuple[str | None, str | None]:
     """A quote that opens a sentence right after one reporting someone's words goes on with
-    them: 'X said the ruling was "a step in the wrong direction". "The basic point is ..."'."""
+    them: 'X said the plan was "a mistake". "It will cost families dearly ..."'."""
     start = doc.char_span(max(0, quote.begin - 1), quote.begin, alignment_mode="expand")
     if start is None:
         return None, None
