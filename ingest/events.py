@@ -82,6 +82,8 @@ NOUN_TRIGGERS = {
     "massacre": "202",
     "genocide": "202",
     "mediation": "045",
+    "praise": "051",
+    "rejection": "120",
 }
 VERB_TRIGGERS = {
     "meet": "040",
@@ -124,6 +126,8 @@ VERB_TRIGGERS = {
     "hijack": "181",
     "massacre": "202",
     "mediate": "045",
+    "praise": "051",
+    "reject": "120",
 }
 # What an attack in words is aimed at: "attacked his credibility" is criticism (111), not force.
 ARGUMENT_NOUNS = {
@@ -134,6 +138,9 @@ ARGUMENT_NOUNS = {
 }  # fmt: skip
 # "Occupy" and "occupation" are CAMEO's 192 only for land: not a job, a seat or a building.
 LAND_NOUNS = {"territory", "land", "region", "city", "town", "village", "area", "island", "country"}
+APPEAL_PREPS = {"on", "upon", "for"}
+NAMING_COMPLEMENTS = {"oprd", "xcomp", "ccomp", "attr", "acomp"}
+CALLABLE = {"PERSON", "GPE", "ORG"}
 CALL_KINDS = {"video", "phone", "telephone", "conference", "virtual"}
 AID_KINDS = {"humanitarian": "073", "military": "072", "economic": "071", "financial": "071"}
 SUPPORT_KINDS = {"material", "military", "economic", "financial"}
@@ -215,6 +222,22 @@ def _trigger(token: Token) -> tuple[str, list[Token]] | None:
             if objects:
                 return "072", [token, objects[0]]
             return None
+        if lemma == "call":
+            # "called on Russia to withdraw", "called for a ceasefire": an appeal; "called
+            # Xi", a phone call; "called Xi a dictator", neither.
+            appeal = [
+                c
+                for c in token.children
+                if c.dep_ == "prep"
+                and c.lower_ in APPEAL_PREPS
+                and any(g.ent_type_ not in ("DATE", "TIME") for g in c.children if g.dep_ == "pobj")
+            ]
+            if appeal:
+                return "020", [token, appeal[0]]
+            callee = [c for c in token.children if c.dep_ == "dobj" and c.ent_type_ in CALLABLE]
+            if callee and not _named_as(callee[0]):
+                return "041", [token]  # "Biden called Xi": a phone call
+            return None
         if lemma in ("speak", "talk") and _together(token):
             return "040", [token]  # "Biden and Xi spoke for two hours"
         code = VERB_TRIGGERS.get(lemma)
@@ -244,6 +267,23 @@ def _trigger(token: Token) -> tuple[str, list[Token]] | None:
             return "111", [token]
         return code, [token]
     return None
+
+
+def _named_as(callee: Token) -> bool:
+    """Whether "called X" goes on to say what X was called: "called Xi a dictator", "called
+    Johnson weak", "called Moscow's plan 'reckless'"."""
+    verb = callee.head
+    if any(c.dep_ in NAMING_COMPLEMENTS for c in verb.children):
+        return True
+    doc = callee.doc
+    for child in callee.children:
+        between = doc[callee.i + 1 : child.i]
+        if child.dep_ == "appos" and child.i > callee.i and not any(t.text == "," for t in between):
+            return True
+    after = callee.right_edge.i + 1
+    return after < len(doc) and (
+        doc[after].pos_ in ("DET", "ADJ", "NOUN", "PROPN") or doc[after].is_quote
+    )
 
 
 def _in_words(trigger: Token) -> bool:
@@ -427,7 +467,7 @@ class Participants:
             if (
                 anchor.dep_ in ("dobj", "attr", "pobj")
                 and head.pos_ in ("VERB", "AUX")
-                and head.lemma_.lower() not in NAMING_VERBS
+                and head.lemma_.lower() not in NAMING_VERBS | REACTING_VERBS
                 and not sources
             ):
                 # "held a summit", "threatened to impose sanctions on Iran": the verb that
@@ -466,9 +506,14 @@ class Participants:
         )
 
 
-# Verbs that only name an event noun ("did not use the term invasion"): their subject does not
-# take part in it.
+# Verbs that only name an event noun ("did not use the term invasion") or react to it ("NATO
+# condemned the attack"): their subject does not take part in it.
 NAMING_VERBS = {"use", "call", "name", "term", "mention", "cite", "label", "dub"}
+REACTING_VERBS = {
+    "condemn", "criticise", "criticize", "denounce", "deplore", "decry", "slam", "welcome",
+    "praise", "reject", "deny", "oppose", "protest", "blame", "mourn", "investigate", "report",
+    "discuss", "question", "fear", "regret", "lament", "mark", "remember", "commemorate",
+}  # fmt: skip
 
 
 def _clause_subject(verb: Token) -> Token | None:

@@ -219,9 +219,14 @@ def test_triggers_map_to_cameo_codes_with_source_and_target() -> None:
             ("fierce attack", "111"),
         ),
         ("Iran attacked an Israeli air base with missiles.", ("attacked", "190")),
+        ("Egypt called for an immediate ceasefire in Gaza.", ("called for", "020")),
+        ("The United Nations called on both sides to cease fire.", ("called on", "020")),
+        ("Erdogan called Netanyahu after the attack.", ("called", "041")),
+        ("Iran rejected the proposal from the United States.", ("rejected", "120")),
+        ("The president praised Kenya for its help.", ("praised", "051")),
     ],
 )
-def test_occupations_blockades_abductions_and_attacks_in_words_have_their_cameo_codes(
+def test_triggers_beyond_the_first_table_have_their_cameo_codes(
     text: str, expected: tuple[str, str]
 ) -> None:
     assert expected in [(label, code) for label, code, *_ in events(extract(text))]
@@ -232,6 +237,20 @@ def test_occupations_blockades_abductions_and_attacks_in_words_have_their_cameo_
 )
 def test_occupying_a_job_or_a_building_is_not_occupying_territory(text: str) -> None:
     assert events(extract(text)) == []
+
+
+@pytest.mark.parametrize(
+    "text", ["Trump called Zelensky a dictator.", "Critics called Johnson weak."]
+)
+def test_calling_someone_something_is_not_a_phone_call(text: str) -> None:
+    assert [code for _, code, *_ in events(extract(text)) if code == "041"] == []
+
+
+def test_who_condemns_an_attack_is_not_its_attacker() -> None:
+    found = events(extract("NATO condemned the attack on the convoy."))
+    attacks = [(sources, targets) for label, code, _, sources, targets in found if code == "190"]
+    assert all("NATO" not in sources for sources, _ in attacks)
+    assert ("condemned", "111") in [(label, code) for label, code, *_ in found]
 
 
 def test_every_trigger_code_is_a_concept_of_the_cameo_scheme() -> None:
