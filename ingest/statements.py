@@ -89,6 +89,7 @@ OBJECT_CONTENT = {
     "highlight",
 }
 # Verbs whose clause is the content only when it is a clause ("decided that"), not a plan.
+SPOKESPEOPLE = {"spokesman", "spokeswoman", "spokesperson", "spokespeople", "spokesmen"}
 CLAUSE_ONLY = {"decide", "agree", "threaten", "promise", "vow", "urge"}
 ROLE_NOUNS = {
     "official",
@@ -268,6 +269,14 @@ class Speakers:
         inside = self.actors.actors_in(phrase.start, phrase.end)
         if inside:
             return inside[0]
+        if subject.lower_ in SPOKESPEOPLE:
+            # "a spokesperson for the State Department said": the department speaks.
+            for prep in subject.children:
+                if prep.dep_ == "prep" and prep.lower_ in ("for", "of"):
+                    for owner in prep.children:
+                        key = self.actors.token_actor.get(owner.i)
+                        if key and self.actors.actors[key].type != "Person":
+                            return key
         if determiner == "the" and subject.lower_ in PERSON_ROLES:
             # "The Glasgow Kelvin MP, who ..., said": the person last named is meant.
             return self.actors.last_person_before(subject.i)

@@ -172,6 +172,20 @@ def test_an_unnamed_official_is_a_speaker_of_its_own() -> None:
     assert said(found) == [("senior administration official", "We are watching closely", True)]
 
 
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("A spokesman for the Kremlin said the talks would continue.", "Kremlin"),
+        (
+            '"We are monitoring the situation," a spokeswoman for Amnesty International said.',
+            "Amnesty International",
+        ),
+    ],
+)
+def test_a_spokesperson_for_an_organization_speaks_for_it(text: str, speaker: str) -> None:
+    assert [name for name, _, _ in said(extract(text))] == [speaker]
+
+
 def test_a_quote_attributed_in_the_next_sentence() -> None:
     found = extract(
         'Ministers met on Monday. "We will not be intimidated by anyone." '
