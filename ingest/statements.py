@@ -561,14 +561,15 @@ def _content(verb: Token) -> SpacySpan | None:
         # A reported clause before its verb, misparsed as a second subject:
         # "The rules discriminated against Roma, the Law Lords have ruled."
         return _trim(doc[subjects[0].left_edge.i : subjects[0].right_edge.i + 1])
-    if (
-        objects
-        and not clause
-        and any(
-            c.dep_ in ("acl", "relcl") and c.pos_ == "VERB" and c.tag_ in ("VBD", "VBZ", "VBP")
-            for c in objects[0].children
-        )
-    ):
+    finite = [
+        c
+        for c in (objects[0].children if objects and not clause else ())
+        if c.dep_ in ("acl", "relcl") and c.pos_ == "VERB" and c.tag_ in ("VBD", "VBZ", "VBP")
+    ]
+    if finite:
+        if doc[finite[0].left_edge.i].lower_ == "that" and finite[0].i > objects[0].i:
+            # "told a briefing that Beijing opposed it": the object is the audience.
+            return _trim(doc[finite[0].left_edge.i : finite[0].right_edge.i + 1])
         # "decided the practice discriminated against ...": a that-clause parsed as an object.
         return _trim(doc[objects[0].left_edge.i : objects[0].right_edge.i + 1])
     if lemma in OBJECT_CONTENT and objects and not clause:

@@ -186,6 +186,11 @@ def test_a_spokesperson_for_an_organization_speaks_for_it(text: str, speaker: st
     assert [name for name, _, _ in said(extract(text))] == [speaker]
 
 
+def test_the_audience_told_is_not_part_of_what_was_said() -> None:
+    found = extract("Spokesperson Lin Wei told a regular briefing that Beijing opposed the move.")
+    assert said(found) == [("Lin Wei", "Beijing opposed the move", False)]
+
+
 def test_a_quote_attributed_in_the_next_sentence() -> None:
     found = extract(
         'Ministers met on Monday. "We will not be intimidated by anyone." '
