@@ -139,6 +139,10 @@ ARGUMENT_NOUNS = {
 # "Occupy" and "occupation" are CAMEO's 192 only for land: not a job, a seat or a building.
 LAND_NOUNS = {"territory", "land", "region", "city", "town", "village", "area", "island", "country"}
 APPEAL_PREPS = {"on", "upon", "for"}
+# Whom one meets without naming them: "met his Tanzanian counterpart".
+COUNTERPARTS = {"counterpart", "delegation", "envoy", "ambassador", "leader", "president"}
+PROJECTILES = {"rocket", "missile", "shell", "drone", "mortar", "projectile", "artillery"}
+AIM_PREPS = {"at", "on", "toward", "towards", "against"}
 NAMING_COMPLEMENTS = {"oprd", "xcomp", "ccomp", "attr", "acomp"}
 CALLABLE = {"PERSON", "GPE", "ORG"}
 CALL_KINDS = {"video", "phone", "telephone", "conference", "virtual"}
@@ -222,6 +226,13 @@ def _trigger(token: Token) -> tuple[str, list[Token]] | None:
             if objects:
                 return "072", [token, objects[0]]
             return None
+        if lemma in ("fire", "launch"):
+            # "fired rockets at northern Israel"; a missile fired into the sea is a test.
+            weapons = [
+                c for c in token.children if c.dep_ == "dobj" and c.lemma_.lower() in PROJECTILES
+            ]
+            aimed = any(c.dep_ == "prep" and c.lower_ in AIM_PREPS for c in token.children)
+            return ("190", [token, weapons[0]]) if weapons and aimed else None
         if lemma == "call":
             # "called on Russia to withdraw", "called for a ceasefire": an appeal; "called
             # Xi", a phone call; "called Xi a dictator", neither.
@@ -247,7 +258,11 @@ def _trigger(token: Token) -> tuple[str, list[Token]] | None:
             lemma == "meet"
             and not _together(token)
             and not any(
-                c.dep_ == "dobj" and c.ent_type_ in ("PERSON", "ORG", "GPE", "NORP")
+                c.dep_ == "dobj"
+                and (
+                    c.ent_type_ in ("PERSON", "ORG", "GPE", "NORP")
+                    or c.lemma_.lower() in COUNTERPARTS
+                )
                 for c in token.children
             )
         ):

@@ -243,6 +243,8 @@ def test_triggers_map_to_cameo_codes_with_source_and_target() -> None:
         ("Erdogan called Netanyahu after the attack.", ("called", "041")),
         ("Iran rejected the proposal from the United States.", ("rejected", "120")),
         ("The president praised Kenya for its help.", ("praised", "051")),
+        ("Blinken met his Chinese counterpart Wang Yi in Munich.", ("met", "040")),
+        ("Hezbollah fired rockets at northern Israel.", ("fired rockets", "190")),
     ],
 )
 def test_triggers_beyond_the_first_table_have_their_cameo_codes(
@@ -255,6 +257,18 @@ def test_triggers_beyond_the_first_table_have_their_cameo_codes(
     "text", ["Her occupation was listed as teacher.", "Students occupied the library for a week."]
 )
 def test_occupying_a_job_or_a_building_is_not_occupying_territory(text: str) -> None:
+    assert events(extract(text)) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "North Korea fired a ballistic missile into the sea.",
+        "The coach fired the goalkeeper after the match.",
+        "The company hopes to meet its targets this year.",
+    ],
+)
+def test_a_missile_test_a_dismissal_and_a_target_met_are_no_events(text: str) -> None:
     assert events(extract(text)) == []
 
 
