@@ -139,6 +139,13 @@ ARGUMENT_NOUNS = {
 # "Occupy" and "occupation" are CAMEO's 192 only for land: not a job, a seat or a building.
 LAND_NOUNS = {"territory", "land", "region", "city", "town", "village", "area", "island", "country"}
 APPEAL_PREPS = {"on", "upon", "for"}
+# Roles in which people act for whoever they belong to: "Kenya's president met ...".
+AGENT_ROLES = {
+    "president", "minister", "leader", "government", "official", "premier", "chancellor",
+    "envoy", "ambassador", "delegation", "army", "military", "force", "troop", "navy",
+    "spokesman", "spokeswoman", "spokesperson", "counterpart", "authority", "administration",
+    "diplomat", "king", "queen", "ruler", "negotiator",
+}  # fmt: skip
 # Whom one meets without naming them: "met his Tanzanian counterpart".
 COUNTERPARTS = {"counterpart", "delegation", "envoy", "ambassador", "leader", "president"}
 PROJECTILES = {"rocket", "missile", "shell", "drone", "mortar", "projectile", "artillery"}
@@ -369,8 +376,14 @@ class Participants:
                 key = self._demonym(word)
             if key is None and word.pos_ in ("NOUN", "PROPN"):
                 # "the leaders of China": an actor inside the phrase, but not a possessor
-                # ("attacking Zelensky's credibility" does not attack Zelensky).
-                owned = {t.i for c in word.children if c.dep_ == "poss" for t in c.subtree}
+                # ("attacking Zelensky's credibility" does not attack Zelensky) unless the
+                # phrase is someone acting for it ("France's foreign minister").
+                owned = {
+                    t.i
+                    for c in word.children
+                    if c.dep_ == "poss" and word.lemma_.lower() not in AGENT_ROLES
+                    for t in c.subtree
+                }
                 inside = [
                     k
                     for i in range(word.left_edge.i, word.right_edge.i + 1)

@@ -260,6 +260,13 @@ def test_occupying_a_job_or_a_building_is_not_occupying_territory(text: str) -> 
     assert events(extract(text)) == []
 
 
+def test_a_country_s_minister_acts_for_the_country() -> None:
+    found = events(extract("France's foreign minister met his German counterpart."))
+    assert [(code, sources, targets) for _, code, _, sources, targets in found] == [
+        ("040", ["France"], ["Germany"])
+    ]
+
+
 @pytest.mark.parametrize(
     "text",
     [
