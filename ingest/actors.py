@@ -140,6 +140,7 @@ PLACE_NOUNS = {
     "area",
     "council",
 }
+TITLE_OFFICES = {"secretary", "minister", "undersecretary", "commissioner"}
 ROLE_WORDS = {"mp", "mep", "mps", "meps", "minister", "president", "senator", "commons"}
 _POSSESSIVE = re.compile(r"(['’]s|['’])$")
 
@@ -234,7 +235,14 @@ def _clean(span: SpacySpan) -> SpacySpan | None:
     if start >= end:
         return None
     cleaned = doc[start:end]
-    if cleaned.text.count("(") != cleaned.text.count(")"):
+    if cleaned.text.count("(") > cleaned.text.count(")"):
+        # "The World Health Organization (WHO": the name before its abbreviation, which the
+        # acronym rule joins to it wherever it stands alone.
+        end = next(t.i for t in cleaned if t.text == "(")
+        while end > start and not doc[end - 1].text[0].isalnum():
+            end -= 1
+        cleaned = doc[start:end]
+    if not cleaned.text or cleaned.text.count("(") != cleaned.text.count(")"):
         return None
     return cleaned
 
@@ -273,6 +281,17 @@ def _name_tokens(span: SpacySpan) -> tuple[tuple[str, ...], str | None, int]:
     return _words(span.doc[start : span.end]), gender, start
 
 
+def _in_title(span: SpacySpan) -> bool:
+    """Whether a name is the "of" part of an office: "Secretary of State"."""
+    root = span.root
+    return (
+        root.dep_ == "pobj"
+        and root.head.lower_ == "of"
+        and root.head.head.lemma_.lower() in TITLE_OFFICES
+        and root.head.head.i == root.head.i - 1
+    )
+
+
 def _honorific_before(doc: Doc, start: int) -> str | None:
     if start > 0 and doc[start - 1].lower_ in HONORIFICS:
         lower = doc[start - 1].lower_
@@ -284,6 +303,8 @@ def _mentions(doc: Doc, body_start: int, countries: dict[str, str]) -> list[Ment
     places = gazetteer.load()
     found: list[Mention] = []
     covered: set[int] = set()
+    # The last words of the people the recogniser names in full somewhere in the article.
+    surnames = {ent[-1].lower_ for ent in doc.ents if ent.label_ == "PERSON" and len(ent) > 1}
     for ent in doc.ents:
         kind = ENTITY_TYPES.get(ent.label_)
         if kind is None:
@@ -293,6 +314,14 @@ def _mentions(doc: Doc, body_start: int, countries: dict[str, str]) -> list[Ment
             continue
         text = span.text
         lower = text.lower()
+        if (
+            kind in ("Country", "Organization")
+            and len(span) == 1
+            and lower in surnames
+            and lower not in countries
+            and lower not in places.capitals
+        ):
+            kind = "Person"  # "Blinken later told reporters": the recogniser took him for a place
         if kind == "Person" and (lower in countries or lower in places.capitals):
             kind = "Country"  # the recogniser took "Kyiv" for a person
         elif kind == "Person" and len(span) == 1 and span.root.dep_ == "amod":
@@ -332,6 +361,8 @@ def _mentions(doc: Doc, body_start: int, countries: dict[str, str]) -> list[Ment
                 tokens = _words(span)
             elif lower in places.demonyms and span.root.tag_ not in ("NNS", "NNPS"):
                 continue
+        elif kind == "Organization" and _in_title(span):
+            continue  # "Secretary of State", "Minister of Health": part of a person's title
         elif kind == "Organization":
             owner = next(
                 (c for c in span.root.children if c.dep_ == "poss" and c.ent_type_ == "GPE"), None

@@ -112,6 +112,25 @@ def test_a_stance_and_a_role_around_a_party_name_are_not_part_of_it(text: str, p
     assert names(found, "Organization") == [party]
 
 
+def test_a_name_with_its_abbreviation_in_brackets_is_one_organization() -> None:
+    found = extract(
+        "The World Health Organization (WHO) warned of a new outbreak. The WHO will meet "
+        "again on Friday to review the data, WHO officials said."
+    )
+    assert [(a.type, a.name, len(a.mentions)) for a in found.actors.values()] == [
+        ("Organization", "World Health Organization", 3)
+    ]
+
+
+def test_a_surname_the_recogniser_takes_for_a_place_is_the_person() -> None:
+    found = extract(
+        "Secretary of State Antony Blinken arrived in Beijing. Mr Blinken met Chinese leader "
+        "Xi Jinping. Blinken later told reporters the talks were candid."
+    )
+    assert names(found) == ["Antony Blinken", "Xi Jinping"]  # "State" is part of a title
+    assert said(found) == [("Antony Blinken", "the talks were candid", False)]
+
+
 def test_linked_actors_take_the_wikidata_entity_and_merge(linker: Linker) -> None:
     found = extract("Vladimir Putin met Xi Jinping. Putin and President Xi signed a deal.", linker)
     linked = {a.name: a.wikidata for a in found.actors.values() if a.wikidata}
