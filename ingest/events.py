@@ -308,21 +308,30 @@ def _named_as(callee: Token) -> bool:
     )
 
 
+def _undergoers(trigger: Token, prep: str) -> list[Token]:
+    """What a trigger acts on: its object, its passive subject, or the object of `prep`
+    after it ("the occupation of Iraq", "an attack on his record")."""
+    found = [c for c in trigger.children if c.dep_ in ("dobj", "nsubjpass")]
+    found += [
+        g
+        for c in trigger.children
+        if c.dep_ == "prep" and c.lower_ == prep
+        for g in c.children
+        if g.dep_ == "pobj"
+    ]
+    return found
+
+
 def _in_words(trigger: Token) -> bool:
     """Whether an attack is aimed at an argument or a reputation ("attacked the plan", "an
     attack on his record"), which makes it criticism."""
-    aimed = [c for c in trigger.children if c.dep_ in ("dobj", "nsubjpass")]
-    on = [c for c in trigger.children if c.dep_ == "prep" and c.lower_ == "on"]
-    aimed += [g for c in on for g in c.children if g.dep_ == "pobj"]
-    return any(word.lemma_.lower() in ARGUMENT_NOUNS for word in aimed)
+    return any(word.lemma_.lower() in ARGUMENT_NOUNS for word in _undergoers(trigger, "on"))
 
 
 def _on_land(trigger: Token) -> bool:
     """Whether an occupation is of a country or land: "the occupation of Iraq", "Israeli
     occupation", "occupied the region"; not "her occupation" or "occupied the building"."""
-    held = [c for c in trigger.children if c.dep_ in ("dobj", "nsubjpass")]
-    of = [c for c in trigger.children if c.dep_ == "prep" and c.lower_ == "of"]
-    held += [g for c in of for g in c.children if g.dep_ == "pobj"]
+    held = _undergoers(trigger, "of")
     held += [c for c in trigger.children if c.dep_ in ("amod", "compound") and c.i < trigger.i]
     return any(
         word.ent_type_ in ("GPE", "LOC", "NORP") or word.lemma_.lower() in LAND_NOUNS

@@ -72,6 +72,10 @@ def prepare(text: str, max_rows: int, service_allow: tuple[str, ...]) -> Prepare
     return _prepare(text, max_rows, service_allow)
 
 
+# Functions whose value changes from one run to the next, so a result using them is not kept.
+_VOLATILE = {"NOW", "RAND", "UUID", "STRUUID", "BNODE"}
+
+
 def _prepare(text: str, max_rows: int, service_allow: tuple[str, ...]) -> Prepared:
     federated = bool(check_services(text, service_allow))
     tokens = tokenize(text)
@@ -81,10 +85,6 @@ def _prepare(text: str, max_rows: int, service_allow: tuple[str, ...]) -> Prepar
     return Prepared(
         query_shape.form, query_shape.declares_dataset, limited, not (federated or volatile)
     )
-
-
-# Functions whose value changes from one run to the next, so a result using them is not kept.
-_VOLATILE = {"NOW", "RAND", "UUID", "STRUUID", "BNODE"}
 
 
 _prepare_cached = lru_cache(maxsize=512)(_prepare)
