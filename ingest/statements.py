@@ -5,92 +5,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy
+from spacy.attrs import LOWER
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
-from newsgraph.ingest import docindex
+from newsgraph.ingest import attribution, docindex
 from newsgraph.ingest.actors import ActorSet
 from newsgraph.ingest.extraction import Actor, Span, Statement
+from newsgraph.ontology import slug
 
-SPEECH_VERBS = {
-    "say",
-    "tell",
-    "add",
-    "claim",
-    "accuse",
-    "warn",
-    "insist",
-    "argue",
-    "deny",
-    "announce",
-    "state",
-    "suggest",
-    "rule",
-    "decide",
-    "point",
-    "write",
-    "conclude",
-    "note",
-    "stress",
-    "explain",
-    "urge",
-    "report",
-    "confirm",
-    "reiterate",
-    "lament",
-    "acknowledge",
-    "admit",
-    "allege",
-    "assert",
-    "declare",
-    "maintain",
-    "predict",
-    "promise",
-    "reply",
-    "respond",
-    "retort",
-    "threaten",
-    "complain",
-    "vow",
-    "indicate",
-    "believe",
-    "contend",
-    "emphasise",
-    "emphasize",
-    "observe",
-    "remark",
-    "recall",
-    "concede",
-    "caution",
-    "signal",
-    "hint",
-    "estimate",
-    "agree",
-    "tweet",
-    "post",
-    "testify",
-    "charge",
-    "blame",
-    "criticise",
-    "criticize",
-    "highlight",
-    "find",
-}
-# Verbs whose object, when they have no clause, is itself the content.
-OBJECT_CONTENT = {
-    "reiterate",
-    "lament",
-    "deny",
-    "reject",
-    "acknowledge",
-    "repeat",
-    "stress",
-    "announce",
-    "highlight",
-}
+# Prepositions whose object is what was said, when a cue has no clause or object.
+SPOKEN_PREPOSITIONS = {"for", "about", "of", "on", "against"}
+# Prepositions that carry on an object's content: "described X as Y", "praised X for Y".
+OBJECT_COMPLEMENTS = {"as", "for", "of", "over", "about"}
 # Verbs whose clause is the content only when it is a clause ("decided that"), not a plan.
 SPOKESPEOPLE = {"spokesman", "spokeswoman", "spokesperson", "spokespeople", "spokesmen"}
-CLAUSE_ONLY = {"decide", "agree", "threaten", "promise", "vow", "urge"}
 ROLE_NOUNS = {
     "official",
     "officials",
@@ -118,6 +48,8 @@ ROLE_NOUNS = {
     "report",
     "newspaper",
 }
+# Documents that speak for whoever issued them; alone, they name no speaker.
+DOCUMENTS = {"statement", "readout", "report", "letter", "release"}
 # "The newspaper said": the organization last named before is meant.
 DEFINITE_ORGANIZATIONS = {
     "newspaper",
@@ -156,6 +88,10 @@ PERSON_ROLES = {
     "queen",
 }
 MIN_QUOTE_WORDS = 4
+# How many tokens back a pronoun looks for its antecedent, and how long the last speaker stays
+# the likeliest one.
+ANTECEDENT_WINDOW = 300
+SPEAKER_MEMORY = 200
 _OPENERS = "“"
 _CLOSERS = "”"
 
@@ -229,10 +165,52 @@ def _subject(verb: Token) -> Token | None:
 class Speakers:
     """Turns the subject of a speech verb into an actor, minting descriptive speakers as needed."""
 
-    def __init__(self, doc: Doc, actors: ActorSet) -> None:
+    def __init__(self, doc: Doc, actors: ActorSet, quoted: set[int] | None = None) -> None:
         self.doc = doc
         self.actors = actors
+        self.quoted = quoted or set()  # tokens inside quotation marks
         self.last_speaker: str | None = None
+        self.last_speaker_at = -1  # token index of the last statement's cue
+
+    def spoke(self, speaker: str, at: int) -> None:
+        self.last_speaker, self.last_speaker_at = speaker, at
+
+    def antecedent(self, pronoun: Token, gender: str | None) -> str | None:
+        """The person 'he' or 'she' means: the most salient one of that gender before it.
+
+        Salience follows the discourse rather than the nearest name: who spoke last, who was
+        the subject of a clause, in this sentence or the few before, counts for more than a
+        name in passing; a name inside quoted words is the speaker's topic, never the speaker.
+        """
+        doc = self.doc
+        here = docindex.sentence(pronoun).start
+        best: tuple[float, str] | None = None
+        for index, key in reversed(self.actors.order):
+            if index >= pronoun.i or index in self.quoted:
+                continue
+            if pronoun.i - index > ANTECEDENT_WINDOW:
+                break
+            if self.actors.actors[key].type != "Person":
+                continue
+            if gender and self.actors.genders.get(key) not in (None, gender):
+                continue
+            mention = doc[index]
+            root = mention
+            while root.head.i != root.i and self.actors.token_actor.get(root.head.i) == key:
+                root = root.head
+            sentences_back = here - docindex.sentence(mention).start
+            score = -0.02 * (pronoun.i - index) - (0.5 if sentences_back > 0 else 0.0)
+            if root.dep_ in ("nsubj", "nsubjpass"):
+                score += 1.0
+            elif root.dep_ == "poss":
+                score -= 0.5
+            if key == self.last_speaker and pronoun.i - self.last_speaker_at < SPEAKER_MEMORY:
+                score += 1.5
+            if best is None or score > best[0]:
+                best = (score, key)
+        if best is None:
+            return self.actors.last_person_before(pronoun.i, gender)
+        return best[1]
 
     def resolve(self, subject: Token) -> str | None:
         lower = subject.lower_
@@ -242,10 +220,9 @@ class Speakers:
             lower = subject.lower_
         if subject.pos_ == "PRON":
             if lower in ("he", "she"):
-                return self.actors.last_person_before(subject.i, "m" if lower == "he" else "f")
-            if lower in ("it", "they") and self.last_speaker:
-                speaker = self.actors.actors[self.last_speaker]
-                return self.last_speaker if speaker.type != "Person" else None
+                return self.antecedent(subject, "m" if lower == "he" else "f")
+            if lower in ("it", "they"):
+                return self._collective(subject)
             return None
         for child in subject.children:
             # "spokesman, Dmitry Peskov," / "the newspaper, Moskovsky Komsomolets,"
@@ -278,24 +255,43 @@ class Speakers:
                         if key and self.actors.actors[key].type != "Person":
                             return key
         if determiner == "the" and subject.lower_ in PERSON_ROLES:
-            # "The Glasgow Kelvin MP, who ..., said": the person last named is meant.
-            return self.actors.last_person_before(subject.i)
-        if subject.lower_ in ROLE_NOUNS and subject.lower_ not in (
-            "statement",
-            "readout",
-            "report",
-        ):
-            return self._descriptive(phrase)
+            # "The Glasgow Kelvin MP, who ..., said": the person the text is about is meant.
+            return self.antecedent(subject, None)
+        if subject.pos_ == "PROPN" and not subject.ent_type_:
+            # A name the recogniser missed ("Espinoza said"): the person of that surname
+            # named before, else a person of its own.
+            return self._named(subject)
+        if subject.pos_ == "NOUN" and subject.lower_ not in DOCUMENTS:
+            # "Police said", "a senior official said", "critics say": unnamed, yet a speaker.
+            return self._descriptive(phrase, "Group" if subject.tag_ == "NNS" else "Person")
         return None
 
-    def _descriptive(self, phrase: SpacySpan) -> str:
+    def _collective(self, pronoun: Token) -> str | None:
+        """What 'it' or 'they' means as a speaker: the organization or group that spoke last, or
+        else the last one that was a clause's subject."""
+        if self.last_speaker and pronoun.i - self.last_speaker_at < SPEAKER_MEMORY:
+            if self.actors.actors[self.last_speaker].type != "Person":
+                return self.last_speaker
+        types = ("Organization", "Group") if pronoun.lower_ == "they" else ("Organization",)
+        return self.actors.last_subject_before(pronoun.i, types)
+
+    def _named(self, subject: Token) -> str:
+        words = [c for c in subject.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"]
+        phrase = self.doc[(words[0].i if words else subject.i) : subject.i + 1]
+        surname = subject.lower_
+        for key, actor in self.actors.actors.items():
+            if actor.type == "Person" and actor.name.lower().split()[-1:] == [surname]:
+                return key
+        return self._descriptive(phrase, "Person", "person:")
+
+    def _descriptive(self, phrase: SpacySpan, kind: str = "Person", prefix: str = "") -> str:
         """A speaker the text describes without naming: "a senior administration official"."""
         words = [t for t in phrase if t.lower_ not in ("a", "an", "the", "one", "another")]
         name = " ".join(t.text for t in words)
-        key = "person:described:" + name.lower()
+        key = (prefix or f"{kind.lower()}:described:") + slug(name)
         actor = self.actors.actors.get(key)
         if actor is None:
-            actor = self.actors.actors[key] = Actor(key=key, name=name, type="Person")
+            actor = self.actors.actors[key] = Actor(key=key, name=name, type=kind)
         begin = words[0].idx if words else phrase.start_char
         actor.mentions.append(
             Span(begin, phrase.end_char, docindex.text(self.doc)[begin : phrase.end_char])
@@ -318,7 +314,8 @@ def _cue(verb: Token) -> str:
 
 
 def _is_speech(token: Token) -> bool:
-    return token.pos_ == "VERB" and token.lemma_.lower() in SPEECH_VERBS
+    """A verb of saying next to a quote: any lemma the corpus has seen cue speech."""
+    return token.pos_ == "VERB" and attribution.lemma_of(token) in attribution.shipped().lemmas
 
 
 def _attribution(doc: Doc, quote: Quote, openings: set[int]) -> Token | None:
@@ -404,91 +401,131 @@ def _attributed_before(doc: Doc, quote: Quote, speakers: Speakers) -> tuple[str 
 
 
 def extract(doc: Doc, body_start: int, actors: ActorSet) -> list[Statement]:
-    speakers = Speakers(doc, actors)
-    statements: list[Statement] = []
-    quote_verbs: set[int] = set()
-    quotes = [q for q in find_quotes(docindex.text(doc)) if q.begin >= body_start]
+    """Direct quotes and reported speech, read in text order so that each speaker is resolved
+    with what the article has said so far."""
+    text = docindex.text(doc)
+    quotes = [q for q in find_quotes(text) if q.begin >= body_start]
+    speakers = Speakers(doc, actors, _quoted_tokens(doc, quotes))
     openings = {quote.begin for quote in quotes}
-    previous: tuple[Quote, str, str] | None = None  # the last attributed quote, speaker, cue
+    items: list[tuple[int, Quote | None, Token | None]] = []
+    quote_verbs: set[int] = set()
     for quote in quotes:
-        words = docindex.text(doc)[quote.begin : quote.end].split()
-        if not quote.standalone or len(words) < MIN_QUOTE_WORDS:
-            continue
-        verb = _attribution(doc, quote, openings)
-        speaker = cue = None
-        if verb is not None:
-            quote_verbs.add(verb.i)
-            subject = _subject(verb)
-            speaker = speakers.resolve(subject) if subject is not None else None
-            if speaker is None and verb.idx < quote.begin:
-                # "Welcoming the ruling, Maeve Sherlock, chief executive of X, said:": the
-                # first actor named in the clause before the verb.
-                clause_start = docindex.sentence(verb).start
-                named = actors.actors_in(clause_start, verb.i)
-                people = [k for k in named if actors.actors[k].type == "Person"]
-                speaker = (people or named or [None])[0]
-            if speaker is None and verb.idx > quote.end:
-                # A misparsed attribution ("..., a ministry readout from the call said"):
-                # the actor named between the quote and its verb is the speaker.
-                between = doc.char_span(quote.end, verb.idx, alignment_mode="expand")
-                if between is not None:
-                    named = actors.actors_in(between.start, verb.i)
-                    people = [k for k in named if actors.actors[k].type == "Person"]
-                    speaker = (people or named or [None])[0]
-            cue = _cue(verb)
-        if speaker is None and verb is None:
-            speaker, cue = _attributed_after(doc, quote, speakers)
-        if speaker is None and verb is None:
-            speaker, cue = _attributed_before(doc, quote, speakers)
-        if speaker is None and previous is not None:
-            gap = docindex.text(doc)[previous[0].end : quote.begin]
-            # A quote that goes on after "he said," or in the next paragraph keeps its speaker.
-            if len(gap) < 80 and gap.count(".") <= 1:
-                speaker, cue = previous[1], previous[2]
-        if speaker is None or cue is None:
-            continue
-        speakers.last_speaker = speaker
-        previous = (quote, speaker, cue)
-        statements.append(
-            Statement(
-                speaker=speaker,
-                text=docindex.text(doc)[quote.begin : quote.end],
-                span=Span(quote.begin, quote.end, docindex.text(doc)[quote.begin : quote.end]),
-                cue=cue,
-                direct=True,
-                about=_about(actors, doc, quote.begin, quote.end, speaker),
-            )
-        )
+        if quote.standalone and len(text[quote.begin : quote.end].split()) >= MIN_QUOTE_WORDS:
+            verb = _attribution(doc, quote, openings)
+            if verb is not None:
+                quote_verbs.add(verb.i)
+            items.append((quote.begin, quote, verb))
+    cues = attribution.shipped()
+    for token in cues.candidates(doc):
+        if token.idx >= body_start and token.i not in quote_verbs and cues.is_cue(token):
+            items.append((token.idx, None, token))
+    items.sort(key=lambda item: item[0])
     direct_spans = [(q.begin, q.end) for q in quotes if q.standalone]
-    for token in doc:
-        if token.idx < body_start or not _is_speech(token) or token.i in quote_verbs:
-            continue
-        content = _content(token)
-        if content is None:
-            continue
-        begin, end = content.start_char, content.end_char
-        if begin < body_start:
-            continue  # the parser hung the headline on the first verb of the body
-        if any(b <= begin < e or begin <= b < end for b, e in direct_spans):
-            continue
-        subject = _subject(token)
-        speaker = speakers.resolve(subject) if subject is not None else None
-        if speaker is None:
-            continue
-        speakers.last_speaker = speaker
-        statements.append(
-            Statement(
-                speaker=speaker,
-                text=content.text,
-                span=Span(begin, end, content.text),
-                cue=_cue(token),
-                direct=False,
-                about=_about(actors, doc, begin, end, speaker),
-            )
-        )
+    statements: list[Statement] = []
+    previous: tuple[Quote, str, str] | None = None  # the last attributed quote, speaker, cue
+    for _, quote, verb in items:
+        if quote is not None:
+            found = _direct(doc, quote, verb, speakers, previous)
+            if found is not None:
+                previous = (quote, found.speaker, found.cue)
+        elif verb is not None:
+            found = _reported(doc, verb, body_start, direct_spans, speakers)
+        if found is not None:
+            found.about = _about(actors, doc, found.span.begin, found.span.end, found.speaker)
+            statements.append(found)
     statements.extend(_according_to(doc, body_start, actors, speakers, statements))
     statements.sort(key=lambda s: s.span.begin)
     return statements
+
+
+def _direct(
+    doc: Doc,
+    quote: Quote,
+    verb: Token | None,
+    speakers: Speakers,
+    previous: tuple[Quote, str, str] | None,
+) -> Statement | None:
+    """A quote and who said it: its verb's subject, else the sentence after or before it, else
+    whoever spoke the quote just before, when this one goes straight on from it."""
+    actors = speakers.actors
+    text = docindex.text(doc)
+    speaker = cue = None
+    if verb is not None:
+        subject = _subject(verb)
+        speaker = speakers.resolve(subject) if subject is not None else None
+        if speaker is None and verb.idx < quote.begin:
+            # "Welcoming the ruling, Maeve Sherlock, chief executive of X, said:": the
+            # first actor named in the clause before the verb.
+            named = actors.actors_in(docindex.sentence(verb).start, verb.i)
+            people = [k for k in named if actors.actors[k].type == "Person"]
+            speaker = (people or named or [None])[0]
+        if speaker is None and verb.idx > quote.end:
+            # A misparsed attribution ("..., a ministry readout from the call said"):
+            # the actor named between the quote and its verb is the speaker.
+            between = doc.char_span(quote.end, verb.idx, alignment_mode="expand")
+            if between is not None:
+                named = actors.actors_in(between.start, verb.i)
+                people = [k for k in named if actors.actors[k].type == "Person"]
+                speaker = (people or named or [None])[0]
+        cue = _cue(verb)
+    if speaker is None and verb is None:
+        speaker, cue = _attributed_after(doc, quote, speakers)
+    if speaker is None and verb is None:
+        speaker, cue = _attributed_before(doc, quote, speakers)
+    if speaker is None and previous is not None:
+        gap = text[previous[0].end : quote.begin]
+        # A quote that goes on after "he said," or in the next paragraph keeps its speaker.
+        if len(gap) < 80 and gap.count(".") <= 1:
+            speaker, cue = previous[1], previous[2]
+    if speaker is None or cue is None:
+        return None
+    speakers.spoke(speaker, verb.i if verb is not None else _token_at(doc, quote.begin))
+    words = text[quote.begin : quote.end]
+    return Statement(speaker, words, Span(quote.begin, quote.end, words), cue, direct=True)
+
+
+def _reported(
+    doc: Doc,
+    verb: Token,
+    body_start: int,
+    direct_spans: list[tuple[int, int]],
+    speakers: Speakers,
+) -> Statement | None:
+    """Reported speech: the content the cue governs, said by the cue's subject."""
+    content = _content(verb)
+    if content is None:
+        return None
+    begin, end = content.start_char, content.end_char
+    if begin < body_start:
+        return None  # the parser hung the headline on the first verb of the body
+    if any(b <= begin < e or begin <= b < end for b, e in direct_spans):
+        return None
+    subject = _subject(verb)
+    speaker = speakers.resolve(subject) if subject is not None else None
+    if speaker is None:
+        return None
+    speakers.spoke(speaker, verb.i)
+    return Statement(speaker, content.text, Span(begin, end, content.text), _cue(verb), False)
+
+
+def _occurrences(doc: Doc, word: str) -> list[Token]:
+    """The tokens of a word, any case, found without visiting every token in Python."""
+    found = numpy.flatnonzero(doc.to_array(LOWER) == doc.vocab.strings.add(word))
+    return [doc[int(i)] for i in found]
+
+
+def _quoted_tokens(doc: Doc, quotes: list[Quote]) -> set[int]:
+    inside: set[int] = set()
+    for quote in quotes:
+        span = doc.char_span(quote.begin, quote.end, alignment_mode="expand")
+        if span is not None:
+            inside.update(range(span.start, span.end))
+    return inside
+
+
+def _token_at(doc: Doc, char: int) -> int:
+    span = doc.char_span(char, char + 1, alignment_mode="expand")
+    return span.start if span is not None else 0
 
 
 def _according_to(
@@ -498,8 +535,8 @@ def _according_to(
     WHO's claim, unless the sentence already holds a statement."""
     taken = [(s.span.begin, s.span.end) for s in found]
     claims = []
-    for token in doc:
-        if token.lower_ != "according" or token.idx < body_start:
+    for token in _occurrences(doc, "according"):
+        if token.idx < body_start:
             continue
         to = next((c for c in token.children if c.lower_ == "to"), None)
         source = (
@@ -572,21 +609,30 @@ def _content(verb: Token) -> SpacySpan | None:
             return _trim(doc[finite[0].left_edge.i : finite[0].right_edge.i + 1])
         # "decided the practice discriminated against ...": a that-clause parsed as an object.
         return _trim(doc[objects[0].left_edge.i : objects[0].right_edge.i + 1])
-    if lemma in OBJECT_CONTENT and objects and not clause:
-        # "Xi reiterated China's criticism of sanctions": the object is what was said, with
-        # what it was called ("lamenting conflict as not in anyone's interest").
-        end = objects[0].right_edge.i + 1
-        for child in verb.children:
-            if child.dep_ == "prep" and child.lower_ == "as" and child.i >= end - 1:
-                end = child.right_edge.i + 1
+    if objects and not clause:
+        # "Xi reiterated China's criticism of sanctions", "called the deal a disaster",
+        # "described him as a liar": the object is what was said, with what it was called.
+        tail = [
+            c
+            for c in verb.children
+            if c.i > objects[0].i
+            and (c.dep_ == "oprd" or (c.dep_ == "prep" and c.lower_ in OBJECT_COMPLEMENTS))
+        ]
+        end = max(c.right_edge.i for c in [objects[0], *tail]) + 1
         return _trim(doc[objects[0].left_edge.i : end])
     # A clause after the verb is what was said; one before it only in "..., X said" order.
     for child in sorted(verb.children, key=lambda c: c.i < verb.i):
-        if child.dep_ == "ccomp" or (child.dep_ == "xcomp" and lemma not in CLAUSE_ONLY | {"say"}):
-            span = doc[child.left_edge.i : child.right_edge.i + 1]
-            return _trim(span)
-        if child.dep_ == "xcomp" and lemma == "threaten":
-            return _trim(doc[child.left_edge.i : child.right_edge.i + 1])
+        if child.dep_ == "ccomp" or (child.dep_ == "xcomp" and lemma != "say"):
+            start = child.left_edge.i
+            if child.dep_ == "xcomp" and objects and verb.i < objects[0].i < child.i:
+                start = objects[0].left_edge.i  # "urged Congress to act": whom, and to do what
+            return _trim(doc[start : child.right_edge.i + 1])
+    # "called for an inquiry", "asked about the emails", "spoke of a rigged system": what the
+    # preposition governs was said.
+    for child in verb.children:
+        if child.dep_ == "prep" and child.i > verb.i and child.lower_ in SPOKEN_PREPOSITIONS:
+            if any(g.dep_ in ("pobj", "pcomp") for g in child.children):
+                return _trim(doc[child.i + 1 : child.right_edge.i + 1])
     return None
 
 
