@@ -92,7 +92,8 @@ class CueModel:
 
     lemmas: frozenset[str]
     weights: dict[str, float]
-    threshold: float = 0.5
+    threshold: float = 0.4
+    speakers: frozenset[str] = frozenset()  # nouns the corpus names speakers by
 
     def probability(self, token: Token) -> float:
         weights = self.weights
@@ -115,6 +116,7 @@ class CueModel:
     def to_json(self) -> dict[str, object]:
         return {
             "lemmas": sorted(self.lemmas),
+            "speakers": sorted(self.speakers),
             "threshold": self.threshold,
             "weights": {k: round(v, 5) for k, v in sorted(self.weights.items()) if v},
         }
@@ -130,7 +132,11 @@ class CueModel:
         lemmas, weights = data.get("lemmas"), data.get("weights")
         if not isinstance(lemmas, list) or not isinstance(weights, dict):
             raise ValueError("an attribution model needs a list of lemmas and a map of weights")
-        return CueModel(frozenset(lemmas), dict(weights), float(str(data["threshold"])))
+        speakers = data.get("speakers", [])
+        if not isinstance(speakers, list):
+            raise ValueError("an attribution model's speakers are a list of nouns")
+        threshold = float(str(data["threshold"]))
+        return CueModel(frozenset(lemmas), dict(weights), threshold, frozenset(speakers))
 
 
 def _hashes(doc: Doc, lemmas: frozenset[str]) -> numpy.ndarray:

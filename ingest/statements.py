@@ -17,6 +17,7 @@ from newsgraph.ontology import slug
 
 # Prepositions whose object is what was said, when a cue has no clause or object.
 SPOKEN_PREPOSITIONS = {"for", "about", "of", "on", "against"}
+MEASURES = {"DATE", "TIME", "CARDINAL", "QUANTITY", "PERCENT", "MONEY"}
 # Prepositions that carry on an object's content: "described X as Y", "praised X for Y".
 OBJECT_COMPLEMENTS = {"as", "for", "of", "over", "about"}
 # Verbs whose clause is the content only when it is a clause ("decided that"), not a plan.
@@ -48,8 +49,6 @@ ROLE_NOUNS = {
     "report",
     "newspaper",
 }
-# Documents that speak for whoever issued them; alone, they name no speaker.
-DOCUMENTS = {"statement", "readout", "report", "letter", "release"}
 # "The newspaper said": the organization last named before is meant.
 DEFINITE_ORGANIZATIONS = {
     "newspaper",
@@ -151,7 +150,9 @@ def _subject(verb: Token) -> Token | None:
         if verb.dep_ == "acl":
             return verb.head
         return _subject(verb.head)
-    # "..., said Mr Smith": the inverted subject follows the verb.
+    # "..., said Mr Smith": the inverted subject follows a verb that follows the words said.
+    if verb.i == 0 or not verb.doc[verb.i - 1].is_punct:
+        return None
     for child in verb.children:
         if (
             child.i > verb.i
@@ -261,8 +262,9 @@ class Speakers:
             # A name the recogniser missed ("Espinoza said"): the person of that surname
             # named before, else a person of its own.
             return self._named(subject)
-        if subject.pos_ == "NOUN" and subject.lower_ not in DOCUMENTS:
-            # "Police said", "a senior official said", "critics say": unnamed, yet a speaker.
+        if subject.pos_ == "NOUN" and subject.lemma_.lower() in attribution.shipped().speakers:
+            # "Police said", "a senior official said", "critics say": unnamed, yet a speaker,
+            # named by a noun the corpus names speakers by (not "the attempt", "the report").
             return self._descriptive(phrase, "Group" if subject.tag_ == "NNS" else "Person")
         return None
 
@@ -372,7 +374,7 @@ def _attributed_after(doc: Doc, quote: Quote, speakers: Speakers) -> tuple[str |
                         speaker = speakers.resolve(owner) if owner.dep_ == "pobj" else None
                         if speaker:
                             return speaker, f"the {token.text} of"
-        if _is_speech(token) and not any(c.dep_ in ("ccomp", "xcomp") for c in token.children):
+        if _is_speech(token) and _content(token) is None:  # "X said so", not "X said that ..."
             subject = _subject(token)
             speaker = speakers.resolve(subject) if subject is not None else None
             if speaker:
@@ -631,7 +633,8 @@ def _content(verb: Token) -> SpacySpan | None:
     # preposition governs was said.
     for child in verb.children:
         if child.dep_ == "prep" and child.i > verb.i and child.lower_ in SPOKEN_PREPOSITIONS:
-            if any(g.dep_ in ("pobj", "pcomp") for g in child.children):
+            said = [g for g in child.children if g.dep_ in ("pobj", "pcomp")]
+            if said and said[0].ent_type_ not in MEASURES:  # not "spoke for two hours"
                 return _trim(doc[child.i + 1 : child.right_edge.i + 1])
     return None
 

@@ -23,13 +23,13 @@ from spacy.tokens import Doc, Token
 
 from newsgraph.errors import InputError
 from newsgraph.ingest import nlp
-from newsgraph.ingest.attribution import CueModel, features
+from newsgraph.ingest.attribution import CueModel, features, lemma_of
 
 log = logging.getLogger(__name__)
 # A lemma is scored at all only if it heads this many cues of saying in the corpus, and this
 # share of its uses: "be" or "year" heading a cue is a slip of the alignment, not a cue.
 MIN_LEMMA_COUNT = 3
-MIN_LEMMA_SHARE = 0.03
+MIN_LEMMA_SHARE = 0.02
 # How far from its content a cue may stand, in characters.
 CUE_WINDOW = 400
 
@@ -77,6 +77,20 @@ def _cue_head(doc: Doc, text: str, attribution: dict[str, object]) -> Token | No
     return span.root if span is not None and len(span) else None
 
 
+def _source_head(doc: Doc, text: str, attribution: dict[str, object], cue: Token) -> Token | None:
+    """The head word of an attribution's source: its occurrence nearest the cue."""
+    source = str(attribution["source"]).strip()
+    if not source:
+        return None
+    low = max(0, cue.idx - CUE_WINDOW)
+    found = [low + m.start() for m in re.finditer(re.escape(source), text[low : cue.idx + CUE_WINDOW])]
+    if not found:
+        return None
+    at = min(found, key=lambda begin: abs(begin - cue.idx))
+    span = doc.char_span(at, at + len(source), alignment_mode="expand")
+    return span.root if span is not None and len(span) else None
+
+
 def read_corpus(corpus: Path) -> list[tuple[str, list[dict[str, object]]]]:
     """Each article's text and its attributions, in file-name order."""
     if not (corpus / "gold").is_dir() or not (corpus / "articles").is_dir():
@@ -84,14 +98,21 @@ def read_corpus(corpus: Path) -> list[tuple[str, list[dict[str, object]]]]:
     return list(_gold(corpus))
 
 
+@dataclass(frozen=True)
+class Lexicon:
+    cues: frozenset[str]  # lemmas that head cues of saying
+    speakers: frozenset[str]  # nouns that head sources ("officials", "the campaign")
+
+
 def examples(
     docs: list[Doc], articles: list[tuple[str, list[dict[str, object]]]]
-) -> tuple[frozenset[str], list[list[Example]]]:
-    """The lemmas that head cues of saying, and per article one example per word of them."""
+) -> tuple[Lexicon, list[list[Example]]]:
+    """What the corpus calls cues and speakers, and one example per word of a cue's lemma."""
     heads: list[set[int]] = []
     others: list[set[int]] = []
     lemma_counts: Counter[str] = Counter()
     lemma_uses: Counter[str] = Counter()
+    source_nouns: Counter[str] = Counter()
     for doc, (text, attributions) in zip(docs, articles, strict=True):
         speech, belief = set(), set()
         for attribution in attributions:
@@ -100,10 +121,13 @@ def examples(
                 continue
             if attribution["speech"]:
                 speech.add(head.i)
-                lemma_counts[head.lemma_.lower()] += 1
+                lemma_counts[lemma_of(head)] += 1
+                source = _source_head(doc, text, attribution, head)
+                if source is not None and source.pos_ == "NOUN":
+                    source_nouns[source.lemma_.lower()] += 1
             else:
                 belief.add(head.i)
-        lemma_uses.update(token.lemma_.lower() for token in doc)
+        lemma_uses.update(lemma_of(token) for token in doc)
         heads.append(speech)
         others.append(belief - speech)
     lemmas = {
@@ -117,10 +141,11 @@ def examples(
             [
                 Example(features(token), token.i in speech)
                 for token in doc
-                if token.lemma_.lower() in lemmas and token.i not in belief
+                if lemma_of(token) in lemmas and token.i not in belief
             ]
         )
-    return frozenset(lemmas), found
+    speakers = frozenset(n for n, count in source_nouns.items() if count >= MIN_LEMMA_COUNT)
+    return Lexicon(frozenset(lemmas), speakers), found
 
 
 def fit(
@@ -165,13 +190,14 @@ def train(corpus: Path, output: Path, model: str, seed: int = 13) -> Report:
     to report how well it does on articles it was not fitted on."""
     articles = read_corpus(corpus)
     docs = list(nlp.load(model).pipe((text for text, _ in articles), batch_size=32))
-    lemmas, per_article = examples(docs, articles)
+    lexicon, per_article = examples(docs, articles)
+    lemmas = lexicon.cues
     cut = len(per_article) - max(1, len(per_article) // 10)
     fitted = [e for article in per_article[:cut] for e in article]
     held = [e for article in per_article[cut:] for e in article]
     held_out = _scores(CueModel(lemmas, fit(fitted, seed)), held)
     everything = fitted + held
-    cue_model = CueModel(lemmas, fit(everything, seed))
+    cue_model = CueModel(lemmas, fit(everything, seed), speakers=lexicon.speakers)
     cue_model.save(output)
     return Report(
         articles=len(per_article),
