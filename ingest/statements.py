@@ -87,9 +87,6 @@ PERSON_ROLES = {
     "queen",
 }
 MIN_QUOTE_WORDS = 4
-# Characters between two quotes of one speaker that still make one statement of them: room
-# for '," the minister of foreign affairs said on Tuesday. "'.
-MAX_ATTRIBUTION_GAP = 80
 # How many tokens back a pronoun looks for its antecedent, and how long the last speaker stays
 # the likeliest one.
 ANTECEDENT_WINDOW = 300
@@ -435,33 +432,12 @@ def extract(doc: Doc, body_start: int, actors: ActorSet) -> list[Statement]:
                 previous = (quote, found.speaker, found.cue)
         elif verb is not None:
             found = _reported(doc, verb, body_start, direct_spans, speakers)
-        if found is None:
-            continue
-        if verb is None and statements and _goes_on(text, statements[-1], found):
-            found = _joined(text, statements.pop(), found)
-        found.about = _about(actors, doc, found.span.begin, found.span.end, found.speaker)
-        statements.append(found)
+        if found is not None:
+            found.about = _about(actors, doc, found.span.begin, found.span.end, found.speaker)
+            statements.append(found)
     statements.extend(_according_to(doc, body_start, actors, speakers, statements))
     statements.sort(key=lambda s: s.span.begin)
     return statements
-
-
-def _goes_on(text: str, before: Statement, after: Statement) -> bool:
-    """Whether a quote with no cue of its own goes on from the one before: same speaker, same
-    paragraph, at most the attribution between them ('"A," she said. "B."' is one statement)."""
-    gap = text[before.span.end : after.span.begin]
-    return (
-        before.direct
-        and after.direct
-        and before.speaker == after.speaker
-        and len(gap) <= MAX_ATTRIBUTION_GAP
-        and "\n" not in gap
-    )
-
-
-def _joined(text: str, before: Statement, after: Statement) -> Statement:
-    span = Span(before.span.begin, after.span.end, text[before.span.begin : after.span.end])
-    return Statement(before.speaker, f"{before.text} {after.text}", span, before.cue, True)
 
 
 def _direct(
