@@ -91,6 +91,16 @@ MIN_QUOTE_WORDS = 4
 # the likeliest one.
 ANTECEDENT_WINDOW = 300
 SPEAKER_MEMORY = 200
+CLAUSES_ON_A_NOUN = {"relcl", "acl", "appos", "punct", "cc", "conj"}
+# What makes a person the likeliest antecedent of 'he' or 'she' (per token of distance, for the
+# rest once): being the last speaker, a clause's subject, in the same sentence.
+SALIENCE = {
+    "distance": 0.02,
+    "earlier sentence": 0.5,
+    "subject": 1.0,
+    "possessive": 0.5,
+    "last speaker": 0.5,
+}
 _OPENERS = "“"
 _CLOSERS = "”"
 
@@ -200,13 +210,15 @@ class Speakers:
             while root.head.i != root.i and self.actors.token_actor.get(root.head.i) == key:
                 root = root.head
             sentences_back = here - docindex.sentence(mention).start
-            score = -0.02 * (pronoun.i - index) - (0.5 if sentences_back > 0 else 0.0)
+            score = -SALIENCE["distance"] * (pronoun.i - index)
+            if sentences_back > 0:
+                score -= SALIENCE["earlier sentence"]
             if root.dep_ in ("nsubj", "nsubjpass"):
-                score += 1.0
+                score += SALIENCE["subject"]
             elif root.dep_ == "poss":
-                score -= 0.5
+                score -= SALIENCE["possessive"]
             if key == self.last_speaker and pronoun.i - self.last_speaker_at < SPEAKER_MEMORY:
-                score += 1.5
+                score += SALIENCE["last speaker"]
             if best is None or score > best[0]:
                 best = (score, key)
         if best is None:
@@ -237,9 +249,15 @@ class Speakers:
                 subject.i, ("Organization",)
             ) or self.actors.last_before(subject.i, ("Organization",))
         phrase = self.doc[subject.left_edge.i : subject.i + 1]
+        # The phrase itself, not a clause hung on it: in "officials who spoke with Kopp said",
+        # Kopp is not who spoke.
+        right = max(
+            [subject.i]
+            + [c.right_edge.i for c in subject.rights if c.dep_ not in CLAUSES_ON_A_NOUN]
+        )
         people = [
             key
-            for key in self.actors.actors_in(subject.left_edge.i, subject.right_edge.i + 1)
+            for key in self.actors.actors_in(subject.left_edge.i, right + 1)
             if self.actors.actors[key].type == "Person"
         ]
         if people:
