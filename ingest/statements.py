@@ -92,6 +92,8 @@ MIN_QUOTE_WORDS = 4
 ANTECEDENT_WINDOW = 300
 SPEAKER_MEMORY = 200
 CLAUSES_ON_A_NOUN = {"relcl", "acl", "appos", "punct", "cc", "conj"}
+# A proper-noun speaker that extraction kept as no actor, by what the recogniser took it for.
+UNKEPT_NAMES = {"": "Person", "PERSON": "Person", "ORG": "Organization", "NORP": "Group"}
 # What makes a person the likeliest antecedent of 'he' or 'she' (per token of distance, for the
 # rest once): being the last speaker, a clause's subject, in the same sentence.
 SALIENCE = {
@@ -103,6 +105,8 @@ SALIENCE = {
 }
 _OPENERS = "“"
 _CLOSERS = "”"
+# Quote marks, and a blank line (which ends any quote still open).
+_MARKS = re.compile(r"[“”\"]|''|\n(?=\n)")
 
 
 @dataclass
@@ -113,9 +117,11 @@ class Quote:
 
 
 def find_quotes(text: str) -> list[Quote]:
-    """Quoted passages, with straight or curly marks; an unclosed quote ends at its paragraph."""
+    """Quoted passages, with straight, curly or doubled-apostrophe marks (''like this''); an
+    unclosed quote ends at its paragraph. Only the marks are visited, not every character."""
     quotes: list[Quote] = []
     open_at: int | None = None
+    opener = 0  # the width of the mark that opened the quote
 
     def close(at: int) -> None:
         nonlocal open_at
@@ -124,26 +130,27 @@ def find_quotes(text: str) -> list[Quote]:
             while end > open_at and text[end - 1] in " \n,":
                 end -= 1
             if end > open_at:
-                before = text[: open_at - 1].rstrip(" ")
-                standalone = not before or before[-1] in ":,.\n—-–" or before.endswith(("\n", ". "))
+                before = text[max(0, open_at - opener - 200) : open_at - opener].rstrip(" ")
+                standalone = not before or before[-1] in ":,.\n—-–" or before.endswith(". ")
                 quotes.append(Quote(open_at, end, standalone))
         open_at = None
 
-    for index, char in enumerate(text):
-        if char == "\n" and open_at is not None and text[index + 1 : index + 2] == "\n":
+    for match in _MARKS.finditer(text):
+        index, mark = match.start(), match.group()
+        if mark == "\n":
             close(index)
-        elif char in _OPENERS:
+        elif mark in _OPENERS:
             close(index)
-            open_at = index + 1
-        elif char in _CLOSERS:
+            open_at, opener = index + 1, 1
+        elif mark in _CLOSERS:
             close(index)
-        elif char == '"':
+        else:
+            width = len(mark)
             prev = text[index - 1] if index else " "
-            nxt = text[index + 1] if index + 1 < len(text) else " "
-            opening = (prev.isspace() or prev in "([{—–-:") and not nxt.isspace()
-            if opening:
+            nxt = text[index + width] if index + width < len(text) else " "
+            if (prev.isspace() or prev in "([{—–-:") and not nxt.isspace():
                 close(index)
-                open_at = index + 1
+                open_at, opener = index + width, width
             elif open_at is not None:
                 close(index)
     close(len(text))
@@ -156,10 +163,13 @@ def _subject(verb: Token) -> Token | None:
         # "Rules discriminated ..., the Law Lords have ruled": the subject nearest the verb.
         return subjects[-1]
     # "A White House statement followed, saying ...": the participle's subject is its head's.
-    if verb.dep_ in ("advcl", "xcomp", "conj", "acl") and verb.head is not verb:
+    if verb.dep_ in ("advcl", "xcomp", "conj", "acl") and verb.head.i != verb.i:
         if verb.dep_ == "acl":
             return verb.head
         return _subject(verb.head)
+    # "Trump told reporters, before insisting he ...": through the preposition to its verb.
+    if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.pos_ == "VERB":
+        return _subject(verb.head.head)
     # "..., said Mr Smith": the inverted subject follows a verb that follows the words said.
     if verb.i == 0 or not verb.doc[verb.i - 1].is_punct:
         return None
@@ -276,10 +286,10 @@ class Speakers:
         if determiner == "the" and subject.lower_ in PERSON_ROLES:
             # "The Glasgow Kelvin MP, who ..., said": the person the text is about is meant.
             return self.antecedent(subject, None)
-        if subject.pos_ == "PROPN" and not subject.ent_type_:
-            # A name the recogniser missed ("Espinoza said"): the person of that surname
-            # named before, else a person of its own.
-            return self._named(subject)
+        if subject.pos_ == "PROPN" and subject.ent_type_ in UNKEPT_NAMES:
+            # A name the recogniser missed or did not keep ("Espinoza said", "Pew notes"):
+            # the person of that surname named before, else an actor of its own.
+            return self._named(subject, UNKEPT_NAMES[subject.ent_type_])
         if subject.pos_ == "NOUN" and subject.lemma_.lower() in attribution.shipped().speakers:
             # "Police said", "a senior official said", "critics say": unnamed, yet a speaker,
             # named by a noun the corpus names speakers by (not "the attempt", "the report").
@@ -295,14 +305,14 @@ class Speakers:
         types = ("Organization", "Group") if pronoun.lower_ == "they" else ("Organization",)
         return self.actors.last_subject_before(pronoun.i, types)
 
-    def _named(self, subject: Token) -> str:
+    def _named(self, subject: Token, kind: str) -> str:
         words = [c for c in subject.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"]
         phrase = self.doc[(words[0].i if words else subject.i) : subject.i + 1]
-        surname = subject.lower_
+        last = subject.lower_
         for key, actor in self.actors.actors.items():
-            if actor.type == "Person" and actor.name.lower().split()[-1:] == [surname]:
+            if actor.type == kind and actor.name.lower().split()[-1:] == [last]:
                 return key
-        return self._descriptive(phrase, "Person", "person:")
+        return self._descriptive(phrase, kind, kind.lower() + ":")
 
     def _descriptive(self, phrase: SpacySpan, kind: str = "Person", prefix: str = "") -> str:
         """A speaker the text describes without naming: "a senior administration official"."""
