@@ -293,7 +293,7 @@ class Speakers:
         if subject.pos_ == "NOUN" and subject.lemma_.lower() in attribution.shipped().speakers:
             # "Police said", "a senior official said", "critics say": unnamed, yet a speaker,
             # named by a noun the corpus names speakers by (not "the attempt", "the report").
-            return self._descriptive(phrase, "Group" if subject.tag_ == "NNS" else "Person")
+            return self.describe(phrase, "Group" if subject.tag_ == "NNS" else "Person")
         return None
 
     def _collective(self, pronoun: Token) -> str | None:
@@ -312,9 +312,9 @@ class Speakers:
         for key, actor in self.actors.actors.items():
             if actor.type == kind and actor.name.lower().split()[-1:] == [last]:
                 return key
-        return self._descriptive(phrase, kind, kind.lower() + ":")
+        return self.describe(phrase, kind, kind.lower() + ":")
 
-    def _descriptive(self, phrase: SpacySpan, kind: str = "Person", prefix: str = "") -> str:
+    def describe(self, phrase: SpacySpan, kind: str = "Person", prefix: str = "") -> str:
         """A speaker the text describes without naming: "a senior administration official"."""
         words = [t for t in phrase if t.lower_ not in ("a", "an", "the", "one", "another")]
         name = " ".join(t.text for t in words)
@@ -575,6 +575,10 @@ def _according_to(
         if source is None:
             continue
         speaker = speakers.resolve(source)
+        if speaker is None and source.pos_ == "NOUN":
+            # What "according to" names is a source by the phrase alone: "recent polls".
+            phrase = doc[source.left_edge.i : source.i + 1]
+            speaker = speakers.describe(phrase, "Group" if source.tag_ == "NNS" else "Person")
         sentence = docindex.sentence(token)
         if speaker is None or any(
             b < sentence.end_char and sentence.start_char < e for b, e in taken
@@ -621,6 +625,10 @@ def _content(verb: Token) -> SpacySpan | None:
             end = max(t.i for t in verb.subtree if t.i >= start) + 1
             return _trim(doc[start:end])
         return None
+    if verb.dep_ == "parataxis" and verb.head.pos_ in ("VERB", "AUX"):
+        # "Mr. Obama, officials said, has grown skeptical": the clause the cue interrupts.
+        head = verb.head
+        return _trim(doc[head.left_edge.i : head.right_edge.i + 1])
     clause = [c for c in verb.children if c.dep_ in ("ccomp", "xcomp")]
     objects = [c for c in verb.children if c.dep_ == "dobj"]
     subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
