@@ -616,7 +616,7 @@ def _content(verb: Token) -> SpacySpan | None:
     if lemma in ("accuse", "blame", "criticise", "criticize", "charge"):
         objects = [c for c in verb.children if c.dep_ in ("dobj",)]
         grounds = [
-            c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("of", "for", "over")
+            c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("of", "for", "over", "as")
         ]
         if not grounds:
             return None  # "criticised Zelensky": a criticism, not a reported claim

@@ -83,7 +83,9 @@ def _source_head(doc: Doc, text: str, attribution: dict[str, object], cue: Token
     if not source:
         return None
     low = max(0, cue.idx - CUE_WINDOW)
-    found = [low + m.start() for m in re.finditer(re.escape(source), text[low : cue.idx + CUE_WINDOW])]
+    found = [
+        low + m.start() for m in re.finditer(re.escape(source), text[low : cue.idx + CUE_WINDOW])
+    ]
     if not found:
         return None
     at = min(found, key=lambda begin: abs(begin - cue.idx))

@@ -312,6 +312,8 @@ def test_quote_split_by_its_attribution_gives_two_statements_of_the_pronoun_spea
 def test_pronoun_speaker_resolves_to_the_person_of_matching_gender(mechanism_store: Path) -> None:
     """After "Ms Merkel ... Mr Macron", "She said" is Merkel although Macron was named last."""
     rows = statements_of(mechanism_store, article_iri(mechanism_store, "pronoun_speaker.txt"))
+    # "Mr Macron praised the long friendship ..." is a statement of Macron's as well.
+    rows = [r for r in rows if "deepen" in r["text"]]
     assert len(rows) == 1
     assert "Merkel" in rows[0]["speakerName"]
     assert rows[0]["text"] == "Germany would deepen its defence cooperation with France"
