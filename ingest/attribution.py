@@ -98,6 +98,7 @@ class CueModel:
     weights: dict[str, float]
     threshold: float = 0.4
     speakers: frozenset[str] = frozenset()  # nouns the corpus names speakers by
+    roles: frozenset[str] = frozenset()  # "the <noun>" meaning a person named before
 
     def probability(self, token: Token) -> float:
         weights = self.weights
@@ -128,6 +129,7 @@ class CueModel:
         return {
             "lemmas": sorted(self.lemmas),
             "speakers": sorted(self.speakers),
+            "roles": sorted(self.roles),
             "threshold": self.threshold,
             "weights": {k: round(v, 5) for k, v in sorted(self.weights.items()) if v},
         }
@@ -143,11 +145,13 @@ class CueModel:
         lemmas, weights = data.get("lemmas"), data.get("weights")
         if not isinstance(lemmas, list) or not isinstance(weights, dict):
             raise ValueError("an attribution model needs a list of lemmas and a map of weights")
-        speakers = data.get("speakers", [])
-        if not isinstance(speakers, list):
-            raise ValueError("an attribution model's speakers are a list of nouns")
+        speakers, roles = data.get("speakers", []), data.get("roles", [])
+        if not isinstance(speakers, list) or not isinstance(roles, list):
+            raise ValueError("an attribution model's speakers and roles are lists of nouns")
         threshold = float(str(data["threshold"]))
-        return CueModel(frozenset(lemmas), dict(weights), threshold, frozenset(speakers))
+        return CueModel(
+            frozenset(lemmas), dict(weights), threshold, frozenset(speakers), frozenset(roles)
+        )
 
 
 def _hashes(doc: Doc, lemmas: frozenset[str]) -> numpy.ndarray:

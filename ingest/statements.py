@@ -283,7 +283,9 @@ class Speakers:
                         key = self.actors.token_actor.get(owner.i)
                         if key and self.actors.actors[key].type != "Person":
                             return key
-        if determiner == "the" and subject.lower_ in PERSON_ROLES:
+        if determiner == "the" and (
+            subject.lower_ in PERSON_ROLES or subject.lemma_.lower() in attribution.shipped().roles
+        ):
             # "The Glasgow Kelvin MP, who ..., said": the person the text is about is meant.
             return self.antecedent(subject, None)
         if subject.pos_ == "PROPN" and subject.ent_type_ in UNKEPT_NAMES:
@@ -528,8 +530,16 @@ def _reported(
     begin, end = content.start_char, content.end_char
     if begin < body_start:
         return None  # the parser hung the headline on the first verb of the body
-    if any(b <= begin < e or begin <= b < end for b, e in direct_spans):
-        return None
+    if any(b <= begin < e for b, e in direct_spans):
+        return None  # the content is a quote already taken as direct speech
+    later = [b for b, e in direct_spans if begin < b < end]
+    if later:
+        # "told Newsmax that X, adding, “...”": the content ends where a quote of its own begins.
+        cut = doc.char_span(begin, min(later) - 1, alignment_mode="contract")
+        content = _trim(cut) if cut is not None else None
+        if content is None:
+            return None
+        begin, end = content.start_char, content.end_char
     subject = _subject(verb)
     speaker = speakers.resolve(subject) if subject is not None else None
     if speaker is None:
