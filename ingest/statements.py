@@ -454,6 +454,7 @@ def extract(doc: Doc, body_start: int, actors: ActorSet) -> list[Statement]:
     items.sort(key=lambda item: item[0])
     direct_spans = [(q.begin, q.end) for q in quotes if q.standalone]
     statements: list[Statement] = []
+    reported: list[tuple[Statement, Token]] = []
     previous: tuple[Quote, str, str] | None = None  # the last attributed quote, speaker, cue
     for _, quote, verb in items:
         if quote is not None:
@@ -462,12 +463,35 @@ def extract(doc: Doc, body_start: int, actors: ActorSet) -> list[Statement]:
                 previous = (quote, found.speaker, found.cue)
         elif verb is not None:
             found = _reported(doc, verb, body_start, direct_spans, speakers)
+            if found is not None:
+                reported.append((found, verb))
         if found is not None:
-            found.about = _about(actors, doc, found.span.begin, found.span.end, found.speaker)
             statements.append(found)
+    _end_before_inner_cues(doc, reported)
+    for found in statements:
+        found.about = _about(actors, doc, found.span.begin, found.span.end, found.speaker)
     statements.extend(_according_to(doc, body_start, actors, speakers, statements))
     statements.sort(key=lambda s: s.span.begin)
     return statements
+
+
+def _end_before_inner_cues(doc: Doc, reported: list[tuple[Statement, Token]]) -> None:
+    """'He says he respects her and calls her "intelligent"': what the inner cue reports is its
+    own statement, so the outer one ends where the inner cue's clause begins."""
+    for outer, _ in reported:
+        for inner, cue in reported:
+            clause_start = cue.left_edge
+            if inner is outer or not outer.span.begin < clause_start.idx < outer.span.end:
+                continue
+            if max(t.idx + len(t) for t in cue.subtree) < outer.span.end - 1:
+                continue  # the inner clause sits inside the outer content, which goes on
+            cut = doc.char_span(outer.span.begin, clause_start.idx, alignment_mode="contract")
+            kept = _trim(cut) if cut is not None else None
+            if kept is not None and kept.end > kept.start:
+                while kept.end > kept.start and doc[kept.end - 1].dep_ == "cc":
+                    kept = doc[kept.start : kept.end - 1]
+                outer.text = kept.text
+                outer.span = Span(kept.start_char, kept.end_char, kept.text)
 
 
 def _direct(
