@@ -26,7 +26,7 @@ CONTRACT = {
     "articles": ["article", "source", "title", "published"],
     "actors": ["article", "actor", "name", "type", "wikidata", "mentions"],
     "statements": ["article", "statement", "speaker", "speakerName", "text", "cue", "direct"],
-    "events": ["article", "event", "label", "cameo", "participantNames", "date", "place"],
+    "events": ["article", "event", "label", "cameo", "participantNames", "date", "place", "kind"],
 }
 NG = "https://w3id.org/newsgraph/ontology#"
 PREFIXES = f"PREFIX ng: <{NG}>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\nPREFIX sem: <http://semanticweb.cs.vu.nl/2009/11/sem/>\n"

@@ -1,0 +1,312 @@
+"""Event triggers: the rows of triggers.tsv, and the small engine that tries them on a token.
+
+A row names a lemma and a part of speech, the event kind and CAMEO code it triggers, which
+words make the event's label, and the conditions under which it applies (`when`, all must
+hold) or does not (`unless`, any one rejects). The rows of one lemma are tried in file order
+and the first that applies wins, so a specific reading ("hunger strike") stands before a
+general one. Conditions are words of one small vocabulary (CONDITIONS), each a test on the
+trigger token and its dependents; an argument is a `|`-separated word list or `@NAME`, a word
+set below. Adding a trigger is adding a row.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from spacy.tokens import Token
+
+# CAMEO codes the engine itself refines or compares, by name; the table's codes are checked
+# against ontology/cameo.ttl in the tests.
+PHONE_CALL = "041"
+CRITICISM = "111"
+ATTACK_ROOTS = ("18", "19", "20")
+OCCUPATION = "192"
+
+# Word sets the table refers to as @NAME.
+WORD_SETS: dict[str, frozenset[str]] = {
+    name: frozenset(words.split())
+    for name, words in {
+        # What an attack in words is aimed at: "attacked his credibility" is criticism.
+        "ARGUMENTS": "credibility reputation record policy plan proposal decision idea remark "
+        "comment statement claim stance position approach handling strategy budget bill law "
+        "leadership character integrity motive judgment judgement competence honesty view "
+        "argument report ruling",
+        # "Occupy" and "occupation" are CAMEO's 192 only for land.
+        "LAND": "territory land region city town village area island country",
+        "COUNTERPARTS": "counterpart delegation envoy ambassador leader president",
+        "PROJECTILES": "rocket missile shell drone mortar projectile artillery",
+        "AIM": "at on toward towards against",
+        "CALL_KINDS": "video phone telephone conference virtual",
+        "WEAPONS": "weapon arm missile munition tank troop",
+        "CALLABLE": "PERSON GPE ORG",
+        "ACTORS": "PERSON GPE ORG NORP",
+        "AGREEMENTS": "agreement deal treaty accord pact bargain",
+        # Whoever rules or decides as a court: "the Law Lords ruled", "Mr Justice Eady".
+        "COURTS": "court judge justice lord lords tribunal jury magistrate magistrates panel "
+        "judges justices",
+        # Posts one is appointed to, stands for, resigns from.
+        "POSTS": "candidate candidates leader chairman chairwoman chair successor minister "
+        "secretary head chief deputy spokesman spokeswoman ambassador judge president governor "
+        "director commissioner envoy adviser advisor coach manager nominee running mate mate",
+        # What one wins, loses or contests at an election.
+        "SEATS": "seat seats election elections by-election majority vote votes nomination "
+        "race primary primaries constituency ward contest leadership presidency mandate",
+        # Verbs that publish what is named by their object: "published plans", "unveiled a
+        # report", "set out proposals".
+        "PUBLISH": "publish unveil announce launch outline set present reveal release produce "
+        "table introduce issue deliver draw put",
+        # Verbs whose object is a law being made or unmade.
+        "LAWMAKING": "pass introduce enact amend repeal scrap approve adopt table propose bring "
+        "tighten block overturn vote debate back oppose reject defeat draft change rush force",
+        "PLANS": "plan plans proposal proposals strategy scheme blueprint initiative reform "
+        "reforms policy measures package pledge pledges document figures findings paper "
+        "manifesto review",
+        # Modifiers of a military strike, and of an industrial one.
+        "STRIKE_ARMS": "air drone missile rocket aerial military nuclear artillery retaliatory "
+        "precision pre-emptive preemptive israeli russian us american ukrainian",
+        "STRIKE_WORK": "general national one-day rail tube postal fire teachers workers staff "
+        "union industrial nationwide day 24-hour 48-hour",
+        "STRIKE_CALLS": "stage call hold join go threaten plan vote ballot",
+        "BALLOTS": "win gain get lose secure receive cast count split poll garner",
+        "RACES": "presidential leadership senate mayoral gubernatorial governor congressional "
+        "house democratic republican party",
+        "PROTEST_MODS": "protest anti-war peace anti-government opposition",
+        "MEDIA": "news media press newspaper",
+        "MILITARY": "military armed",
+        "LEGAL": "legal court libel",
+        "INDUSTRIAL": "industrial",
+    }.items()
+}
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """One row of the table."""
+
+    lemma: str
+    pos: str
+    kind: str  # a concept of ontology/eventkinds.ttl
+    cameo: str | None  # a concept of ontology/cameo.ttl, or None where CAMEO has none
+    label: str  # which words name the event: word, mods, obj, prep or gov
+    when: tuple[tuple[str, frozenset[str]], ...]
+    unless: tuple[tuple[str, frozenset[str]], ...]
+
+
+@dataclass(frozen=True)
+class Found:
+    """A trigger that applies to a token, with the words of its label."""
+
+    row: Trigger
+    words: tuple[Token, ...]
+    consumed: Token | None  # an object the label took in ("fired rockets"): no trigger of its own
+
+
+# ---------------------------------------------------------------- the conditions
+
+
+def _modifiers(token: Token) -> list[Token]:
+    return [c for c in token.children if c.dep_ in ("compound", "amod") and c.i < token.i]
+
+
+def _objects(token: Token) -> list[Token]:
+    return [c for c in token.children if c.dep_ in ("dobj", "nsubjpass")]
+
+
+def _prep_objects(token: Token, preps: frozenset[str]) -> list[Token]:
+    """Objects of the given prepositions under the token, dates and times left out."""
+    return [
+        g
+        for c in token.children
+        if c.dep_ == "prep" and c.lower_ in preps
+        for g in c.children
+        if g.dep_ == "pobj" and g.ent_type_ not in ("DATE", "TIME")
+    ]
+
+
+def _governor(token: Token) -> Token | None:
+    """The verb a noun is the object of: "held talks", "went on strike" (through its
+    preposition), "talks ... and a deal" (as the first conjunct)."""
+    anchor = token
+    while anchor.dep_ == "conj" and anchor.head is not anchor:
+        anchor = anchor.head
+    head = anchor.head
+    if anchor.dep_ == "pobj" and head.pos_ == "ADP":
+        anchor, head = head, head.head
+    if anchor.dep_ in ("dobj", "attr", "nsubjpass", "prep", "pobj") and head.pos_ in ("VERB", "AUX"):
+        return head
+    return None
+
+
+def _actor_side(token: Token) -> list[Token]:
+    """Who does what the trigger names: a verb's subjects, a noun's possessor, modifiers and
+    "by" agent, each with its words."""
+    if token.pos_ == "VERB":
+        sides = [c for c in token.children if c.dep_ == "nsubj"]
+        sides += [g for c in token.children if c.dep_ == "agent" for g in c.children]
+    else:
+        sides = [c for c in token.children if c.dep_ == "poss"] + _modifiers(token)
+        sides += _prep_objects(token, frozenset({"by"}))
+    return [word for side in sides for word in side.subtree]
+
+
+def _together(token: Token, _: frozenset[str]) -> bool:
+    """Several subjects ("Biden and Xi spoke"), a plural one, or a partner ("with Xi")."""
+    subjects = [c for c in token.children if c.dep_ == "nsubj"]
+    if subjects and (
+        subjects[0].conjuncts
+        or subjects[0].tag_ in ("NNS", "NNPS")
+        or subjects[0].lower_ in ("they", "we")
+    ):
+        return True
+    return any(c.dep_ == "prep" and c.lower_ in ("with", "between", "among") for c in token.children)
+
+
+def _on_land(token: Token, _: frozenset[str]) -> bool:
+    """"The occupation of Iraq", "Israeli occupation", "occupied the region"; not "her
+    occupation" or "occupied the building"."""
+    held = _objects(token) + _prep_objects(token, frozenset({"of"})) + _modifiers(token)
+    return any(
+        word.ent_type_ in ("GPE", "LOC", "NORP") or word.lemma_.lower() in WORD_SETS["LAND"]
+        for word in held
+    )
+
+
+def _in_words(token: Token, _: frozenset[str]) -> bool:
+    """An attack on an argument, a reputation or a person ("attacked the plan", "an attack on
+    Mr Blair"): criticism."""
+    aimed = _objects(token) + _prep_objects(token, frozenset({"on"}))
+    return any(
+        word.lemma_.lower() in WORD_SETS["ARGUMENTS"] or word.ent_type_ == "PERSON"
+        for word in aimed
+    )
+
+
+def _named_as(token: Token, _: frozenset[str]) -> bool:
+    """"Called X" going on to say what X was called: "called Xi a dictator", "called Johnson
+    weak", "called Moscow's plan 'reckless'"."""
+    if any(c.dep_ in ("oprd", "xcomp", "ccomp", "attr", "acomp") for c in token.children):
+        return True
+    doc = token.doc
+    for callee in (c for c in token.children if c.dep_ == "dobj"):
+        for child in callee.children:
+            between = doc[callee.i + 1 : child.i]
+            if child.dep_ == "appos" and child.i > callee.i and not any(t.text == "," for t in between):
+                return True
+        after = callee.right_edge.i + 1
+        if after < len(doc) and (
+            doc[after].pos_ in ("DET", "ADJ", "NOUN", "PROPN") or doc[after].is_quote
+        ):
+            return True
+    return False
+
+
+def _words_in(words: list[Token], wanted: frozenset[str]) -> bool:
+    return any(w.lower_ in wanted or w.lemma_.lower() in wanted for w in words)
+
+
+CONDITIONS: dict[str, Callable[[Token, frozenset[str]], bool]] = {
+    # a modifier before the trigger: "hunger strike", "humanitarian aid"
+    "mod": lambda t, a: _words_in(_modifiers(t), a),
+    # a modifier that is a named entity of one of these types: "Israeli strikes"
+    "modent": lambda t, a: any(m.ent_type_ in a for m in _modifiers(t)),
+    # an object (or passive subject): "fired rockets", "signed a treaty"
+    "obj": lambda t, a: _words_in(_objects(t), a),
+    "objent": lambda t, a: any(o.ent_type_ in a for o in _objects(t)),
+    "hasobj": lambda t, a: bool(_objects(t)),
+    # a preposition with an object that is not a date: "called for a ceasefire"
+    "prep": lambda t, a: bool(_prep_objects(t, a)),
+    # the object of "from" is an organization: "expelled from Labour"
+    "fromorg": lambda t, a: any(g.ent_type_ in ("ORG", "NORP") for g in _prep_objects(t, a)),
+    # a particle: "ruled out", "stepped down"
+    "prt": lambda t, a: any(c.dep_ == "prt" and c.lower_ in a for c in t.children),
+    # the verb a noun is the object of: "published plans", "went on strike"
+    "gov": lambda t, a: (g := _governor(t)) is not None and g.lemma_.lower() in a,
+    # who does it: "the Law Lords ruled", "the court's decision"
+    "by": lambda t, a: _words_in(_actor_side(t), a),
+    "singular": lambda t, a: t.tag_ in ("NN", "NNP"),
+    # capitalized inside a sentence: "the Budget" as the event, not a sum of money
+    "capital": lambda t, a: t.text[:1].isupper() and not t.is_sent_start,
+    "together": _together,
+    "land": _on_land,
+    "words": _in_words,
+    "named": _named_as,
+}
+
+
+# ---------------------------------------------------------------- the table
+
+
+def _conditions(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    found = []
+    for word in text.split():
+        if word == "-":
+            continue
+        name, _, argument = word.partition("=")
+        if name not in CONDITIONS:
+            raise ValueError(
+                f"unknown trigger condition {name!r}; known: {', '.join(sorted(CONDITIONS))}"
+            )
+        words: set[str] = set()
+        for part in argument.split("|") if argument else ():
+            words |= WORD_SETS[part[1:]] if part.startswith("@") else {part}
+        found.append((name, frozenset(words)))
+    return tuple(found)
+
+
+@cache
+def table() -> dict[tuple[str, str], tuple[Trigger, ...]]:
+    """The rows of triggers.tsv by (lemma, part of speech), in file order."""
+    rows: dict[tuple[str, str], list[Trigger]] = {}
+    text = resources.files(__package__).joinpath("triggers.tsv").read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    for lemma, pos, kind, cameo, label, when, unless in csv.reader(lines, delimiter="\t"):
+        row = Trigger(
+            lemma, pos, kind, None if cameo == "-" else cameo, label, _conditions(when),
+            _conditions(unless),
+        )  # fmt: skip
+        rows.setdefault((lemma, pos), []).append(row)
+    return {key: tuple(value) for key, value in rows.items()}
+
+
+def _holds(token: Token, conditions: tuple[tuple[str, frozenset[str]], ...]) -> bool:
+    return all(CONDITIONS[name](token, argument) for name, argument in conditions)
+
+
+def find(token: Token) -> Found | None:
+    """The first row of the token's lemma and part of speech that applies to it, if any."""
+    rows = table().get((token.lemma_.lower(), token.pos_))
+    if rows is None:
+        return None
+    for row in rows:
+        if not _holds(token, row.when):
+            continue
+        if any(CONDITIONS[name](token, argument) for name, argument in row.unless):
+            continue
+        return Found(row, *_label(token, row))
+    return None
+
+
+def _label(token: Token, row: Trigger) -> tuple[tuple[Token, ...], Token | None]:
+    """The words that name the event, and the object the label took in, if any."""
+    mods = [m for m in _modifiers(token) if m.ent_type_ == "" and not m.like_num]
+    if row.label == "word":
+        return (token,), None
+    if row.label == "mods":
+        return (*mods, token), None
+    if row.label == "gov":
+        governor = _governor(token)
+        return (*([governor] if governor is not None else []), *mods, token), None
+    if row.label == "obj":
+        objects = _objects(token)
+        wanted = dict(row.when).get("obj") or frozenset()
+        chosen = next((o for o in objects if _words_in([o], wanted)), None)
+        chosen = chosen or (objects[0] if objects else None)
+        return ((token, chosen), chosen) if chosen is not None else ((token,), None)
+    if row.label == "prep":
+        preps = [c for c in token.children if c.dep_ == "prep" and c.lower_ in dict(row.when)["prep"]]
+        return (token, *preps[:1]), None
+    raise ValueError(f"unknown label {row.label!r} for {row.lemma}; known: word mods gov obj prep")
