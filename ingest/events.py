@@ -32,15 +32,31 @@ def _governors(trigger: Token, limit: int = 4) -> list[Token]:
     for _ in range(limit):
         if token.head is token or token.dep_ in ("ROOT",):
             break
+        if token.dep_ == "relcl":
+            break  # a relative clause says what it says whatever its noun's verb does
+        into_noun = token.dep_ == "prep" and token.head.pos_ in ("NOUN", "PROPN")
         token = token.head
         chain.append(token)
         if token.dep_ in ("ccomp", "ROOT") and token.pos_ in ("VERB", "AUX"):
             break
+        if into_noun:
+            break  # "in response to Trump's criticism": the noun's verb does not govern it
     return chain
+
+
+def _conditional(chain: list[Token]) -> bool:
+    return any(
+        child.dep_ == "mark" and child.lower_ in ("if", "unless")
+        for token in chain
+        for child in token.children
+    )
 
 
 def _factuality(trigger: Token) -> Factuality:
     chain = _governors(trigger)
+    if _conditional(chain):
+        # "if Putin did not agree to a ceasefire": negated only under a supposition.
+        return Factuality.HYPOTHETICAL
     for token in chain:
         for child in token.children:
             if child.dep_ == "neg":
@@ -102,6 +118,36 @@ def _is_attack(code: str | None) -> bool:
     return code is not None and code[:2] in triggers.ATTACK_ROOTS
 
 
+def _modifiers(token: Token) -> set[str]:
+    return {
+        c.lemma_.lower()
+        for c in token.children
+        if c.dep_ in ("compound", "amod", "poss", "nmod") and c.i < token.i
+    }
+
+
+def _same(event: Event, token: Token, date: str | None, mentions: dict) -> bool:
+    """Whether a trigger names an event already found again ("the video call" ... "the
+    call"): not when it has a modifier or a date of its own ("the general election" ... "the
+    European elections", "Trump's criticism" ... "some rare criticism")."""
+    known = set().union(*(_modifiers(m) for m in mentions[id(event)]))
+    if _modifiers(token) - known:
+        return False
+    return not (date and event.date and date != event.date)
+
+
+def _definite(token: Token) -> bool:
+    return token.pos_ == "NOUN" and any(
+        c.dep_ in ("det", "poss") and c.lower_ in ("the", "this", "that", "their", "its")
+        for c in token.children
+    )
+
+
+def _family(event: Event, kind: str, code: str | None) -> bool:
+    """Same kind, or the same CAMEO root: a call and a meeting are both consultations."""
+    return event.kind == kind or bool(code and event.cameo and event.cameo[:2] == code[:2])
+
+
 def _found(doc: Doc, body_start: int) -> list[tuple[Token, triggers.Found]]:
     """Every trigger of the body, but an object a verb's label took in ("signed a treaty"),
     and a light verb whose object is an event of the same kind ("hosted the summit", "won the
@@ -130,11 +176,13 @@ def extract(doc: Doc, body_start: int, actors: ActorSet, published: dt.date | No
     participants = Participants(doc, actors)
     events: list[Event] = []
     by_head: dict[str, Event] = {}
+    mentions: dict[int, list[Token]] = {}  # id(event) -> its trigger tokens
     for token, hit in _found(doc, body_start):
         code, kind = hit.row.cameo, hit.row.kind
         words = sorted(hit.words, key=lambda t: t.i)
         begin, end = words[0].idx, words[-1].idx + len(words[-1].text)
         span = TextSpan(begin, end, docindex.text(doc)[begin:end])
+        label = " ".join(w.text for w in words)
         sources, targets, others = participants.of(token)
         date, expression = _when(token, published)
         place = _where(token, participants)
@@ -149,6 +197,8 @@ def extract(doc: Doc, body_start: int, actors: ActorSet, published: dt.date | No
         negated = factuality is Factuality.NEGATED
         head = f"{kind}:{token.lemma_.lower()}" + ("#negated" if negated else "")
         existing = by_head.get(head)
+        if existing is not None and not _same(existing, token, date, mentions):
+            existing = None
         if existing is None and _is_attack(code) and not negated:
             # "the invasion" ... "the war in Ukraine": one attack on the same country.
             existing = next(
@@ -162,9 +212,21 @@ def extract(doc: Doc, body_start: int, actors: ActorSet, published: dt.date | No
                 ),
                 None,
             )
+        if existing is None and not (sources or targets or others) and _definite(token):
+            # "the video call" with no one named: the last event of its family; one named by a
+            # verb ("Biden and Xi spoke") is better named by a noun phrase.
+            existing = next((e for e in reversed(events) if _family(e, kind, code)), None)
+            if (
+                existing is not None
+                and mentions[id(existing)][0].pos_ == "VERB"
+                and len(words) > 1
+            ):
+                existing.label, existing.kind, existing.cameo = label, kind, code
+                existing.span, span = span, existing.span
         if existing is not None:
             # The same event named again ("the video call" ... "the call").
             existing.more_spans.append(span)
+            mentions[id(existing)].append(token)
             existing.sources = unique(existing.sources + sources)
             existing.targets = unique(
                 [t for t in existing.targets + targets if t not in existing.sources]
@@ -178,7 +240,7 @@ def extract(doc: Doc, body_start: int, actors: ActorSet, published: dt.date | No
             existing.factuality = min(existing.factuality, factuality, key=FACTUALITY_RANK.index)
             continue
         event = Event(
-            label=" ".join(w.text for w in words),
+            label=label,
             kind=kind,
             cameo=code,
             span=span,
@@ -191,6 +253,7 @@ def extract(doc: Doc, body_start: int, actors: ActorSet, published: dt.date | No
             factuality=factuality,
         )
         by_head.setdefault(head, event)
+        mentions[id(event)] = [token]
         events.append(event)
     # An event with no actor in it tells an analyst nothing they can query.
     return [event for event in events if event.participants]

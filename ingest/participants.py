@@ -12,7 +12,7 @@ from enum import Enum
 
 from spacy.tokens import Doc, Token
 
-from newsgraph.ingest import docindex, gazetteer
+from newsgraph.ingest import docindex, gazetteer, triggers
 from newsgraph.ingest.actors import ActorSet
 from newsgraph.ingest.extraction import Actor
 from newsgraph.ingest.extraction import Span as TextSpan
@@ -31,7 +31,7 @@ VERB_ROLES = {"nsubj": S, "dobj": T, "nsubjpass": T}
 NOUN_ROLES = {"poss": S, "compound": S, "amod": S}
 # The role of a preposition's object, by the preposition, after a verb or a noun.
 VERB_PREP_ROLES = {
-    "with": O, "between": O, "among": O,
+    "with": O, "between": O, "among": O, "from": O,
     "of": T, "on": T, "against": T, "to": T, "into": T, "for": T,
 }  # fmt: skip
 NOUN_PREP_ROLES = VERB_PREP_ROLES | {"from": S, "by": S}
@@ -52,7 +52,20 @@ REACTING_VERBS = {
     "discuss", "question", "fear", "regret", "lament", "mark", "remember", "commemorate",
     "respond", "follow", "criticise", "attack", "dismiss",
 }  # fmt: skip
+# Roles by which a story names again a person it has named ("the 50-year-old MP").
+PERSON_ROLES = {
+    "mp", "minister", "senator", "congressman", "congresswoman", "candidate", "chancellor",
+    "secretary", "premier", "governor", "mayor", "nominee", "lawmaker", "peer", "judge",
+}  # fmt: skip
 PRONOUNS = {"he": "m", "his": "m", "him": "m", "she": "f", "her": "f"}
+
+
+def _definite(word: Token) -> bool:
+    """A noun with "the" and no person's name in it: "the Glasgow Kelvin MP", not "the
+    Labour MP Oona King"."""
+    return any(c.dep_ == "det" and c.lower_ == "the" for c in word.children) and not any(
+        t.ent_type_ == "PERSON" for t in word.subtree
+    )
 
 
 def unique(keys: list[str]) -> list[str]:
@@ -83,7 +96,23 @@ class Participants:
         """The actors a noun phrase head names, with its conjuncts ("Biden and Xi")."""
         found = []
         for word in [token, *token.conjuncts]:
+            if word.tag_ in ("WP", "WDT") and word.head.dep_ == "relcl":
+                word = word.head.head  # "Mr Galloway, who won ...": the antecedent
             key = self.actors.token_actor.get(word.i)
+            if key is None and word.lower_ in ("it", "its"):
+                key = self.actors.last_subject_before(word.i, ("Organization", "Country", "Group"))
+            if key is None:
+                key = next(
+                    (
+                        k
+                        for c in word.children
+                        if c.dep_ == "appos" and (k := self.actors.token_actor.get(c.i))
+                    ),
+                    None,
+                )  # "the newspaper, Moskovsky Komsomolets,"
+            if key is None and word.lemma_.lower() in PERSON_ROLES and _definite(word):
+                # "The 50-year-old MP launched Respect": the person last named.
+                key = self.actors.last_person_before(word.i)
             if key is None and word.lower_ in PRONOUNS:
                 gender = PRONOUNS[word.lower_]
                 key = self._cataphora(word) or self.actors.last_person_before(word.i, gender)
@@ -113,7 +142,8 @@ class Participants:
         owned = {
             t.i
             for c in word.children
-            if c.dep_ == "poss" and word.lemma_.lower() not in AGENT_ROLES
+            if (c.dep_ == "poss" and word.lemma_.lower() not in AGENT_ROLES)
+            or c.dep_ in ("relcl", "acl", "appos")  # "the MP, who was expelled from Labour"
             for t in c.subtree
         }
         for i in range(word.left_edge.i, word.right_edge.i + 1):
@@ -204,30 +234,21 @@ class Participants:
     def _governing_verb(self, trigger: Token, found: dict[Role, list[str]]) -> None:
         """A noun takes the participants of the verb that carries it: "held a summit",
         "threatened to impose sanctions on Iran", "have been in talks", "stand against Ms King
-        at the election"; "the culprit of the Ukraine crisis" takes the phrase's actors."""
-        anchor = trigger
-        while anchor.dep_ == "conj" and anchor.head is not anchor:
-            anchor = anchor.head  # "the implication and consequences": as the first conjunct
-        head = anchor.head
-        if anchor.dep_ == "pobj" and head.pos_ == "ADP":
-            head = head.head  # "have been in talks": the verb the preposition hangs on
-        if (
-            anchor.dep_ in ("dobj", "attr", "pobj", "nsubjpass")
-            and head.pos_ in ("VERB", "AUX")
-            and head.lemma_.lower() not in NAMING_VERBS | REACTING_VERBS
-            and not found[S]
-        ):
-            subject = clause_subject(head)
-            if subject is not None and subject is not anchor:
-                found[S] += self.actor(subject)
-            for child in head.children:
-                if child.dep_ == "prep" and child.lower_ in VERB_PREP_ROLES and child is not anchor.head:
-                    role = VERB_PREP_ROLES[child.lower_]
-                    found[role] += [
-                        k for g in child.children if g.dep_ == "pobj" for k in self.actor(g)
-                    ]
-                elif child.dep_ == "agent":
-                    found[S] += [k for g in child.children for k in self.actor(g)]
-        if trigger.dep_ == "pobj" and head.lower_ == "of" and head.head.pos_ == "NOUN" and not found[S]:
-            # "the culprit of the Ukraine crisis", "a reiteration of China's initiative"
-            found[S] += list(self.actors.actors_in(head.head.left_edge.i, head.head.i))
+        at the election"."""
+        carried = triggers.carrier(trigger)
+        if carried is not None:
+            anchor, head = carried
+            if head.lemma_.lower() not in NAMING_VERBS | REACTING_VERBS:
+                subject = clause_subject(head)
+                if subject is not None:
+                    # "Respect failed ... in June's European Parliament elections": who takes
+                    # part, beside what the noun names itself.
+                    found[O if found[S] else S] += self.actor(subject)
+                for child in head.children:
+                    if child.dep_ == "prep" and child.lower_ in VERB_PREP_ROLES and child is not anchor:
+                        role = VERB_PREP_ROLES[child.lower_]
+                        found[role] += [
+                            k for g in child.children if g.dep_ == "pobj" for k in self.actor(g)
+                        ]
+                    elif child.dep_ == "agent":
+                        found[S] += [k for g in child.children for k in self.actor(g)]

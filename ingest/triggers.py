@@ -19,12 +19,11 @@ from importlib import resources
 
 from spacy.tokens import Token
 
-# CAMEO codes the engine itself refines or compares, by name; the table's codes are checked
-# against ontology/cameo.ttl in the tests.
-PHONE_CALL = "041"
-CRITICISM = "111"
+# The CAMEO roots of armed force, which extraction treats apart (an attack's country is its
+# target); the table's codes are checked against ontology/cameo.ttl in the tests.
 ATTACK_ROOTS = ("18", "19", "20")
-OCCUPATION = "192"
+# Determiners that make a noun generic.
+GENERIC = frozenset({"all", "any", "every", "each"})
 
 # Word sets the table refers to as @NAME.
 WORD_SETS: dict[str, frozenset[str]] = {
@@ -127,18 +126,30 @@ def _prep_objects(token: Token, preps: frozenset[str]) -> list[Token]:
     ]
 
 
-def _governor(token: Token) -> Token | None:
-    """The verb a noun is the object of: "held talks", "went on strike" (through its
-    preposition), "talks ... and a deal" (as the first conjunct)."""
+def carrier(token: Token) -> tuple[Token, Token] | None:
+    """The verb that carries a noun, with the phrase through which it does: "held talks",
+    "went on strike", "stand ... at the next election", "won pounds in libel damages",
+    "talks ... and a deal" (as the first conjunct). None for a noun that is a subject, or that
+    hangs on another noun through any other preposition ("a reading of the call")."""
     anchor = token
-    while anchor.dep_ == "conj" and anchor.head is not anchor:
-        anchor = anchor.head
-    head = anchor.head
-    if anchor.dep_ == "pobj" and head.pos_ == "ADP":
-        anchor, head = head, head.head
-    if anchor.dep_ in ("dobj", "attr", "nsubjpass", "prep", "pobj") and head.pos_ in ("VERB", "AUX"):
-        return head
+    for _ in range(5):
+        head = anchor.head
+        if head is anchor:
+            return None
+        if anchor.dep_ in ("dobj", "attr", "nsubjpass", "prep") and head.pos_ in ("VERB", "AUX"):
+            return anchor, head
+        if anchor.dep_ in ("conj", "pobj") or (
+            anchor.dep_ == "prep" and head.pos_ == "NOUN" and anchor.lower_ in ("in", "at")
+        ):
+            anchor = head
+            continue
+        return None
     return None
+
+
+def _governor(token: Token) -> Token | None:
+    found = carrier(token)
+    return found[1] if found is not None else None
 
 
 def _actor_side(token: Token) -> list[Token]:
@@ -228,6 +239,7 @@ CONDITIONS: dict[str, Callable[[Token, frozenset[str]], bool]] = {
     # who does it: "the Law Lords ruled", "the court's decision"
     "by": lambda t, a: _words_in(_actor_side(t), a),
     "singular": lambda t, a: t.tag_ in ("NN", "NNP"),
+    "plural": lambda t, a: t.tag_ in ("NNS", "NNPS"),
     # capitalized inside a sentence: "the Budget" as the event, not a sum of money
     "capital": lambda t, a: t.text[:1].isupper() and not t.is_sent_start,
     "together": _together,
@@ -281,6 +293,8 @@ def find(token: Token) -> Found | None:
     rows = table().get((token.lemma_.lower(), token.pos_))
     if rows is None:
         return None
+    if token.pos_ != "VERB" and any(c.dep_ == "det" and c.lower_ in GENERIC for c in token.children):
+        return None  # "all agreements", "any attack": no event in particular
     for row in rows:
         if not _holds(token, row.when):
             continue
