@@ -119,21 +119,42 @@ def _is_attack(code: str | None) -> bool:
 
 
 def _modifiers(token: Token) -> set[str]:
+    """What sets one event apart from another of its lemma ("general", "European
+    Parliament", "June's"); not who takes part ("Xi's call"), which a re-mention may add."""
     return {
         c.lemma_.lower()
         for c in token.children
-        if c.dep_ in ("compound", "amod", "poss", "nmod") and c.i < token.i
+        if c.i < token.i
+        and (
+            (c.dep_ in ("compound", "amod", "nmod") and c.ent_type_ not in PARTICIPANT_TYPES)
+            or (c.dep_ == "poss" and c.ent_type_ == "DATE")
+        )
+        and c.pos_ != "PRON"
     }
+
+
+PARTICIPANT_TYPES = ("PERSON", "GPE", "NORP")
 
 
 def _same(event: Event, token: Token, date: str | None, mentions: dict) -> bool:
     """Whether a trigger names an event already found again ("the video call" ... "the
     call"): not when it has a modifier or a date of its own ("the general election" ... "the
     European elections", "Trump's criticism" ... "some rare criticism")."""
+    if date and event.date:
+        return date == event.date  # "held a virtual summit in November", told twice
     known = set().union(*(_modifiers(m) for m in mentions[id(event)]))
-    if _modifiers(token) - known:
-        return False
-    return not (date and event.date and date != event.date)
+    return not (_modifiers(token) - known or _indefinite(token))
+
+
+def _indefinite(token: Token) -> bool:
+    """ "A by-election": a new event, not the one named before."""
+    return any(c.dep_ == "det" and c.lower_ in ("a", "an", "another") for c in token.children)
+
+
+def _renames(token: Token) -> bool:
+    """A noun that may name again an event told before: "the war in Ukraine" after "the
+    invasion"; not a verb ("it attacked cities"), which tells an event of its own."""
+    return token.pos_ == "NOUN" and not _indefinite(token)
 
 
 def _definite(token: Token) -> bool:
@@ -199,7 +220,7 @@ def extract(doc: Doc, body_start: int, actors: ActorSet, published: dt.date | No
         existing = by_head.get(head)
         if existing is not None and not _same(existing, token, date, mentions):
             existing = None
-        if existing is None and _is_attack(code) and not negated:
+        if existing is None and _is_attack(code) and not negated and _renames(token):
             # "the invasion" ... "the war in Ukraine": one attack on the same country.
             existing = next(
                 (

@@ -138,8 +138,8 @@ def carrier(token: Token) -> tuple[Token, Token] | None:
             return None
         if anchor.dep_ in ("dobj", "attr", "nsubjpass", "prep") and head.pos_ in ("VERB", "AUX"):
             return anchor, head
-        if anchor.dep_ in ("conj", "pobj") or (
-            anchor.dep_ == "prep" and head.pos_ == "NOUN" and anchor.lower_ in ("in", "at")
+        if anchor.dep_ in ("conj", "pobj", "nummod") or (
+            anchor.dep_ == "prep" and head.pos_ in ("NOUN", "NUM") and anchor.lower_ in ("in", "at")
         ):
             anchor = head
             continue

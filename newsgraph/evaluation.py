@@ -332,8 +332,13 @@ def match_events(
         words = trigger_fits(g, s) or (not strict and cameo_fits(g, s))
         return words and participant_fits(g, s, wikidata)
 
-    # Shared trigger words name the same event more surely than a shared CAMEO family.
-    return match(gold, system, fits, lambda g, s: not trigger_fits(g, s))
+    # Shared trigger words name the same event more surely than a shared CAMEO family, and
+    # more shared words more surely than fewer ("Court of Appeal then decided": "decided"
+    # rather than "court action").
+    def rank(g: GoldEvent, s: SystemEvent) -> tuple[bool, int]:
+        return (not trigger_fits(g, s), -len(content_words(g.trigger) & content_words(s.label)))
+
+    return match(gold, system, fits, rank)
 
 
 # ---------------------------------------------------------------- scores per article and in total
