@@ -36,6 +36,12 @@ VERB_PREP_ROLES = {
 }  # fmt: skip
 NOUN_PREP_ROLES = VERB_PREP_ROLES | {"from": S, "by": S}
 
+# Nouns whose possessor undergoes them: "Crutcher's killing", "Galloway's expulsion".
+UNDERGONE = {
+    "killing", "murder", "assassination", "arrest", "detention", "kidnapping", "abduction",
+    "deportation", "expulsion", "execution", "sacking", "appointment", "nomination",
+    "election", "re-election", "release", "trial", "conviction", "persecution", "jailing",
+}  # fmt: skip
 # Roles in which people act for whoever they belong to: "Kenya's president met ...".
 AGENT_ROLES = {
     "president", "minister", "leader", "government", "official", "premier", "chancellor",
@@ -194,6 +200,8 @@ class Participants:
         """Adds the actors among a token's dependents to `found`, by role."""
         for child in token.children:
             role = roles.get(child.dep_)
+            if child.dep_ == "poss" and token.lemma_.lower() in UNDERGONE:
+                role = T
             if role is not None and (child.dep_ in VERB_ROLES or child.i < token.i):
                 found[role] += self.actor(child)
             elif child.dep_ == "agent":

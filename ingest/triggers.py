@@ -23,7 +23,10 @@ from spacy.tokens import Token
 # target); the table's codes are checked against ontology/cameo.ttl in the tests.
 ATTACK_ROOTS = ("18", "19", "20")
 # Determiners that make a noun generic.
-GENERIC = frozenset({"all", "any", "every", "each"})
+GENERIC = frozenset({"all", "any", "every", "each", "such"})
+# Named entities a trigger word may be part of without naming an event: "the Committee for a
+# Responsible Federal Budget", "the Campaign for Nuclear Disarmament".
+NAMES = frozenset({"ORG", "FAC", "PERSON", "WORK_OF_ART", "PRODUCT", "GPE", "LOC"})
 
 # Word sets the table refers to as @NAME.
 WORD_SETS: dict[str, frozenset[str]] = {
@@ -76,6 +79,9 @@ WORD_SETS: dict[str, frozenset[str]] = {
         "PROTEST_MODS": "protest anti-war peace anti-government opposition",
         "MEDIA": "news media press newspaper",
         "MILITARY": "military armed",
+        # An attack in words: "personal attacks", "a scathing attack".
+        "VERBAL": "personal verbal political legislative scathing fierce blistering stinging "
+        "rhetorical withering savage bitter furious",
         "LEGAL": "legal court libel",
         "INDUSTRIAL": "industrial",
     }.items()
@@ -145,6 +151,9 @@ def carrier(token: Token) -> tuple[Token, Token] | None:
             continue
         return None
     return None
+
+
+ALL_PREPS = frozenset({"to", "in", "at", "on", "before", "with", "by", "from", "against"})
 
 
 def _governor(token: Token) -> Token | None:
@@ -232,6 +241,8 @@ CONDITIONS: dict[str, Callable[[Token, frozenset[str]], bool]] = {
     "prep": lambda t, a: bool(_prep_objects(t, a)),
     # the object of "from" is an organization: "expelled from Labour"
     "fromorg": lambda t, a: any(g.ent_type_ in ("ORG", "NORP") for g in _prep_objects(t, a)),
+    # a preposition's object is one of these words, or holds one: "appealed to the Supreme Court"
+    "pobj": lambda t, a: any(_words_in(list(g.subtree), a) for g in _prep_objects(t, ALL_PREPS)),
     # a particle: "ruled out", "stepped down"
     "prt": lambda t, a: any(c.dep_ == "prt" and c.lower_ in a for c in t.children),
     # the verb a noun is the object of: "published plans", "went on strike"
@@ -295,6 +306,8 @@ def find(token: Token) -> Found | None:
         return None
     if token.pos_ != "VERB" and any(c.dep_ == "det" and c.lower_ in GENERIC for c in token.children):
         return None  # "all agreements", "any attack": no event in particular
+    if token.ent_type_ in NAMES and token.ent_iob_ == "I":
+        return None  # a word inside a name
     for row in rows:
         if not _holds(token, row.when):
             continue
