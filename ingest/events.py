@@ -114,6 +114,15 @@ def _where(trigger: Token, participants: Participants) -> str | None:
 FACTUALITY_RANK = [Factuality.ASSERTED, Factuality.HYPOTHETICAL, Factuality.NEGATED]
 
 
+def _label(doc: Doc, words: list[Token]) -> str:
+    """The trigger words as the text has them where they are one phrase ("pre-Budget
+    report"), else joined by spaces ("fired rockets", "signed agreement")."""
+    between = doc[words[0].i : words[-1].i + 1]
+    if all(t in words or t.text == "-" for t in between):
+        return between.text
+    return " ".join(w.text for w in words)
+
+
 def _is_attack(code: str | None) -> bool:
     return code is not None and code[:2] in triggers.ATTACK_ROOTS
 
@@ -203,7 +212,7 @@ def extract(doc: Doc, body_start: int, actors: ActorSet, published: dt.date | No
         words = sorted(hit.words, key=lambda t: t.i)
         begin, end = words[0].idx, words[-1].idx + len(words[-1].text)
         span = TextSpan(begin, end, docindex.text(doc)[begin:end])
-        label = " ".join(w.text for w in words)
+        label = _label(doc, words)
         sources, targets, others = participants.of(token)
         date, expression = _when(token, published)
         place = _where(token, participants)

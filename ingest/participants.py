@@ -223,6 +223,9 @@ class Participants:
                     found[S] += self.actor(subject)
         else:
             self._dependents(trigger, NOUN_ROLES, NOUN_PREP_ROLES, found)
+            if trigger.dep_ == "compound" and trigger.head.pos_ == "NOUN":
+                # "the EU's aid package for tsunami victims": the phrase's participants
+                self._dependents(trigger.head, NOUN_ROLES, NOUN_PREP_ROLES, found)
             for child in trigger.children:
                 if child.dep_ in ("acl", "relcl"):
                     # "sanctions imposed on Russia", "the report published by the committee"

@@ -142,9 +142,11 @@ def carrier(token: Token) -> tuple[Token, Token] | None:
         head = anchor.head
         if head is anchor:
             return None
+        if anchor.dep_ == "prep" and anchor.lower_ in TOPIC_PREPS:
+            return None  # "marched against the war": the marchers do not wage it
         if anchor.dep_ in ("dobj", "attr", "nsubjpass", "prep") and head.pos_ in ("VERB", "AUX"):
             return anchor, head
-        if anchor.dep_ in ("conj", "pobj", "nummod") or (
+        if anchor.dep_ in ("conj", "pobj", "nummod", "compound") or (
             anchor.dep_ == "prep" and head.pos_ in ("NOUN", "NUM") and anchor.lower_ in ("in", "at")
         ):
             anchor = head
@@ -153,6 +155,11 @@ def carrier(token: Token) -> tuple[Token, Token] | None:
     return None
 
 
+# Prepositions after which a noun is what a verb is about, not something it takes part in.
+TOPIC_PREPS = frozenset(
+    "against over about on after before despite since following amid because of from by than "
+    "like without".split()
+)
 ALL_PREPS = frozenset({"to", "in", "at", "on", "before", "with", "by", "from", "against"})
 
 
