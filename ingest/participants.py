@@ -106,7 +106,7 @@ class Participants:
                 word = word.head.head  # "Mr Galloway, who won ...": the antecedent
             key = self.actors.token_actor.get(word.i)
             if key is None and word.lower_ in ("it", "its"):
-                key = self.actors.last_subject_before(word.i, ("Organization", "Country", "Group"))
+                key = self._it(word)
             if key is None:
                 key = next(
                     (
@@ -156,6 +156,18 @@ class Participants:
             if i not in owned and (key := self.actors.token_actor.get(i)):
                 return key
         return None
+
+    def _it(self, word: Token) -> str | None:
+        """"It": the organization or country named last before it in its sentence ("support
+        for Russia as it prosecutes its war"), else the last one that was a subject."""
+        types = ("Organization", "Country", "Group")
+        key = self.actors.last_before(word.i, types)
+        start = docindex.sentence(word).start
+        if key is not None and any(
+            index >= start and k == key for index, k in self.actors.order if index < word.i
+        ):
+            return key
+        return self.actors.last_subject_before(word.i, types)
 
     def _cataphora(self, word: Token) -> str | None:
         """A possessive before the main clause's subject means it: "In his call, Peskov said"."""

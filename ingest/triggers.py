@@ -146,7 +146,7 @@ def carrier(token: Token) -> tuple[Token, Token] | None:
             return None  # "marched against the war": the marchers do not wage it
         if anchor.dep_ in ("dobj", "attr", "nsubjpass", "prep") and head.pos_ in ("VERB", "AUX"):
             return anchor, head
-        if anchor.dep_ in ("conj", "pobj", "nummod", "compound") or (
+        if anchor.dep_ in ("conj", "pobj", "nummod") or (
             anchor.dep_ == "prep" and head.pos_ in ("NOUN", "NUM") and anchor.lower_ in ("in", "at")
         ):
             anchor = head

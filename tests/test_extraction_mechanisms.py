@@ -11,7 +11,7 @@ from rdflib.namespace import SKOS
 
 from newsgraph.ingest import nlp, pipeline
 from newsgraph.ingest.articles import from_text
-from newsgraph.ingest.events import AID_KINDS, NOUN_TRIGGERS, VERB_TRIGGERS
+from newsgraph.ingest import triggers
 from newsgraph.ingest.extraction import Extraction
 from newsgraph.ingest.linking import Linker
 from newsgraph.settings import Settings
@@ -315,7 +315,7 @@ def test_who_condemns_an_attack_is_not_its_attacker() -> None:
 def test_every_trigger_code_is_a_concept_of_the_cameo_scheme() -> None:
     scheme = Graph().parse(ROOT / "ontology" / "cameo.ttl")
     notations = {str(n) for n in scheme.objects(None, SKOS.notation)}
-    codes = {*NOUN_TRIGGERS.values(), *VERB_TRIGGERS.values(), *AID_KINDS.values()}
+    codes = {row.cameo for rows in triggers.table().values() for row in rows if row.cameo}
     assert codes <= notations, codes - notations
 
 
