@@ -225,7 +225,8 @@ def extract(doc: Doc, body_start: int, actors: ActorSet, published: dt.date | No
         # A negated mention ("did not use the term invasion") names no event that happened:
         # it must not lend its participants to the one that did.
         negated = factuality is Factuality.NEGATED
-        head = f"{kind}:{token.lemma_.lower()}" + ("#negated" if negated else "")
+        named = hit.consumed or token  # "lost the election" is named by its noun
+        head = f"{kind}:{named.lemma_.lower()}" + ("#negated" if negated else "")
         existing = by_head.get(head)
         if existing is not None and not _same(existing, token, date, mentions):
             existing = None
@@ -246,11 +247,7 @@ def extract(doc: Doc, body_start: int, actors: ActorSet, published: dt.date | No
             # "the video call" with no one named: the last event of its family; one named by a
             # verb ("Biden and Xi spoke") is better named by a noun phrase.
             existing = next((e for e in reversed(events) if _family(e, kind, code)), None)
-            if (
-                existing is not None
-                and mentions[id(existing)][0].pos_ == "VERB"
-                and len(words) > 1
-            ):
+            if existing is not None and mentions[id(existing)][0].pos_ == "VERB" and len(words) > 1:
                 existing.label, existing.kind, existing.cameo = label, kind, code
                 existing.span, span = span, existing.span
         if existing is not None:
@@ -262,7 +259,11 @@ def extract(doc: Doc, body_start: int, actors: ActorSet, published: dt.date | No
                 [t for t in existing.targets + targets if t not in existing.sources]
             )
             existing.others = unique(
-                [o for o in existing.others + others if o not in existing.sources + existing.targets]
+                [
+                    o
+                    for o in existing.others + others
+                    if o not in existing.sources + existing.targets
+                ]
             )
             existing.date = existing.date or date
             existing.time_expression = existing.time_expression or expression

@@ -24,14 +24,14 @@ class Role(Enum):
     OTHER = "other"  # who takes part: "talks with Iran"
 
 
-S, T, O = Role.SOURCE, Role.TARGET, Role.OTHER
+S, T, OTHER = Role.SOURCE, Role.TARGET, Role.OTHER
 # The role of a dependent of a verb trigger, by its dependency label.
 VERB_ROLES = {"nsubj": S, "dobj": T, "nsubjpass": T}
 # ... of a noun trigger; modifiers only before it ("Russian invasion", not "talks Russian").
 NOUN_ROLES = {"poss": S, "compound": S, "amod": S}
 # The role of a preposition's object, by the preposition, after a verb or a noun.
 VERB_PREP_ROLES = {
-    "with": O, "between": O, "among": O, "from": O,
+    "with": OTHER, "between": OTHER, "among": OTHER, "from": OTHER,
     "of": T, "on": T, "against": T, "to": T, "into": T, "for": T,
 }  # fmt: skip
 NOUN_PREP_ROLES = VERB_PREP_ROLES | {"from": S, "by": S}
@@ -56,7 +56,7 @@ REACTING_VERBS = {
     "condemn", "criticise", "criticize", "denounce", "deplore", "decry", "slam", "welcome",
     "praise", "reject", "deny", "oppose", "protest", "blame", "mourn", "investigate", "report",
     "discuss", "question", "fear", "regret", "lament", "mark", "remember", "commemorate",
-    "respond", "follow", "criticise", "attack", "dismiss",
+    "respond", "follow", "attack", "dismiss",
 }  # fmt: skip
 # Roles by which a story names again a person it has named ("the 50-year-old MP").
 PERSON_ROLES = {
@@ -158,7 +158,7 @@ class Participants:
         return None
 
     def _it(self, word: Token) -> str | None:
-        """"It": the organization or country named last before it in its sentence ("support
+        """ "It": the organization or country named last before it in its sentence ("support
         for Russia as it prosecutes its war"), else the last one that was a subject."""
         types = ("Organization", "Country", "Group")
         key = self.actors.last_before(word.i, types)
@@ -226,7 +226,7 @@ class Participants:
 
     def of(self, trigger: Token) -> tuple[list[str], list[str], list[str]]:
         """The source, target and other actors of a trigger."""
-        found: dict[Role, list[str]] = {S: [], T: [], O: []}
+        found: dict[Role, list[str]] = {S: [], T: [], OTHER: []}
         if trigger.pos_ == "VERB":
             self._dependents(trigger, VERB_ROLES, VERB_PREP_ROLES, found)
             if not found[S] and trigger.dep_ in ("xcomp", "conj"):
@@ -252,7 +252,7 @@ class Participants:
                     break
         sources = unique(found[S])
         targets = unique([t for t in found[T] if t not in sources])
-        return sources, targets, unique([o for o in found[O] if o not in sources + targets])
+        return sources, targets, unique([o for o in found[OTHER] if o not in sources + targets])
 
     def _governing_verb(self, trigger: Token, found: dict[Role, list[str]]) -> None:
         """A noun takes the participants of the verb that carries it: "held a summit",
@@ -266,9 +266,13 @@ class Participants:
                 if subject is not None:
                     # "Respect failed ... in June's European Parliament elections": who takes
                     # part, beside what the noun names itself.
-                    found[O if found[S] else S] += self.actor(subject)
+                    found[OTHER if found[S] else S] += self.actor(subject)
                 for child in head.children:
-                    if child.dep_ == "prep" and child.lower_ in VERB_PREP_ROLES and child is not anchor:
+                    if (
+                        child.dep_ == "prep"
+                        and child.lower_ in VERB_PREP_ROLES
+                        and child is not anchor
+                    ):
                         role = VERB_PREP_ROLES[child.lower_]
                         found[role] += [
                             k for g in child.children if g.dep_ == "pobj" for k in self.actor(g)

@@ -142,7 +142,7 @@ def carrier(token: Token) -> tuple[Token, Token] | None:
         head = anchor.head
         if head is anchor:
             return None
-        if anchor.dep_ == "prep" and anchor.lower_ in TOPIC_PREPS:
+        if anchor.dep_ == "prep" and anchor.lower_ in TOPIC_PREPS and not _joined(anchor):
             return None  # "marched against the war": the marchers do not wage it
         if anchor.dep_ in ("dobj", "attr", "nsubjpass", "prep") and head.pos_ in ("VERB", "AUX"):
             return anchor, head
@@ -157,10 +157,31 @@ def carrier(token: Token) -> tuple[Token, Token] | None:
 
 # Prepositions after which a noun is what a verb is about, not something it takes part in.
 TOPIC_PREPS = frozenset(
-    "against over about on after before despite since following amid because of from by than "
+    "against over about after before despite since following amid because of from by than "
     "like without".split()
 )
 ALL_PREPS = frozenset({"to", "in", "at", "on", "before", "with", "by", "from", "against"})
+
+
+def _joined(token: Token) -> bool:
+    """A token written as one word with the next through a hyphen: "by" of "by-election",
+    which the tokenizer splits."""
+    doc = token.doc
+    return (
+        token.i + 2 < len(doc)
+        and not token.whitespace_
+        and doc[token.i + 1].text == "-"
+        and not doc[token.i + 1].whitespace_
+    )
+
+
+def _written_with(token: Token) -> list[Token]:
+    """The tokens written as one word with the trigger before it: "by-election", "re-run"."""
+    doc = token.doc
+    start = token.i
+    while start >= 2 and doc[start - 1].text == "-" and _joined(doc[start - 2]):
+        start -= 2
+    return list(doc[start : token.i])
 
 
 def _governor(token: Token) -> Token | None:
@@ -189,11 +210,13 @@ def _together(token: Token, _: frozenset[str]) -> bool:
         or subjects[0].lower_ in ("they", "we")
     ):
         return True
-    return any(c.dep_ == "prep" and c.lower_ in ("with", "between", "among") for c in token.children)
+    return any(
+        c.dep_ == "prep" and c.lower_ in ("with", "between", "among") for c in token.children
+    )
 
 
 def _on_land(token: Token, _: frozenset[str]) -> bool:
-    """"The occupation of Iraq", "Israeli occupation", "occupied the region"; not "her
+    """ "The occupation of Iraq", "Israeli occupation", "occupied the region"; not "her
     occupation" or "occupied the building"."""
     held = _objects(token) + _prep_objects(token, frozenset({"of"})) + _modifiers(token)
     return any(
@@ -213,7 +236,7 @@ def _in_words(token: Token, _: frozenset[str]) -> bool:
 
 
 def _named_as(token: Token, _: frozenset[str]) -> bool:
-    """"Called X" going on to say what X was called: "called Xi a dictator", "called Johnson
+    """ "Called X" going on to say what X was called: "called Xi a dictator", "called Johnson
     weak", "called Moscow's plan 'reckless'"."""
     if any(c.dep_ in ("oprd", "xcomp", "ccomp", "attr", "acomp") for c in token.children):
         return True
@@ -221,7 +244,11 @@ def _named_as(token: Token, _: frozenset[str]) -> bool:
     for callee in (c for c in token.children if c.dep_ == "dobj"):
         for child in callee.children:
             between = doc[callee.i + 1 : child.i]
-            if child.dep_ == "appos" and child.i > callee.i and not any(t.text == "," for t in between):
+            if (
+                child.dep_ == "appos"
+                and child.i > callee.i
+                and not any(t.text == "," for t in between)
+            ):
                 return True
         after = callee.right_edge.i + 1
         if after < len(doc) and (
@@ -311,7 +338,9 @@ def find(token: Token) -> Found | None:
     rows = table().get((token.lemma_.lower(), token.pos_))
     if rows is None:
         return None
-    if token.pos_ != "VERB" and any(c.dep_ == "det" and c.lower_ in GENERIC for c in token.children):
+    if token.pos_ != "VERB" and any(
+        c.dep_ == "det" and c.lower_ in GENERIC for c in token.children
+    ):
         return None  # "all agreements", "any attack": no event in particular
     if token.ent_type_ in NAMES and token.ent_iob_ == "I":
         return None  # a word inside a name
@@ -327,8 +356,9 @@ def find(token: Token) -> Found | None:
 def _label(token: Token, row: Trigger) -> tuple[tuple[Token, ...], Token | None]:
     """The words that name the event, and the object the label took in, if any."""
     mods = [m for m in _modifiers(token) if m.ent_type_ == "" and not m.like_num]
+    mods = sorted({*mods, *_written_with(token)}, key=lambda t: t.i)
     if row.label == "word":
-        return (token,), None
+        return (*_written_with(token), token), None
     if row.label == "mods":
         return (*mods, token), None
     if row.label == "gov":
@@ -339,8 +369,14 @@ def _label(token: Token, row: Trigger) -> tuple[tuple[Token, ...], Token | None]
         wanted = dict(row.when).get("obj") or frozenset()
         chosen = next((o for o in objects if _words_in([o], wanted)), None)
         chosen = chosen or (objects[0] if objects else None)
-        return ((token, chosen), chosen) if chosen is not None else ((token,), None)
+        if chosen is None:
+            return (token,), None
+        # "lost the general election": the object with its own modifiers
+        named = [m for m in _modifiers(chosen) if m.ent_type_ == "" and not m.like_num]
+        return (token, *named, *_written_with(chosen), chosen), chosen
     if row.label == "prep":
-        preps = [c for c in token.children if c.dep_ == "prep" and c.lower_ in dict(row.when)["prep"]]
+        preps = [
+            c for c in token.children if c.dep_ == "prep" and c.lower_ in dict(row.when)["prep"]
+        ]
         return (token, *preps[:1]), None
     raise ValueError(f"unknown label {row.label!r} for {row.lemma}; known: word mods gov obj prep")

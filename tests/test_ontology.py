@@ -163,7 +163,9 @@ def test_event_kinds_hold_the_gold_types_and_the_kinds_analysts_track(kinds: Gra
         "Meeting", "Communication", "Attack", "Sanction", "Aid", "Agreement", "Accusation",
         "Demand", "Threat", "Protest", "Election", "Legislation",
     }  # fmt: skip
-    more = {"Vote", "CourtRuling", "Publication", "Speech", "Appointment", "Resignation", "Disaster"}
+    more = {
+        "Vote", "CourtRuling", "Publication", "Speech", "Appointment", "Resignation", "Disaster",
+    }  # fmt: skip
     assert gold_types | more <= names
     assert set(kinds.objects(KIND.scheme, SKOS.hasTopConcept)) == kind_concepts(kinds)
 
@@ -180,7 +182,8 @@ def test_every_kind_has_a_label_and_a_definition_and_close_matches_only_cameo_ro
         assert matches <= roots | plover, (concept, matches - roots - plover)
     # Elections have no CAMEO counterpart; attacks map to CAMEO's force roots.
     assert not list(kinds.objects(KIND.Election, SKOS.closeMatch))
-    assert {CAMEO["18"], CAMEO["19"], CAMEO["20"]} <= set(kinds.objects(KIND.Attack, SKOS.closeMatch))
+    attack = set(kinds.objects(KIND.Attack, SKOS.closeMatch))
+    assert {CAMEO["18"], CAMEO["19"], CAMEO["20"]} <= attack
 
 
 def test_the_shapes_allow_exactly_the_kinds_of_the_scheme(kinds: Graph, shapes: Graph) -> None:
