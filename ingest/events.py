@@ -59,8 +59,8 @@ def _factuality(trigger: Token) -> Factuality:
         return Factuality.HYPOTHETICAL
     for token in chain:
         for child in token.children:
-            if child.dep_ == "neg":
-                return Factuality.NEGATED
+            if child.dep_ == "neg" or (child.dep_ == "det" and child.lower_ == "no"):
+                return Factuality.NEGATED  # "did not invade", "no plans for a call"
         if token.lower_ == "without":
             return Factuality.NEGATED
     for index, token in enumerate(chain):
@@ -80,8 +80,17 @@ def _factuality(trigger: Token) -> Factuality:
 
 def _when(trigger: Token, published: dt.date | None) -> tuple[str | None, str | None]:
     """A date attached to the trigger or to the verb that governs it."""
+    # "Milburn, who resigned in 2003, was appointed last year": not the relative clause's date
+    aside = {
+        t.i
+        for d in trigger.subtree
+        if d.dep_ in ("relcl", "appos") and d is not trigger
+        for t in d.subtree
+    }
     for token in _governors(trigger, limit=2):
         for child in token.subtree if token is trigger else token.children:
+            if child.i in aside:
+                continue
             if child.ent_type_ == "DATE" and child.ent_iob_ == "B":
                 span = docindex.entity(child)
                 if span is None:
@@ -89,7 +98,7 @@ def _when(trigger: Token, published: dt.date | None) -> tuple[str | None, str | 
                 value = dates.resolve(span.text, published)
                 if value:
                     return value, span.text
-            if child.dep_ == "prep" and child.lower_ in ("on", "in", "since", "during"):
+            if child.dep_ == "prep" and child.lower_ in ("on", "in", "since", "during", "for"):
                 for grand in child.children:
                     if grand.ent_type_ == "DATE":
                         span = docindex.entity(grand)
@@ -179,9 +188,9 @@ def _family(event: Event, kind: str, code: str | None) -> bool:
 
 
 def _found(doc: Doc, body_start: int) -> list[tuple[Token, triggers.Found]]:
-    """Every trigger of the body, but an object a verb's label took in ("signed a treaty"),
-    and a light verb whose object is an event of the same kind ("hosted the summit", "won the
-    election"): the noun names the event, the verb gives its participants."""
+    """Every trigger of the body, but an object a verb's label took in ("signed a treaty"), a
+    light verb whose object is an event of the same kind ("hosted the summit"): the noun names
+    the event, the verb gives its participants; and a noun modifying a trigger noun."""
     found = {}
     for token in doc:
         if token.idx >= body_start and (hit := triggers.find(token)) is not None:
@@ -197,6 +206,8 @@ def _found(doc: Doc, body_start: int) -> list[tuple[Token, triggers.Found]]:
             for c in token.children
         ):
             continue
+        if token.dep_ == "compound" and token.head.i in found:
+            continue  # "a conference call": the call
         kept.append((token, hit))
     return kept
 

@@ -227,7 +227,8 @@ class Participants:
     def of(self, trigger: Token) -> tuple[list[str], list[str], list[str]]:
         """The source, target and other actors of a trigger."""
         found: dict[Role, list[str]] = {S: [], T: [], OTHER: []}
-        if trigger.pos_ == "VERB":
+        verb = triggers.pos(trigger) == "VERB"
+        if verb:
             self._dependents(trigger, VERB_ROLES, VERB_PREP_ROLES, found)
             if not found[S] and trigger.dep_ in ("xcomp", "conj"):
                 subject = clause_subject(trigger.head)
@@ -243,7 +244,7 @@ class Participants:
                     # "sanctions imposed on Russia", "the report published by the committee"
                     self._dependents(child, {}, {**VERB_PREP_ROLES, "by": S}, found)
             self._governing_verb(trigger, found)
-        if not any(found.values()) and trigger.pos_ == "VERB":
+        if not any(found.values()) and verb:
             # "Trump told NBC ... and threatened to impose": coordinated verbs share the subject
             # named last before them in the sentence.
             for token in reversed(trigger.doc[docindex.sentence(trigger).start : trigger.i]):
@@ -261,7 +262,15 @@ class Participants:
         carried = triggers.carrier(trigger)
         if carried is not None:
             anchor, head = carried
-            if head.lemma_.lower() not in NAMING_VERBS | REACTING_VERBS:
+            # "NATO condemned the attack" does not attack; "dismissed it in a speech" speaks.
+            reacting = head.lemma_.lower() in REACTING_VERBS and not (
+                anchor.dep_ == "prep" and anchor.lower_ in ("in", "at", "during")
+            )
+            # "did not use the term invasion", "called it a war"; but "called an election".
+            naming = head.lemma_.lower() in NAMING_VERBS and (
+                head.lemma_.lower() != "call" or triggers.CONDITIONS["named"](head, frozenset())
+            )
+            if not (reacting or naming):
                 subject = clause_subject(head)
                 if subject is not None:
                     # "Respect failed ... in June's European Parliament elections": who takes

@@ -192,7 +192,7 @@ def _governor(token: Token) -> Token | None:
 def _actor_side(token: Token) -> list[Token]:
     """Who does what the trigger names: a verb's subjects, a noun's possessor, modifiers and
     "by" agent, each with its words."""
-    if token.pos_ == "VERB":
+    if pos(token) == "VERB":
         sides = [c for c in token.children if c.dep_ == "nsubj"]
         sides += [g for c in token.children if c.dep_ == "agent" for g in c.children]
     else:
@@ -333,17 +333,25 @@ def _holds(token: Token, conditions: tuple[tuple[str, frozenset[str]], ...]) -> 
     return all(CONDITIONS[name](token, argument) for name, argument in conditions)
 
 
+def pos(token: Token) -> str:
+    """The token's part of speech, but a verb that the tagger took for a noun when it has a
+    subject ("Kilroy-Silk quit UKIP", quit/NOUN) is a verb."""
+    if token.pos_ == "NOUN" and token.dep_ == "ROOT" and any(c.dep_ == "nsubj" for c in token.children):
+        return "VERB"
+    return token.pos_
+
+
 def find(token: Token) -> Found | None:
     """The first row of the token's lemma and part of speech that applies to it, if any."""
-    rows = table().get((token.lemma_.lower(), token.pos_))
+    rows = table().get((token.lemma_.lower(), pos(token)))
     if rows is None:
         return None
     if token.pos_ != "VERB" and any(
         c.dep_ == "det" and c.lower_ in GENERIC for c in token.children
     ):
         return None  # "all agreements", "any attack": no event in particular
-    if token.ent_type_ in NAMES and token.ent_iob_ == "I":
-        return None  # a word inside a name
+    if (token.ent_type_ in NAMES and token.ent_iob_ == "I") or token.ent_type_ == "PERSON":
+        return None  # a word inside a name, or a person's: "Bill Clinton"
     for row in rows:
         if not _holds(token, row.when):
             continue
