@@ -336,7 +336,11 @@ def _holds(token: Token, conditions: tuple[tuple[str, frozenset[str]], ...]) -> 
 def pos(token: Token) -> str:
     """The token's part of speech, but a verb that the tagger took for a noun when it has a
     subject ("Kilroy-Silk quit UKIP", quit/NOUN) is a verb."""
-    if token.pos_ == "NOUN" and token.dep_ == "ROOT" and any(c.dep_ == "nsubj" for c in token.children):
+    if (
+        token.pos_ == "NOUN"
+        and token.dep_ == "ROOT"
+        and any(c.dep_ == "nsubj" for c in token.children)
+    ):
         return "VERB"
     return token.pos_
 
