@@ -208,6 +208,11 @@ def _found(doc: Doc, body_start: int) -> list[tuple[Token, triggers.Found]]:
             continue
         if token.dep_ == "compound" and token.head.i in found:
             continue  # "a conference call": the call
+        carried = triggers.carrier(token) if hit.row.pos != "VERB" else None
+        if carried is not None and carried[0].dep_ == "prep":
+            verb = found.get(carried[1].i)
+            if verb is not None and verb.row.kind == hit.row.kind:
+                continue  # "met Kharrazi for talks", "will visit Washington for a meeting"
         kept.append((token, hit))
     return kept
 

@@ -63,6 +63,9 @@ PERSON_ROLES = {
     "mp", "minister", "senator", "congressman", "congresswoman", "candidate", "chancellor",
     "secretary", "premier", "governor", "mayor", "nominee", "lawmaker", "peer", "judge",
 }  # fmt: skip
+# Where a verb without a subject of its own shares the last subject before it ("told NBC ...
+# and threatened"); not a verb inside a noun phrase ("conspiracy to murder").
+COORDINATED = {"conj", "xcomp", "advcl", "ccomp", "ROOT"}
 PRONOUNS = {"he": "m", "his": "m", "him": "m", "she": "f", "her": "f"}
 
 
@@ -244,7 +247,7 @@ class Participants:
                     # "sanctions imposed on Russia", "the report published by the committee"
                     self._dependents(child, {}, {**VERB_PREP_ROLES, "by": S}, found)
             self._governing_verb(trigger, found)
-        if not any(found.values()) and verb:
+        if not any(found.values()) and verb and trigger.dep_ in COORDINATED:
             # "Trump told NBC ... and threatened to impose": coordinated verbs share the subject
             # named last before them in the sentence.
             for token in reversed(trigger.doc[docindex.sentence(trigger).start : trigger.i]):
