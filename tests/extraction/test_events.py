@@ -178,3 +178,24 @@ def test_a_negation_inside_a_condition_is_hypothetical() -> None:
     found = extract("Iran would face sanctions if it did not agree to a ceasefire with Iraq.")
     ceasefire = only(found, "Agreement")
     assert ceasefire.factuality is Factuality.HYPOTHETICAL
+
+
+def test_no_plans_for_an_event_negate_it() -> None:
+    found = extract("There were no plans for a call between Putin and Biden this week.")
+    assert [(e.label, e.factuality) for e in found.events] == [("call", Factuality.NEGATED)]
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Jack Straw met Kamal Kharrazi in Tehran for talks on trade.", "met"),
+        ("Dmitry Peskov held a conference call with reporters on Monday.", "conference call"),
+    ],
+)
+def test_words_that_name_one_event_together_make_one_event(text: str, label: str) -> None:
+    assert [e.label for e in extract(text).events] == [label]
+
+
+def test_a_noun_in_a_clause_of_its_own_does_not_borrow_the_sentence_subject() -> None:
+    found = extract("The Crown Prosecution Service charged Tom Reed with conspiracy to murder.")
+    assert [(e.kind, e.label) for e in found.events] == [("LegalAction", "charged")]
