@@ -36,7 +36,10 @@ WORD_SETS: dict[str, frozenset[str]] = {
         "ARGUMENTS": "credibility reputation record policy plan proposal decision idea remark "
         "comment statement claim stance position approach handling strategy budget bill law "
         "leadership character integrity motive judgment judgement competence honesty view "
-        "argument report ruling",
+        "argument report ruling "
+        # and people in politics: "attacked his opponents", "attacks on the government"
+        "opponent rival critic candidate politician leader minister government administration "
+        "party opposition president senator",
         # "Occupy" and "occupation" are CAMEO's 192 only for land.
         "LAND": "territory land region city town village area island country",
         "COUNTERPARTS": "counterpart delegation envoy ambassador leader president",
