@@ -189,30 +189,28 @@ def _family(event: Event, kind: str, code: str | None) -> bool:
 
 def _found(doc: Doc, body_start: int) -> list[tuple[Token, triggers.Found]]:
     """Every trigger of the body, but an object a verb's label took in ("signed a treaty"), a
-    light verb whose object is an event of the same kind ("hosted the summit"): the noun names
-    the event, the verb gives its participants; and a noun modifying a trigger noun."""
+    verb that carries a noun of its own kind ("hosted the summit"): the noun names the event,
+    the verb gives its participants; and a noun modifying a trigger noun."""
     found = {}
     for token in doc:
         if token.idx >= body_start and (hit := triggers.find(token)) is not None:
             found[token.i] = hit
     consumed = {hit.consumed.i for hit in found.values() if hit.consumed is not None}
+    # A verb carrying a noun of its own kind: "hosted the summit", "met Kharrazi for talks",
+    # "will stand against Ms King at the next election".
+    light = set()
+    for i, hit in found.items():
+        carried = triggers.carrier(doc[i]) if hit.row.pos != "VERB" else None
+        if carried is not None and carried[1].i in found and i not in consumed:
+            if found[carried[1].i].row.kind == hit.row.kind:
+                light.add(carried[1].i)
     kept = []
     for i, hit in found.items():
-        if i in consumed:
-            continue
         token = doc[i]
-        if hit.consumed is None and any(
-            c.dep_ == "dobj" and c.i in found and found[c.i].row.kind == hit.row.kind
-            for c in token.children
-        ):
+        if i in consumed or (i in light and hit.consumed is None):
             continue
         if token.dep_ == "compound" and token.head.i in found:
             continue  # "a conference call": the call
-        carried = triggers.carrier(token) if hit.row.pos != "VERB" else None
-        if carried is not None and carried[0].dep_ == "prep":
-            verb = found.get(carried[1].i)
-            if verb is not None and verb.row.kind == hit.row.kind:
-                continue  # "met Kharrazi for talks", "will visit Washington for a meeting"
         kept.append((token, hit))
     return kept
 

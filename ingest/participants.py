@@ -291,3 +291,5 @@ class Participants:
                         ]
                     elif child.dep_ == "agent":
                         found[S] += [k for g in child.children for k in self.actor(g)]
+                    elif child.dep_ == "dobj" and anchor.dep_ == "prep":
+                        found[T] += self.actor(child)  # "met Kharrazi for talks"

@@ -188,7 +188,11 @@ def test_no_plans_for_an_event_negate_it() -> None:
 @pytest.mark.parametrize(
     ("text", "label"),
     [
-        ("Jack Straw met Kamal Kharrazi in Tehran for talks on trade.", "met"),
+        ("Jack Straw met Kamal Kharrazi in Tehran for talks on trade.", "talks"),
+        (
+            "Ann Lee will stand against Tom Reed at the next general election.",
+            "next general election",
+        ),
         ("Dmitry Peskov held a conference call with reporters on Monday.", "conference call"),
     ],
 )
