@@ -215,6 +215,30 @@ def _found(doc: Doc, body_start: int) -> list[tuple[Token, triggers.Found]]:
     return kept
 
 
+def _absorb(
+    event: Event,
+    span: TextSpan,
+    sources: list[str],
+    targets: list[str],
+    others: list[str],
+    date: str | None,
+    expression: str | None,
+    place: str | None,
+    factuality: Factuality,
+) -> None:
+    """Adds what a later mention of an event says to the event."""
+    event.more_spans.append(span)
+    event.sources = unique(event.sources + sources)
+    event.targets = unique([t for t in event.targets + targets if t not in event.sources])
+    event.others = unique(
+        [o for o in event.others + others if o not in event.sources + event.targets]
+    )
+    event.date = event.date or date
+    event.time_expression = event.time_expression or expression
+    event.place = event.place or place
+    event.factuality = min(event.factuality, factuality, key=FACTUALITY_RANK.index)
+
+
 def extract(doc: Doc, body_start: int, actors: ActorSet, published: dt.date | None) -> list[Event]:
     """The events of an article's body, each with at least one participant."""
     participants = Participants(doc, actors)
@@ -266,23 +290,8 @@ def extract(doc: Doc, body_start: int, actors: ActorSet, published: dt.date | No
                 existing.span, span = span, existing.span
         if existing is not None:
             # The same event named again ("the video call" ... "the call").
-            existing.more_spans.append(span)
             mentions[id(existing)].append(token)
-            existing.sources = unique(existing.sources + sources)
-            existing.targets = unique(
-                [t for t in existing.targets + targets if t not in existing.sources]
-            )
-            existing.others = unique(
-                [
-                    o
-                    for o in existing.others + others
-                    if o not in existing.sources + existing.targets
-                ]
-            )
-            existing.date = existing.date or date
-            existing.time_expression = existing.time_expression or expression
-            existing.place = existing.place or place
-            existing.factuality = min(existing.factuality, factuality, key=FACTUALITY_RANK.index)
+            _absorb(existing, span, sources, targets, others, date, expression, place, factuality)
             continue
         event = Event(
             label=label,
