@@ -145,6 +145,9 @@ def carrier(token: Token) -> tuple[Token, Token] | None:
         head = anchor.head
         if head is anchor:
             return None
+        if anchor.dep_ == "prep" and anchor.lower_ == "of" and head.lemma_.lower() in TAKING_PART:
+            anchor = head  # "was the winner of Tuesday's debate"
+            continue
         if anchor.dep_ == "prep" and anchor.lower_ in TOPIC_PREPS and not _joined(anchor):
             return None  # "marched against the war": the marchers do not wage it
         if anchor.dep_ in ("dobj", "attr", "nsubjpass", "prep") and head.pos_ in ("VERB", "AUX"):
@@ -162,6 +165,11 @@ def carrier(token: Token) -> tuple[Token, Token] | None:
 TOPIC_PREPS = frozenset(
     "against over about after before despite since following amid because of from by than "
     "like without".split()
+)
+# Nouns for whoever takes part in the event they are "of".
+TAKING_PART = frozenset(
+    "winner loser victor host organiser organizer participant victim survivor architect "
+    "moderator champion".split()
 )
 ALL_PREPS = frozenset({"to", "in", "at", "on", "before", "with", "by", "from", "against"})
 

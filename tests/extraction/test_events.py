@@ -203,3 +203,9 @@ def test_words_that_name_one_event_together_make_one_event(text: str, label: str
 def test_a_noun_in_a_clause_of_its_own_does_not_borrow_the_sentence_subject() -> None:
     found = extract("The Crown Prosecution Service charged Tom Reed with conspiracy to murder.")
     assert [(e.kind, e.label) for e in found.events] == [("LegalAction", "charged")]
+
+
+def test_the_winner_of_an_event_takes_part_in_it_but_a_critic_of_a_war_does_not_wage_it() -> None:
+    won = extract("Ann Lee was the clear winner of Tuesday's debate.")
+    assert [(e.kind, names(won, e.participants)) for e in won.events] == [("Debate", {"Ann Lee"})]
+    assert extract("China is a critic of the war.").events == []
