@@ -259,6 +259,8 @@ def extract(doc: Doc, body_start: int, actors: ActorSet, published: dt.date | No
             place = targets[0] if target is not None and target.type == "Country" else None
         if _is_attack(code) and place in actors.actors and place not in sources + targets:
             targets.append(place)  # "the war in Ukraine": the country fought in is a target
+        elif place in actors.actors and not (sources or targets or others):
+            others = [place]  # "the referendum in Ireland", "the earthquake in Turkey"
         factuality = _factuality(token)
         # A negated mention ("did not use the term invasion") names no event that happened:
         # it must not lend its participants to the one that did.

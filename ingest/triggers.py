@@ -81,6 +81,9 @@ WORD_SETS: dict[str, frozenset[str]] = {
         "house democratic republican party",
         "PROTEST_MODS": "protest anti-war peace anti-government opposition",
         "MEDIA": "news media press newspaper",
+        # What kills without an attacker: "the earthquake killed hundreds".
+        "DISASTERS": "earthquake flood floods flooding tsunami storm hurricane cyclone typhoon "
+        "crash accident fire wildfire disease virus famine drought avalanche landslide heatwave",
         "MILITARY": "military armed",
         # An attack in words: "personal attacks", "a scathing attack".
         "VERBAL": "personal verbal political legislative scathing fierce blistering stinging "

@@ -209,3 +209,10 @@ def test_the_winner_of_an_event_takes_part_in_it_but_a_critic_of_a_war_does_not_
     won = extract("Ann Lee was the clear winner of Tuesday's debate.")
     assert [(e.kind, names(won, e.participants)) for e in won.events] == [("Debate", {"Ann Lee"})]
     assert extract("China is a critic of the war.").events == []
+
+
+def test_a_disaster_takes_place_in_its_country_and_kills_without_an_attacker() -> None:
+    found = extract("The earthquake in Turkey killed hundreds of people.")
+    assert [(e.kind, names(found, e.participants)) for e in found.events] == [
+        ("Disaster", {"Turkey"})
+    ]
