@@ -108,8 +108,10 @@ class Participants:
             if word.tag_ in ("WP", "WDT") and word.head.dep_ == "relcl":
                 word = word.head.head  # "Mr Galloway, who won ...": the antecedent
             key = self.actors.token_actor.get(word.i)
-            if key is None and word.lower_ in ("it", "its"):
-                key = self._it(word)
+            if key is None and (
+                word.lower_ == "its" or (word.lower_ == "it" and word.dep_.startswith("nsubj"))
+            ):
+                key = self._it(word)  # a subject: "voted against it" is about a thing
             if key is None:
                 key = next(
                     (
@@ -126,8 +128,10 @@ class Participants:
                 gender = PRONOUNS[word.lower_]
                 key = self._cataphora(word) or self.actors.last_person_before(word.i, gender)
             if key is None and word.lower_ in ("their", "they", "both"):
-                # "their virtual meeting": the two people last named.
-                found.extend(self._last_two_persons(word.i))
+                # "if they win the election": the party last the subject of a clause close
+                # by; "their virtual meeting": else the two people last named.
+                party = self._recent_subject(word, ("Organization", "Group"))
+                found.extend([party] if party else self._last_two_persons(word.i))
                 continue
             if key is None and word.pos_ == "NOUN":
                 # "Russian energy infrastructure": the nationality stands for its country.
@@ -158,6 +162,18 @@ class Participants:
         for i in range(word.left_edge.i, word.right_edge.i + 1):
             if i not in owned and (key := self.actors.token_actor.get(i)):
                 return key
+        return None
+
+    def _recent_subject(self, word: Token, types: tuple[str, ...]) -> str | None:
+        """The actor of these types last a clause's subject, in this sentence or the one
+        before it."""
+        key = self.actors.last_subject_before(word.i, types)
+        start = docindex.sentence(word).start
+        before = docindex.sentence(self.doc[start - 1]).start if start else start
+        if key is not None and any(
+            before <= index < word.i and k == key for index, k in self.actors.order
+        ):
+            return key
         return None
 
     def _it(self, word: Token) -> str | None:

@@ -216,3 +216,13 @@ def test_a_disaster_takes_place_in_its_country_and_kills_without_an_attacker() -
     assert [(e.kind, names(found, e.participants)) for e in found.events] == [
         ("Disaster", {"Turkey"})
     ]
+
+
+def test_they_is_the_party_last_the_subject_and_it_as_an_object_is_a_thing() -> None:
+    found = extract(
+        "The Liberal Party promised lower taxes. Ann Lee said they would win the next election. "
+        "The Senate debated the bill on Monday, and the Liberal Party voted against it."
+    )
+    election = only(found, "Election")
+    assert names(found, election.participants) == {"Liberal Party"}
+    assert names(found, only(found, "Vote").targets) == set()
