@@ -82,11 +82,20 @@ def unique(keys: list[str]) -> list[str]:
 
 
 def clause_subject(verb: Token) -> Token | None:
-    """A verb's subject, or that of the verb it is the complement or conjunct of."""
-    for _ in range(4):
+    """A verb's subject, or that of the verb it is the complement or conjunct of; after "from"
+    or "of", the object of the verb that governs it ("deter Beijing from providing aid",
+    "accused the US of sending weapons")."""
+    for _ in range(5):
         for child in verb.children:
             if child.dep_ in ("nsubj", "nsubjpass"):
                 return child
+        if verb.dep_ == "pcomp" and verb.head.head is not verb.head:
+            governor = verb.head.head
+            objects = [c for c in governor.children if c.dep_ == "dobj"]
+            if verb.head.lower_ in ("from", "of") and objects:
+                return objects[0]
+            verb = governor
+            continue
         if verb.dep_ not in ("xcomp", "conj", "advcl") or verb.head is verb:
             return None
         verb = verb.head
@@ -249,8 +258,8 @@ class Participants:
         verb = triggers.pos(trigger) == "VERB"
         if verb:
             self._dependents(trigger, VERB_ROLES, VERB_PREP_ROLES, found)
-            if not found[S] and trigger.dep_ in ("xcomp", "conj"):
-                subject = clause_subject(trigger.head)
+            if not found[S] and trigger.dep_ in ("xcomp", "conj", "pcomp"):
+                subject = clause_subject(trigger)
                 if subject is not None:
                     found[S] += self.actor(subject)
         else:

@@ -226,3 +226,15 @@ def test_they_is_the_party_last_the_subject_and_it_as_an_object_is_a_thing() -> 
     election = only(found, "Election")
     assert names(found, election.participants) == {"Liberal Party"}
     assert names(found, only(found, "Vote").targets) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        ("The White House sought to deter China from providing military aid to Russia.", "China"),
+        ("Iran accused the United States of sending weapons to Israel.", "United States"),
+    ],
+)
+def test_who_is_kept_from_or_accused_of_doing_something_does_it(text: str, source: str) -> None:
+    found = extract(text)
+    assert names(found, only(found, "Aid").sources) == {source}
