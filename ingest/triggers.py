@@ -81,6 +81,11 @@ WORD_SETS: dict[str, frozenset[str]] = {
         "house democratic republican party",
         "PROTEST_MODS": "protest anti-war peace anti-government opposition",
         "MEDIA": "news media press newspaper",
+        # What a "war on ..." is fought against when it is no war: "the war on drugs".
+        "CAMPAIGNS": "terror terrorism drugs drug poverty crime obesity want waste fraud",
+        # Voters as a bloc: "the Muslim vote", "the youth vote".
+        "BLOCS": "black white youth women female male evangelical latino hispanic swing "
+        "popular working-class suburban rural urban",
         # What kills without an attacker: "the earthquake killed hundreds".
         "DISASTERS": "earthquake flood floods flooding tsunami storm hurricane cyclone typhoon "
         "crash accident fire wildfire disease virus famine drought avalanche landslide heatwave",

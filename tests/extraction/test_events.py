@@ -162,9 +162,13 @@ def test_an_indefinite_mention_is_a_new_event_and_a_definite_one_the_same() -> N
         "Maria Ruiz won 40% of the votes.",
         "The report said unemployment was falling.",
         "Critics say the war on drugs has failed.",
+        "Tony Blair said the war on terror would last for years.",
+        "Donald Trump said it was a big deal for Ohio.",
+        "Senator Tom Hale died of a heart attack.",
+        "The Liberal Party is courting the Muslim vote in Leeds.",
     ],
 )
-def test_generic_or_named_words_are_no_events(text: str) -> None:
+def test_generic_or_idiomatic_or_named_words_are_no_events(text: str) -> None:
     assert [(e.kind, e.label) for e in extract(text).events] == []
 
 
