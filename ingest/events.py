@@ -148,7 +148,7 @@ def _modifiers(token: Token) -> set[str]:
             or (c.dep_ == "poss" and c.ent_type_ == "DATE")
         )
         and c.pos_ != "PRON"
-    }
+    } | {t.lower_ for t in triggers.written_with(token)}  # "by-election" is no "election"
 
 
 PARTICIPANT_TYPES = ("PERSON", "GPE", "NORP")
@@ -166,7 +166,11 @@ def _same(event: Event, token: Token, date: str | None, mentions: dict) -> bool:
 
 def _indefinite(token: Token) -> bool:
     """ "A by-election": a new event, not the one named before."""
-    return any(c.dep_ == "det" and c.lower_ in ("a", "an", "another") for c in token.children)
+    return any(
+        c.dep_ == "det" and c.lower_ in ("a", "an", "another")
+        for word in (token, *triggers.written_with(token))
+        for c in word.children
+    )
 
 
 def _renames(token: Token) -> bool:

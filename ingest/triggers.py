@@ -194,7 +194,7 @@ def _joined(token: Token) -> bool:
     )
 
 
-def _written_with(token: Token) -> list[Token]:
+def written_with(token: Token) -> list[Token]:
     """The tokens written as one word with the trigger before it: "by-election", "re-run"."""
     doc = token.doc
     start = token.i
@@ -387,9 +387,9 @@ def find(token: Token) -> Found | None:
 def _label(token: Token, row: Trigger) -> tuple[tuple[Token, ...], Token | None]:
     """The words that name the event, and the object the label took in, if any."""
     mods = [m for m in _modifiers(token) if m.ent_type_ == "" and not m.like_num]
-    mods = sorted({*mods, *_written_with(token)}, key=lambda t: t.i)
+    mods = sorted({*mods, *written_with(token)}, key=lambda t: t.i)
     if row.label == "word":
-        return (*_written_with(token), token), None
+        return (*written_with(token), token), None
     if row.label == "mods":
         return (*mods, token), None
     if row.label == "gov":
@@ -404,7 +404,7 @@ def _label(token: Token, row: Trigger) -> tuple[tuple[Token, ...], Token | None]
             return (token,), None
         # "lost the general election": the object with its own modifiers
         named = [m for m in _modifiers(chosen) if m.ent_type_ == "" and not m.like_num]
-        return (token, *named, *_written_with(chosen), chosen), chosen
+        return (token, *named, *written_with(chosen), chosen), chosen
     if row.label == "prep":
         preps = [
             c for c in token.children if c.dep_ == "prep" and c.lower_ in dict(row.when)["prep"]

@@ -242,3 +242,14 @@ def test_they_is_the_party_last_the_subject_and_it_as_an_object_is_a_thing() -> 
 def test_who_is_kept_from_or_accused_of_doing_something_does_it(text: str, source: str) -> None:
     found = extract(text)
     assert names(found, only(found, "Aid").sources) == {source}
+
+
+def test_a_by_election_is_not_the_election_named_before() -> None:
+    found = extract(
+        "The Liberal Party came third in the European elections. "
+        "Later the Liberal Party gained a council seat in a by-election in Kent."
+    )
+    assert [e.label for e in found.events if e.kind == "Election"] == [
+        "elections",
+        "by-election",
+    ]
