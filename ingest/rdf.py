@@ -23,6 +23,7 @@ from newsgraph.ontology import (
     XSD,
     Minter,
     cameo_concept,
+    event_kind,
     wikidata_entity,
 )
 
@@ -151,8 +152,10 @@ def build(article: Article, extraction: Extraction, minter: Minter) -> ArticleGr
         iri = minter.event(node, event.span.begin, event.span.end)
         add(Triple(iri, TYPE, _n(NG, "Event")))
         add(Triple(iri, LABEL, Literal(event.label)))
-        add(Triple(iri, _n(NG, "cameo"), cameo_concept(event.cameo)))
-        add(Triple(iri, _n(NG, "factuality"), _n(NG, event.factuality)))
+        add(Triple(iri, _n(NG, "kind"), event_kind(event.kind)))
+        if event.cameo:
+            add(Triple(iri, _n(NG, "cameo"), cameo_concept(event.cameo)))
+        add(Triple(iri, _n(NG, "factuality"), _n(NG, event.factuality.value)))
         for key in event.participants:
             add(Triple(iri, _n(SEM, "hasActor"), actor_iris[key]))
         for key in event.sources:
