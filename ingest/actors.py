@@ -260,6 +260,12 @@ def _acts(span: SpacySpan) -> bool:
 LOCATIVE = {"in", "at", "near", "across", "into", "inside", "outside"}
 
 
+def _of(span: SpacySpan) -> bool:
+    """Whether a name completes a noun with "of": "the East End of London", "the mayor of Kyiv"
+    name the city, not the country's government."""
+    return span.root.dep_ == "pobj" and span.root.head.lower_ == "of"
+
+
 def _words(span: SpacySpan) -> tuple[str, ...]:
     """A name's words as written ("Lindqvist-Oyelaran" is one word), possessives dropped."""
     words = (_POSSESSIVE.sub("", word) for word in span.text.split())
@@ -318,10 +324,12 @@ def _mentions(doc: Doc, body_start: int, countries: dict[str, str]) -> list[Ment
             kind in ("Country", "Organization")
             and len(span) == 1
             and lower in surnames
-            and lower not in countries
-            and lower not in places.capitals
+            and (lower not in countries and lower not in places.capitals or _acts(span))
         ):
-            kind = "Person"  # "Blinken later told reporters": the recogniser took him for a place
+            # "Blinken later told reporters": the recogniser took him for a place. A surname that
+            # is also a country's name ("Monaco" after "Lisa O. Monaco") is the person unless it
+            # stands as a location ("in Monaco").
+            kind = "Person"
         if kind == "Person" and (lower in countries or lower in places.capitals):
             kind = "Country"  # the recogniser took "Kyiv" for a person
         elif kind == "Person" and len(span) == 1 and span.root.dep_ == "amod":
@@ -336,7 +344,7 @@ def _mentions(doc: Doc, body_start: int, countries: dict[str, str]) -> list[Ment
                 continue
         elif kind == "Country":
             country = countries.get(lower)
-            if country is None and lower in places.capitals and _acts(span):
+            if country is None and lower in places.capitals and _acts(span) and not _of(span):
                 country = places.capitals[lower]  # "Beijing said", "talks with Moscow"
             if country is None:
                 continue  # a city or region named as a place, not a party
