@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
-from newsgraph.ingest import gazetteer
+from newsgraph.ingest import gazetteer, nonactors
 from newsgraph.ingest.extraction import Actor, Span
 from newsgraph.ontology import slug
 
@@ -311,6 +311,12 @@ def _mentions(doc: Doc, body_start: int, countries: dict[str, str]) -> list[Ment
     covered: set[int] = set()
     # The last words of the people the recogniser names in full somewhere in the article.
     surnames = {ent[-1].lower_ for ent in doc.ents if ent.label_ == "PERSON" and len(ent) > 1}
+    full_names = {ent.text for ent in doc.ents if ent.label_ == "PERSON" and len(ent) > 1}
+    person_words = {word for name in full_names for word in name.split()}
+    # A person's name is never a place here, even where "the Clinton camp" makes it look one.
+    place_names = nonactors.place_names(doc) - surnames
+    peoples = nonactors.peoples(doc) - person_words
+    listed = nonactors.listed_after_title(doc)
     for ent in doc.ents:
         kind = ENTITY_TYPES.get(ent.label_)
         if kind is None:
@@ -334,6 +340,20 @@ def _mentions(doc: Doc, body_start: int, countries: dict[str, str]) -> list[Ment
             kind = "Country"  # the recogniser took "Kyiv" for a person
         elif kind == "Person" and len(span) == 1 and span.root.dep_ == "amod":
             kind = "Group"  # "the Bangladeshi population": an adjective, not a name
+        if kind in ("Country", "Organization") and len(span) == 1 and span.start in listed:
+            kind = "Person"  # "Lords Bingham, Steyn and Carswell"
+        if kind in ("Person", "Organization") and lower in place_names:
+            covered.update(range(ent.start, ent.end))
+            continue  # "Bethnal Green" where the article says "the constituency of Bethnal Green"
+        if kind == "Person":
+            # What is dropped here is no one's name: the "Mr X" rule below must not take it up.
+            covered.update(range(ent.start, ent.end))
+            span = nonactors.without_nickname(span, full_names)
+            text, lower = span.text, span.text.lower()
+            if nonactors.only_titles(span, surnames) or nonactors.indefinite(span):
+                continue  # "President" alone, "a former Miss Universe"
+            if lower not in surnames and nonactors.names_a_people(span, peoples):
+                kind = "Group"  # "Africans", "Roma": a people, not a person
         gender = None
         tokens: tuple[str, ...] = _words(span)
         country = None
@@ -422,6 +442,18 @@ def _mentions(doc: Doc, body_start: int, countries: dict[str, str]) -> list[Ment
         covered.update(range(span.start, span.end))
     found.extend(_possessive_institutions(doc, covered, countries))
     found.extend(_groups(doc, covered))
+    for span in nonactors.demonym_plurals(doc, places.demonyms):
+        if span.start not in covered:
+            found.append(_plain(span, "Group"))
+            covered.add(span.start)
+    for index in sorted(set(listed) - covered):
+        found.append(_plain(doc[index : index + 1], "Person"))
+        covered.add(index)
+    for mention in found:
+        if mention.type == "Person" and mention.start_token in listed:
+            mention.gender = mention.gender or nonactors.TITLE_GENDERS.get(
+                listed[mention.start_token]
+            )
     # Honorific + capitalised word the entity recogniser missed: "Mr Xi", "Ms King".
     for token in doc[:-1]:
         following = doc[token.i + 1]
@@ -434,8 +466,8 @@ def _mentions(doc: Doc, body_start: int, countries: dict[str, str]) -> list[Ment
             while end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].text[:1].isupper():
                 end += 1
             span = _clean(doc[following.i : end])
-            if span is None:
-                continue
+            if span is None or nonactors.only_titles(span, surnames):
+                continue  # "Mr. President", "a Mr Smith"
             gender = "f" if token.lower_ in FEMALE else "m" if token.lower_ in MALE else None
             words = _words(span)
             found.append(
@@ -453,6 +485,13 @@ def _mentions(doc: Doc, body_start: int, countries: dict[str, str]) -> list[Ment
             covered.update(range(span.start, span.end))
     found.sort(key=lambda mention: mention.begin)
     return found
+
+
+def _plain(span: SpacySpan, kind: str) -> Mention:
+    """A mention named by its own words."""
+    return Mention(
+        span.start_char, span.end_char, span.text, kind, _words(span), span.start, span.end
+    )
 
 
 def _institution(span: SpacySpan, qualifier: str, country: str | None) -> Mention:
@@ -634,6 +673,7 @@ def extract(doc: Doc, body_start: int, countries: dict[str, str]) -> ActorSet:
     persons: dict[str, list[str]] = {}
     recent_persons: list[str] = []
     orgs: dict[str, tuple[str, ...]] = {}
+    acting: set[str] = set()  # groups with a mention that takes part in what happens
     for mention in _mentions(doc, body_start, countries):
         key: str | None
         if mention.type == "Person":
@@ -689,6 +729,14 @@ def extract(doc: Doc, body_start: int, countries: dict[str, str]) -> ActorSet:
             if doc[index].dep_ in ("nsubj", "nsubjpass"):
                 result.subjects.add(key)
         result.order.append((mention.start_token, key))
+        if mention.type == "Group" and nonactors.acts(
+            doc[mention.start_token : mention.end_token].root
+        ):
+            acting.add(key)
+    # "the Chinese", "Labour members", "voters": a collective is an actor where it takes part.
+    for key in [k for k, actor in result.actors.items() if actor.type == "Group"]:
+        if key not in acting:
+            _forget(result, key)
     _merge_same_names(result)
     for actor in result.actors.values():
         title = _title_of(actor)
@@ -811,4 +859,13 @@ def _absorb(result: ActorSet, keeper_key: str, key: str) -> None:
     if key in result.subjects:
         result.subjects.add(keeper_key)
         result.subjects.discard(key)
+    del result.actors[key]
+
+
+def _forget(result: ActorSet, key: str) -> None:
+    """Drop an actor and every trace of its mentions."""
+    result.token_actor = {i: k for i, k in result.token_actor.items() if k != key}
+    result.order = [(i, k) for i, k in result.order if k != key]
+    result.genders.pop(key, None)
+    result.subjects.discard(key)
     del result.actors[key]

@@ -17,9 +17,17 @@ from newsgraph.store import StoreFolder
 
 # Written for these tests: one councillor, spelled right in two articles and with a stray
 # capital in a third.
-PLAIN = "Council cuts fares\n\nThe mayor, Helen Markham, said on Monday that the council would cut bus fares.\n"
-PLAIN_AGAIN = "Fares vote\n\nThe mayor, Helen Markham, said on Friday that the vote on bus fares was won.\n"
-TYPO = "Council raises fares\n\nThe mayor, HElen Markham, said on Tuesday that the council would raise bus fares.\n"
+PLAIN = (
+    "Council cuts fares\n\n"
+    "The mayor, Helen Markham, said on Monday that the council would cut bus fares.\n"
+)
+PLAIN_AGAIN = (
+    "Fares vote\n\nThe mayor, Helen Markham, said on Friday that the vote on bus fares was won.\n"
+)
+TYPO = (
+    "Council raises fares\n\n"
+    "The mayor, HElen Markham, said on Tuesday that the council would raise bus fares.\n"
+)
 TYPO_FIXED = TYPO.replace("HElen", "Helen")
 
 
