@@ -336,7 +336,7 @@ def _mentions(doc: Doc, body_start: int, countries: dict[str, str]) -> list[Ment
             # is also a country's name ("Monaco" after "Lisa O. Monaco") is the person unless it
             # stands as a location ("in Monaco").
             kind = "Person"
-        if kind == "Person" and (lower in countries or lower in places.capitals):
+        if ent.label_ == "PERSON" and (lower in countries or lower in places.capitals):
             kind = "Country"  # the recogniser took "Kyiv" for a person
         elif kind == "Person" and len(span) == 1 and span.root.dep_ == "amod":
             kind = "Group"  # "the Bangladeshi population": an adjective, not a name
