@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pyoxigraph import Store
+from pyoxigraph import RdfFormat, Store
 
 from newsgraph import queries
 from newsgraph.ingest import articles, pipeline
@@ -126,3 +126,28 @@ def test_a_replaced_article_takes_its_old_spelling_with_it(
     write(inputs, "typo-again", PLAIN_AGAIN)
     ingest(store, [typo, typo_again], settings)
     assert markham_labels(store)[0] == ["Helen Markham"]
+
+
+def test_a_place_two_articles_label_differently_leaves_one_row_per_event() -> None:
+    # Hand-built: two articles whose events happen at one place IRI, each labelling it its way.
+    place = "<https://newsgraph.example/id/place/downing-street>"
+    graphs = []
+    for key, label in (("a", "Downing Street"), ("b", "Downing street")):
+        article = f"<https://newsgraph.example/id/article/{key}>"
+        event = f"<https://newsgraph.example/id/article/{key}/event/0-3>"
+        mention = f"<https://newsgraph.example/id/article/{key}#char=0,3>"
+        graphs.append(
+            f'{article} {{ {event} a ng:Event ; rdfs:label "met" ; '
+            f"ng:cameo <https://w3id.org/newsgraph/cameo/040> ; ng:factuality ng:Asserted ; "
+            f"sem:hasPlace {place} ; gaf:denotedBy {mention} . {mention} nif:beginIndex 0 . "
+            f'{place} a ng:Place ; rdfs:label "{label}" . }}'
+        )
+    prefixes = "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in PREFIXES.items())
+    store = Store()
+    store.load((prefixes + "\n".join(graphs)).encode("utf-8"), format=RdfFormat.TRIG)
+    solutions = queries.run(store, queries.get("events"), {})
+    rows = [(row["article"].value, row["place"].value) for row in solutions]
+    assert sorted(rows) == [
+        ("https://newsgraph.example/id/article/a", "Downing Street"),
+        ("https://newsgraph.example/id/article/b", "Downing street"),
+    ]
