@@ -108,11 +108,9 @@ def _named_before(tail: Span, before: int) -> bool:
     """Whether the article names this person in full earlier than token `before`: "Crooked
     Hillary Clinton" after "Hillary Clinton", not "Ildefonso Guajardo Villarreal" on first
     mention, whose later "Guajardo Villarreal" is the same person."""
-    words = [t.text for t in tail]
-    size = len(words)
     return any(
-        [t.text for t in tail.doc[i : i + size]] == words and not tail.doc[i - 1].text[:1].isupper()
-        for i in range(1, before - size + 1)
+        entity.label_ == "PERSON" and entity.end <= before and entity.text == tail.text
+        for entity in tail.doc.ents
     )
 
 
