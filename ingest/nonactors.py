@@ -52,20 +52,30 @@ def place_names(doc: Doc) -> set[str]:
 
 def _names(doc: Doc) -> list[Span]:
     """Runs of capitalised proper nouns (with "and" / "of" inside), the entities' shape."""
+    # Integer attributes read once: this runs on every article, and Token objects are costly.
+    pos = doc.to_array("POS").tolist()
+    lower = doc.to_array("LOWER").tolist()
+    propn = doc.vocab.strings["PROPN"]
+    inner_words = _ids(doc, ("and", "of", "'s"))
     spans: list[Span] = []
     start = None
-    for token in doc:
-        proper = token.pos_ == "PROPN" and token.text[:1].isupper()
-        inner = token.lower_ in ("and", "of", "'s") and start is not None
-        if proper or (inner and token.i + 1 < len(doc) and doc[token.i + 1].pos_ == "PROPN"):
-            start = token.i if start is None else start
+    for i, tag in enumerate(pos):
+        proper = tag == propn and doc[i].text[:1].isupper()
+        inner = start is not None and lower[i] in inner_words
+        if proper or (inner and i + 1 < len(doc) and pos[i + 1] == propn):
+            start = i if start is None else start
             continue
         if start is not None:
-            spans.append(doc[start : token.i])
+            spans.append(doc[start:i])
             start = None
     if start is not None:
         spans.append(doc[start:])
     return spans
+
+
+def _ids(doc: Doc, words: tuple[str, ...] | frozenset[str]) -> frozenset[int]:
+    """The string-store ids of words, to compare with a token's integer attributes."""
+    return frozenset(doc.vocab.strings[word] for word in words)
 
 
 def _used_as_place(span: Span) -> bool:
@@ -149,7 +159,12 @@ def peoples(doc: Doc) -> set[str]:
     """Proper nouns that modify a plural people-noun ("Roma Czechs", "Roma people", "Kurdish
     fighters" has an adjective instead): names of peoples in this article."""
     found = set()
-    for token in doc:
+    modifiers, proper = _ids(doc, ("compound", "amod")), doc.vocab.strings["NNP"]
+    tags, deps = doc.to_array("TAG").tolist(), doc.to_array("DEP").tolist()
+    for i, (tag, dep) in enumerate(zip(tags, deps, strict=True)):
+        if tag != proper or dep not in modifiers:
+            continue
+        token = doc[i]
         head = token.head
         if (
             token.dep_ in ("compound", "amod")
@@ -191,9 +206,11 @@ def listed_after_title(doc: Doc) -> dict[int, str]:
     """Token indices of the names a plural title introduces, with the title: each conjunct of
     "Lords Bingham, Steyn, Hope and Carswell" is a person, whatever the recogniser made of it."""
     listed: dict[int, str] = {}
-    for token in doc:
-        if token.lower_ not in PLURAL_TITLES or token.i + 1 >= len(doc):
+    titles = _ids(doc, PLURAL_TITLES)
+    for i, word in enumerate(doc.to_array("LOWER").tolist()):
+        if word not in titles or i + 1 >= len(doc):
             continue
+        token = doc[i]
         first = doc[token.i + 1]
         if first.pos_ != "PROPN":
             continue
@@ -210,11 +227,12 @@ def listed_after_title(doc: Doc) -> dict[int, str]:
 
 def demonym_plurals(doc: Doc, demonyms: dict[str, str]) -> list[Span]:
     """Plural nationality nouns the recogniser missed: "Czechs", "Americans"."""
+    plural = _ids(doc, ("NNPS", "NNS"))
     return [
-        doc[token.i : token.i + 1]
-        for token in doc
-        if token.tag_ in ("NNPS", "NNS")
-        and token.text[:1].isupper()
-        and not token.ent_type_
-        and token.text.lower().removesuffix("s") in demonyms
+        doc[i : i + 1]
+        for i, tag in enumerate(doc.to_array("TAG").tolist())
+        if tag in plural
+        and doc[i].text[:1].isupper()
+        and not doc[i].ent_type_
+        and doc[i].text.lower().removesuffix("s") in demonyms
     ]
