@@ -74,6 +74,8 @@ class KnownActors:
         names = {t.text for e in entities if e.label_ == "PERSON" and len(e) > 1 for t in e}
         changed = False
         for span in found:
+            if _shouted(span):
+                continue
             overlapping = [e for e in entities if e.start < span.end and span.start < e.end]
             if any(e.start < span.start or e.end > span.end for e in overlapping):
                 continue  # the recogniser's longer or crossing entity stands
@@ -88,6 +90,16 @@ class KnownActors:
         if changed:
             doc.ents = sorted(entities, key=lambda e: e.start)
         return doc
+
+
+def _shouted(span: Span) -> bool:
+    """Whether a name in capitals stands among other words in capitals ("WHO IS TO BLAME"):
+    there "WHO" or "US" is no acronym."""
+    if not span.text.isupper():
+        return False
+    doc = span.doc
+    near = [doc[i] for i in (span.start - 1, span.end) if 0 <= i < len(doc)]
+    return any(t.is_alpha and t.is_upper and len(t) > 1 for t in near)
 
 
 def _persons_name(span: Span, names: set[str]) -> bool:

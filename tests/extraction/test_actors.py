@@ -77,6 +77,11 @@ def test_the_ruler_never_cuts_a_persons_name_or_turns_a_persons_word_into_a_coun
     ]
 
 
+def test_the_ruler_reads_no_acronym_in_a_line_of_capitals(ruler: KnownActors) -> None:
+    doc = ruler(tagged("WHO IS TO BLAME ? The WHO said".split(), []))
+    assert [(e.start, e.text, e.label_) for e in doc.ents] == [(6, "WHO", "ORG")]
+
+
 def test_the_ruler_has_no_lone_surname_patterns(ruler: KnownActors) -> None:
     doc = ruler(tagged("Johnson and Putin spoke".split(), []))
     assert entities(doc) == []
