@@ -24,7 +24,10 @@ replaced by one SPARQL Update (replace_article.ru), a transaction.
 
 Every write ends by relabelling the actors it touched (relabel_actors.ru): each article graph
 states its own name for an actor, and the actors graph keeps one rdfs:label per actor, the name
-most articles give it, so that every query sees one label whatever the spellings.
+most articles give it, so that every query sees one label whatever the spellings. Counting costs
+as many rows as articles name the actor, so after a bulk load only the actors that the new
+articles spell another way are recounted (new articles can only add to a name's count); a
+replaced or dropped article may lower a count, so there every actor it names is recounted.
 """
 
 from __future__ import annotations
@@ -135,6 +138,18 @@ def relabel_update(actors_graph: NamedNode, actors: Iterable[NamedNode]) -> str:
     return text.replace("%%TOUCHED_ACTORS%%", " ".join(str(actor) for actor in actors))
 
 
+def several_labels(
+    store: Store, actors_graph: NamedNode, actors: Iterable[NamedNode]
+) -> list[NamedNode]:
+    """The actors among these that hold more than one rdfs:label in the actors graph."""
+    actors = list(actors)
+    if not actors:
+        return []
+    text = sparql_file("actors_with_several_labels.rq").replace("%%ACTORS%%", str(actors_graph))
+    text = text.replace("%%TOUCHED_ACTORS%%", " ".join(str(actor) for actor in actors))
+    return [row["actor"] for row in store.query(text)]
+
+
 def actors_of(actor_triples: str | bytes) -> list[NamedNode]:
     """The actors an article's actor triples (N-Triples written by Oxigraph) describe."""
     data = actor_triples.encode("utf-8") if isinstance(actor_triples, str) else actor_triples
@@ -170,9 +185,10 @@ class BulkChunk:
         self._file.close()
         try:
             store.bulk_load(path=str(self.path), format=RdfFormat.N_QUADS, lenient=True)
-            if self.actors:
-                # Before the journal goes: a run killed here has its chunk taken back out.
-                store.update(relabel_update(self.actors_graph, self.actors))
+            # Before the journal goes: a run killed here has its chunk taken back out.
+            several = several_labels(store, self.actors_graph, self.actors)
+            if several:
+                store.update(relabel_update(self.actors_graph, several))
         except BaseException:
             undo_chunk(store, self.path)
             raise
