@@ -38,6 +38,7 @@ def _n(namespace: str, local: str) -> NamedNode:
 TYPE = _n(RDF, "type")
 LABEL = _n(RDFS, "label")
 ALT_LABEL = _n(SKOS, "altLabel")
+ARTICLE_LABEL = _n(NG, "articleLabel")
 DENOTED_BY = _n(GAF, "denotedBy")
 BEGIN = _n(NIF, "beginIndex")
 END = _n(NIF, "endIndex")
@@ -100,6 +101,9 @@ def build(article: Article, extraction: Extraction, minter: Minter) -> ArticleGr
             continue
         for span in actor.mentions:
             add(Triple(iri, DENOTED_BY, mention(span)))
+        # The article's own name for the actor, kept with the article: the store picks the
+        # actor's one rdfs:label from these names (see newsgraph/sparql/relabel_actors.ru).
+        add(Triple(iri, ARTICLE_LABEL, Literal(actor.name)))
         actor_triples.append(Triple(iri, TYPE, _n(NG, actor.type)))
         actor_triples.append(Triple(iri, TYPE, _n(NG, "Actor")))
         actor_triples.append(Triple(iri, LABEL, Literal(actor.name)))

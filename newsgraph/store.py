@@ -21,6 +21,13 @@ and removed after it, and a writer that finds one left by an interrupted run tak
 back out (drop_articles.ru) before it writes or publishes anything. Readers only ever open
 published snapshots, so they never see a chunk half loaded. An article already in the store is
 replaced by one SPARQL Update (replace_article.ru), a transaction.
+
+Every write ends by relabelling the actors it touched (relabel_actors.ru): each article graph
+states its own name for an actor, and the actors graph keeps one rdfs:label per actor, the name
+most articles give it, so that every query sees one label whatever the spellings. Counting costs
+as many rows as articles name the actor, so after a bulk load only the actors that the new
+articles spell another way are recounted (new articles can only add to a name's count); a
+replaced or dropped article may lower a count, so there every actor it names is recounted.
 """
 
 from __future__ import annotations
@@ -86,10 +93,12 @@ def replace_article_update(
     actor_triples: str,
     former_actors: Iterable[NamedNode],
 ) -> str:
-    """The SPARQL Update that atomically replaces one article graph and collects orphaned actors.
+    """The SPARQL Update that atomically replaces one article graph, collects orphaned actors
+    and relabels the actors the old or new version names (see relabel_update).
 
     The triples come as N-Triples written by Oxigraph.
     """
+    former_actors = list(former_actors)
     slots = {
         "%%ARTICLE%%": str(article),
         "%%ACTORS%%": str(actors_graph),
@@ -100,13 +109,16 @@ def replace_article_update(
     text = sparql_file("replace_article.ru")
     for slot, value in slots.items():
         text = text.replace(slot, value)
-    return text
+    touched = {**dict.fromkeys(former_actors), **dict.fromkeys(actors_of(actor_triples))}
+    return text + " ;\n" + relabel_update(actors_graph, touched)
 
 
 def drop_articles_update(
     articles: Iterable[NamedNode], actors_graph: NamedNode, actors: Iterable[NamedNode]
 ) -> str:
-    """The SPARQL Update that drops article graphs and the actors only they mentioned."""
+    """The SPARQL Update that drops article graphs and the actors only they mentioned, and
+    relabels the actors that other articles still name."""
+    actors = list(actors)
     slots = {
         "%%DROP_GRAPHS%%": "".join(f"DROP SILENT GRAPH {article} ;\n" for article in articles),
         "%%ACTORS%%": str(actors_graph),
@@ -115,7 +127,34 @@ def drop_articles_update(
     text = sparql_file("drop_articles.ru")
     for slot, value in slots.items():
         text = text.replace(slot, value)
-    return text
+    return text + " ;\n" + relabel_update(actors_graph, actors)
+
+
+def relabel_update(actors_graph: NamedNode, actors: Iterable[NamedNode]) -> str:
+    """The SPARQL Update that gives each of these actors one rdfs:label, the name most of the
+    articles naming it give it, and its other names as skos:altLabels (relabel_actors.ru)."""
+    text = sparql_file("relabel_actors.ru")
+    text = text.replace("%%ACTORS%%", str(actors_graph))
+    return text.replace("%%TOUCHED_ACTORS%%", " ".join(str(actor) for actor in actors))
+
+
+def several_labels(
+    store: Store, actors_graph: NamedNode, actors: Iterable[NamedNode]
+) -> list[NamedNode]:
+    """The actors among these that hold more than one rdfs:label in the actors graph."""
+    actors = list(actors)
+    if not actors:
+        return []
+    text = sparql_file("actors_with_several_labels.rq").replace("%%ACTORS%%", str(actors_graph))
+    text = text.replace("%%TOUCHED_ACTORS%%", " ".join(str(actor) for actor in actors))
+    return [row["actor"] for row in store.query(text)]
+
+
+def actors_of(actor_triples: str | bytes) -> list[NamedNode]:
+    """The actors an article's actor triples (N-Triples written by Oxigraph) describe."""
+    data = actor_triples.encode("utf-8") if isinstance(actor_triples, str) else actor_triples
+    subjects = (triple.subject for triple in parse(data, format=RdfFormat.N_TRIPLES))
+    return list(dict.fromkeys(s for s in subjects if isinstance(s, NamedNode)))
 
 
 class BulkChunk:
@@ -127,12 +166,15 @@ class BulkChunk:
         folder.mkdir(parents=True, exist_ok=True)
         self.path = folder / f"{time.time_ns()}.nq"
         self.articles: set[str] = set()
+        self.actors: dict[NamedNode, None] = {}  # the actors to relabel once loaded
+        self.actors_graph = actors_graph
         self.quads = 0
         self._file = open(self.path, "wb")  # noqa: SIM115 - load() closes it
         self._file.write(f"{self.HEADER}{actors_graph}\n".encode("utf-8"))
 
-    def add(self, article: NamedNode, data: bytes) -> None:
+    def add(self, article: NamedNode, data: bytes, actors: Iterable[NamedNode] = ()) -> None:
         self._file.write(data)
+        self.actors.update(dict.fromkeys(actors))
         self.articles.add(article.value)
         self.quads += data.count(b"\n")
 
@@ -143,6 +185,10 @@ class BulkChunk:
         self._file.close()
         try:
             store.bulk_load(path=str(self.path), format=RdfFormat.N_QUADS, lenient=True)
+            # Before the journal goes: a run killed here has its chunk taken back out.
+            several = several_labels(store, self.actors_graph, self.actors)
+            if several:
+                store.update(relabel_update(self.actors_graph, several))
         except BaseException:
             undo_chunk(store, self.path)
             raise
@@ -207,7 +253,9 @@ class LocalWriter:
             if self._chunk is None:
                 self._chunk = BulkChunk(self.folder.bulk, actors_graph)
             self._chunk.add(
-                article, nquads(article_triples, article) + nquads(actor_triples, actors_graph)
+                article,
+                nquads(article_triples, article) + nquads(actor_triples, actors_graph),
+                actors_of(actor_triples),
             )
             if self._chunk.quads >= BULK_CHUNK_QUADS:
                 self.flush_bulk()
