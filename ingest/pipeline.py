@@ -95,12 +95,20 @@ def _articles_only(items: Iterable[Article | InputError], summary: Summary) -> I
             yield item
 
 
-def _parsed(articles: Iterator[Article], settings: Settings) -> Iterator[tuple[Doc, Article]]:
-    from newsgraph.ingest import nlp
+def _parsed(
+    articles: Iterator[Article], settings: Settings
+) -> Iterator[tuple[Doc, Article] | InputError]:
+    """Each article parsed, or the reason it could not be: one failure never stops the rest."""
+    from newsgraph.ingest import nlp, parsing
 
     parser = nlp.load(settings.model)
     texts = ((article.text, article) for article in articles)
-    yield from parser.pipe(texts, as_tuples=True, batch_size=settings.batch_size)
+    for doc, article in parsing.parse_each(parser, texts, settings.batch_size, _source):
+        yield doc if isinstance(doc, InputError) else (doc, article)
+
+
+def _source(article: Article) -> str:
+    return article.source
 
 
 class _Writer(threading.Thread):

@@ -184,7 +184,7 @@ def _work(
     for name in SINGLE_THREADED:
         os.environ.setdefault(name, "1")  # before spaCy imports numpy, which reads them once
     try:
-        from newsgraph.ingest import nlp, pipeline
+        from newsgraph.ingest import nlp, parsing, pipeline
         from newsgraph.ontology import Minter
 
         parser = nlp.load(settings.model)
@@ -195,14 +195,21 @@ def _work(
             while (message := inbox.get()) is not None:
                 yield message[1].text, message
 
-        batches = parser.pipe(received(), as_tuples=True, batch_size=settings.batch_size)
+        batches = parsing.parse_each(parser, received(), settings.batch_size, _source)
         for doc, (sequence, article) in batches:
-            result = pipeline.encode(doc, article, minter, linker)
+            if isinstance(doc, InputError):
+                result: SerializedGraph | InputError = doc
+            else:
+                result = pipeline.encode(doc, article, minter, linker)
             outbox.send((RESULT, index, sequence, result, answers.since_last()))
     except BaseException as error:  # noqa: BLE001 - the parent raises it
         outbox.send((FAILED, index, _picklable(error)))
         return
     outbox.send((DONE, index))
+
+
+def _source(message: tuple[int, Article]) -> str:
+    return message[1].source
 
 
 def _picklable(error: BaseException) -> BaseException:
