@@ -59,9 +59,12 @@ def _decode(data: bytes, source: str) -> str:
     if b"\x00" in data[:8192]:
         raise InputError(source, "file is binary (contains NUL bytes)")
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise InputError(source, f"not UTF-8 text ({error.reason} at byte {error.start})") from None
+    if not text.strip():  # Unicode spaces, or a byte-order mark and spaces
+        raise InputError(source, "file is empty (only whitespace)")
+    return text
 
 
 def from_text(text: str, source: str, published: dt.date | None = None) -> Article:
