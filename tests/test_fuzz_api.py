@@ -24,7 +24,7 @@ QUICK, LONG = 8, 150
 def check(response: object, label: str) -> None:
     status = response.status_code
     assert status < 500, f"{label}: {status} {response.text[:500]}"
-    if 400 <= status < 500 and status != 405:
+    if 400 <= status < 500:
         content_type = {k.lower(): v for k, v in response.headers.items()}.get("content-type")
         content_type = content_type[0] if isinstance(content_type, list) else content_type or ""
         assert content_type.startswith("application/json"), (
@@ -80,3 +80,15 @@ def test_the_api_answers_many_generated_requests_without_5xx_and_4xx_in_json(
 ) -> None:
     sent = fuzz_every_operation(servers.main.url, LONG)
     print(f"schemathesis: {sum(sent.values())} requests over {len(sent)} operation modes")
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("PUT", "/sparql"), ("GET", "/update"), ("DELETE", "/api/queries/articles"), ("GET", "/x")],
+)
+def test_unknown_paths_and_methods_answer_a_json_error_too(
+    servers: Servers, method: str, path: str
+) -> None:
+    response = httpx.request(method, servers.main.url + path, timeout=30)
+    assert response.status_code in (404, 405)
+    assert isinstance(response.json()["error"], str)
