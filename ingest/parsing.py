@@ -72,15 +72,23 @@ class _Stream(Generic[Context]):
         self.pending: deque[tuple[str, Context]] = deque()
         self.held: tuple[str, Context] | None = None
         self.exhausted = False
+        self.failed: BaseException | None = None  # what reading the items raised
 
     def run(self) -> Iterator[tuple[str, Context]]:
-        for text, context in self.items:
+        while True:
+            try:
+                text, context = next(self.items)
+            except StopIteration:
+                self.exhausted = True
+                return
+            except Exception as error:  # noqa: BLE001 - raised again once the batch is out
+                self.failed, self.exhausted = error, True
+                return
             if len(text) > self.max_length:
                 self.held = (text, context)
                 return
             self.pending.append((text, context))
             yield text, context
-        self.exhausted = True
 
 
 def parse_each(
@@ -110,6 +118,8 @@ def parse_each(
             text, context = stream.held
             stream.held = None
             yield _parse_one(parser, text, source(context)), context
+    if stream.failed is not None:
+        raise stream.failed  # the input's own failure is not an article's: it is not swallowed
 
 
 def _parse_one(parser: Language, text: str, source: str) -> Doc | InputError:

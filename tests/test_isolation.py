@@ -107,3 +107,22 @@ def test_a_3mb_article_is_stored_with_right_spans_and_bad_inputs_are_reported(
     assert len(in_copies[0]) > 10
     assert in_copies[0] == in_copies[1] == in_copies[2]
     assert last_copy > 2_900_000
+
+
+def test_an_error_reading_the_input_is_raised_after_the_articles_before_it() -> None:
+    parser = spacy.blank("en")
+
+    def failing_input():  # noqa: ANN202
+        yield "first text", "a"
+        yield "second text", "b"
+        raise OSError("the input went away")
+
+    results = []
+    try:
+        for doc, context in parsing.parse_each(parser, failing_input(), 10, str):
+            results.append((doc.text, context))
+    except OSError as error:
+        assert "went away" in str(error)
+    else:
+        raise AssertionError("the input's failure was swallowed")
+    assert results == [("first text", "a"), ("second text", "b")]
