@@ -177,8 +177,10 @@ def ingest_articles(
 ) -> Summary:
     """Extract and store every article; a failing article is skipped, never half-written.
 
-    Raises NewsgraphError when a worker process dies, and what the writer raised when storing
-    fails; the articles stored before that stay stored, each whole.
+    An article that cannot be read, parsed, extracted or built into RDF, or that was in hand on
+    two worker processes that died, is reported in the summary and the rest go on. Raises
+    NewsgraphError when workers keep dying with no article in hand, and what the writer raised
+    when storing fails; the articles stored before that stay stored, each whole.
     """
     started = time.perf_counter()
     summary = Summary()
