@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 VENDOR_STAMP := server/static/vendor/.installed
 STORE ?= newsgraph-store
 
-.PHONY: setup run test bench lint clean
+.PHONY: setup run test stress bench lint clean
 
 setup: $(STAMP) $(VENDOR_STAMP)
 
@@ -32,6 +32,11 @@ run: setup
 
 test: setup
 	$(BIN)/python -m pytest -q -rs
+
+# The long runs: twenty kill -9s during an ingest, a minute of queries during an ingest, more
+# fuzzing cases, and the wheel with every dependency at its lower bound.
+stress: setup
+	$(BIN)/python -m pytest -q -rs -m stress
 
 bench: setup
 	$(BIN)/python -m pytest -q -s tests/benchmarks

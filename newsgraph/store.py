@@ -283,9 +283,9 @@ class LocalWriter:
         if self._chunk is not None and self._chunk.quads >= BULK_IDLE_QUADS:
             self.flush_bulk()
 
-    def update(self, text: str) -> None:
+    def update(self, text: str, base_iri: str | None = None) -> None:
         self.flush_bulk()
-        self.store.update(text)
+        self.store.update(text, base_iri=base_iri)
 
     def publish(self, every: float = 0.0) -> Path | None:
         """Publish a snapshot for readers; with `every`, only if that many seconds have passed."""

@@ -12,6 +12,7 @@ import uvicorn
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware import Middleware
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.staticfiles import StaticFiles
@@ -22,7 +23,7 @@ from newsgraph.errors import NewsgraphError
 from newsgraph.server.access_log import AccessLog
 from newsgraph.server.cache import ResultCache
 from newsgraph.server.canned import CannedApi
-from newsgraph.server.responses import error_response
+from newsgraph.server.responses import error_response, http_error_response
 from newsgraph.server.sparql import Protocol, SparqlFastPath
 from newsgraph.server.workers import QueryPool, Snapshots
 from newsgraph.settings import Settings
@@ -72,6 +73,8 @@ def create_app(settings: Settings) -> FastAPI:
     if docs_assets:
         _add_offline_docs(app, docs_assets)
     app.add_exception_handler(NewsgraphError, error_response)
+    # Every error answers {"error": ...}, Starlette's 404 and 405 included.
+    app.add_exception_handler(StarletteHTTPException, http_error_response)
     cache = ResultCache(int(getattr(settings, "api_cache_bytes", API_CACHE_BYTES)))
     protocol = Protocol(settings, pool, snapshots, cache)
     protocol.add_routes(app)

@@ -180,6 +180,9 @@ def test_missing_required_parameter_is_422_naming_it(api: str) -> None:
         ("statements_by_speaker", {"speaker": "Joe Biden"}, ["speaker", "not an absolute IRI"]),
         ("articles", {"limit": "-1"}, ["limit"]),
         ("articles", {"offset": "ten"}, ["offset"]),
+        # Unicode digits that str.isdigit accepts and int() refuses (they gave a 500).
+        ("articles", {"limit": "²"}, ["limit", "²"]),
+        ("articles", {"offset": "٣"}, ["offset"]),
         ("articles", {"format": "pdf"}, ["format", "rows"]),
     ],
 )
