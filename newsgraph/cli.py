@@ -130,6 +130,7 @@ def ingest(
     if endpoint:
         writer = RemoteWriter(endpoint, update_endpoint or endpoint, token or "")
         summary = pipeline.ingest_articles(items, writer, settings, progress, linker)
+        writer.finish()
     else:
         with StoreFolder(settings.store).writer() as writer:
             summary = pipeline.ingest_articles(items, writer, settings, progress, linker)

@@ -47,7 +47,7 @@ from pyoxigraph import (
     serialize,
 )
 
-from newsgraph import materialized
+from newsgraph import materialized, stories
 from newsgraph.errors import NewsgraphError, StoreBusy
 
 log = logging.getLogger(__name__)
@@ -185,6 +185,7 @@ class LocalWriter:
         self.store = store
         self._last_publish = time.monotonic()
         self._chunk: BulkChunk | None = None
+        self.changed = False  # anything written: the stories are recomputed when it closes
 
     def former_actors(self, article: NamedNode) -> list[NamedNode]:
         rows = self.store.query(
@@ -200,6 +201,7 @@ class LocalWriter:
         actor_triples: bytes,
     ) -> None:
         """Store one article graph given as N-Triples, replacing any earlier version whole."""
+        self.changed = True
         pending = self._chunk is not None and article.value in self._chunk.articles
         if pending:
             self.flush_bulk()  # the same article twice in one run: the later one replaces it
@@ -237,7 +239,19 @@ class LocalWriter:
 
     def update(self, text: str) -> None:
         self.flush_bulk()
+        self.changed = True
         self.store.update(text)
+
+    def finish(self) -> None:
+        """The writer's last step before its final snapshot: the stories, if anything changed."""
+        self.flush_bulk()
+        if self.changed:
+            try:
+                stories.refresh(stories.LocalGraphs(self.store))
+            except Exception as error:  # noqa: BLE001 - the articles are stored all the same
+                # Stories are derived whole each time, so the next writer puts them right.
+                log.warning("stories not recomputed: %s", error)
+            self.changed = False
 
     def publish(self, every: float = 0.0) -> Path | None:
         """Publish a snapshot for readers; with `every`, only if that many seconds have passed."""
@@ -258,6 +272,22 @@ class RemoteWriter:
         self.query_url = query_url
         self.update_url = update_url
         self.client = httpx.Client(headers=headers, timeout=timeout)
+
+    def select(self, text: str) -> list[dict[str, object]]:
+        """The rows of a SELECT query, as the stories step reads them."""
+        response = self.client.post(
+            self.query_url,
+            data={"query": text},
+            headers={"Accept": "application/sparql-results+json"},
+        )
+        self._check(response)
+        solutions = parse_query_results(response.content, format=QueryResultsFormat.JSON)
+        names = [variable.value for variable in solutions.variables]  # type: ignore[union-attr]
+        return [{name: row[name] for name in names} for row in solutions]  # type: ignore[union-attr]
+
+    def finish(self) -> None:
+        """The last step of an ingest: the stories, computed over the endpoint."""
+        stories.refresh(self)
 
     def former_actors(self, article: NamedNode) -> list[NamedNode]:
         # Remote endpoints take no bindings, so the one IRI goes in as a VALUES block written
@@ -355,6 +385,7 @@ class StoreFolder:
         finally:
             try:
                 writer.flush_bulk()  # whole articles, even when the run stops on an error
+                writer.finish()
             finally:
                 store.flush()
                 self.publish(store, materialize=True)

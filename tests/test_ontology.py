@@ -31,7 +31,7 @@ DECLARED = {
     "Event", "Place", "Factuality", "Asserted", "Hypothetical", "Negated", "LinkMethod",
     "LocalIndex", "Cache", "LiveQuery", "speaker", "cue", "direct", "cameo", "sourceActor",
     "targetActor", "factuality", "timeExpression", "linkScore", "linkMethod", "linkedAt",
-    "wikidata",
+    "wikidata", "Story", "report", "reportedBy", "participant", "storyKind", "sourceCount",
 }  # fmt: skip
 
 
