@@ -7,6 +7,7 @@ Layout of a store folder:
                     newsgraph.materialized), for a writer's final snapshot only
     CURRENT         the name of the newest snapshot
     bulk/N.nq       new articles on their way into primary by bulk load (see below)
+    search.sqlite   the full-text index of statements and events (see newsgraph.search)
 
 Writers hold primary; readers (the server, `newsgraph query`) open the newest snapshot read-only.
 A snapshot is static, so any number of processes may open it while ingest goes on: this is
@@ -47,7 +48,7 @@ from pyoxigraph import (
     serialize,
 )
 
-from newsgraph import materialized, stories
+from newsgraph import materialized, search, stories
 from newsgraph.errors import NewsgraphError, StoreBusy
 
 log = logging.getLogger(__name__)
@@ -180,9 +181,11 @@ class LocalWriter:
     flush_bulk() or publish(), and when the writer closes.
     """
 
-    def __init__(self, folder: StoreFolder, store: Store) -> None:
+    def __init__(self, folder: StoreFolder, store: Store, index: search.SearchIndex) -> None:
         self.folder = folder
         self.store = store
+        self.search = index
+        self._reindex = False  # a SPARQL update may change any article: rebuild the index
         self._last_publish = time.monotonic()
         self._chunk: BulkChunk | None = None
         self.changed = False  # anything written: the stories are recomputed when it closes
@@ -202,6 +205,8 @@ class LocalWriter:
     ) -> None:
         """Store one article graph given as N-Triples, replacing any earlier version whole."""
         self.changed = True
+        # The index first, journaled: see newsgraph.search.
+        self.search.put(article.value, search.entries_from_ntriples(article_triples, actor_triples))
         pending = self._chunk is not None and article.value in self._chunk.articles
         if pending:
             self.flush_bulk()  # the same article twice in one run: the later one replaces it
@@ -222,12 +227,14 @@ class LocalWriter:
             self.former_actors(article),
         )
         self.store.update(update)
+        self.search.done([article.value])
 
     def flush_bulk(self) -> None:
         """Bulk load the articles gathered so far."""
         chunk, self._chunk = self._chunk, None
         if chunk is not None:
             chunk.load(self.store)
+            self.search.done(chunk.articles)
 
     def idle(self) -> None:
         """Nothing more to write for now: load the chunk if it is worth a bulk load.
@@ -239,12 +246,16 @@ class LocalWriter:
 
     def update(self, text: str) -> None:
         self.flush_bulk()
-        self.changed = True
+        self.changed = self._reindex = True
         self.store.update(text)
 
     def finish(self) -> None:
-        """The writer's last step before its final snapshot: the stories, if anything changed."""
+        """The writer's last steps before its final snapshot: the search index after an
+        update, and the stories, if anything changed."""
         self.flush_bulk()
+        if self._reindex:
+            self.search.rebuild(self.store)
+            self._reindex = False
         if self.changed:
             try:
                 stories.refresh(stories.LocalGraphs(self.store))
@@ -357,6 +368,11 @@ class StoreFolder:
         return self.path / "snapshots"
 
     @property
+    def search_index(self) -> Path:
+        """The full-text index (see newsgraph.search)."""
+        return self.path / search.FILE
+
+    @property
     def bulk(self) -> Path:
         """Bulk chunks being loaded into primary (see the module docstring)."""
         return self.path / "bulk"
@@ -379,7 +395,9 @@ class StoreFolder:
         if self.bulk.is_dir():
             for chunk in sorted(self.bulk.glob("*.nq")):
                 undo_chunk(store, chunk)  # left by an interrupted bulk load
-        writer = LocalWriter(self, store)
+        index = search.SearchIndex(self.search_index)
+        index.repair(store)  # articles a killed writer was storing: as the store has them now
+        writer = LocalWriter(self, store, index)
         try:
             yield writer
         finally:
@@ -389,6 +407,7 @@ class StoreFolder:
             finally:
                 store.flush()
                 self.publish(store, materialize=True)
+                index.close()
                 del writer.store
                 del store
 
