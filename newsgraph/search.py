@@ -99,12 +99,15 @@ class TextSearch(Protocol):
 
 
 def _triples(data: bytes) -> Iterator[tuple[str, str, str]]:
-    for triple in parse(data, format=RdfFormat.N_TRIPLES):
+    # Only the lines that can matter are parsed: most of an article graph is its mentions.
+    wanted = b"\n".join(line for line in data.split(b"\n") if any(p in line for p in _PREDICATES))
+    for triple in parse(wanted + b"\n", format=RdfFormat.N_TRIPLES):
         yield triple.subject.value, triple.predicate.value, triple.object.value  # type: ignore[union-attr]
 
 
 _TYPE, _LABEL, _TEXT = RDF + "type", RDFS + "label", SCHEMA + "text"
 _SPEAKER, _ACTOR = NG + "speaker", SEM + "hasActor"
+_PREDICATES = tuple(f"<{iri}>".encode() for iri in (_TYPE, _LABEL, _TEXT, _SPEAKER, _ACTOR))
 
 
 def entries_from_ntriples(article_triples: bytes, actor_triples: bytes) -> list[Entry]:

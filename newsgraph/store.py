@@ -8,6 +8,7 @@ Layout of a store folder:
     CURRENT         the name of the newest snapshot
     bulk/N.nq       new articles on their way into primary by bulk load (see below)
     search.sqlite   the full-text index of statements and events (see newsgraph.search)
+    stories.stale   left when the stories step failed: the next writer computes them all again
 
 Writers hold primary; readers (the server, `newsgraph query`) open the newest snapshot read-only.
 A snapshot is static, so any number of processes may open it while ingest goes on: this is
@@ -188,7 +189,10 @@ class LocalWriter:
         self._reindex = False  # a SPARQL update may change any article: rebuild the index
         self._last_publish = time.monotonic()
         self._chunk: BulkChunk | None = None
-        self.changed = False  # anything written: the stories are recomputed when it closes
+        # What the stories step needs when the writer finishes: the reports of the articles
+        # written, or every story again after a SPARQL update (it may have changed anything).
+        self._reports: dict[str, list[stories.Report]] = {}
+        self._all_stories = False
 
     def former_actors(self, article: NamedNode) -> list[NamedNode]:
         rows = self.store.query(
@@ -204,7 +208,7 @@ class LocalWriter:
         actor_triples: bytes,
     ) -> None:
         """Store one article graph given as N-Triples, replacing any earlier version whole."""
-        self.changed = True
+        self._reports[article.value] = stories.reports_from_ntriples(article.value, article_triples)
         # The index first, journaled: see newsgraph.search.
         self.search.put(article.value, search.entries_from_ntriples(article_triples, actor_triples))
         pending = self._chunk is not None and article.value in self._chunk.articles
@@ -246,7 +250,7 @@ class LocalWriter:
 
     def update(self, text: str) -> None:
         self.flush_bulk()
-        self.changed = self._reindex = True
+        self._all_stories = self._reindex = True
         self.store.update(text)
 
     def finish(self) -> None:
@@ -256,13 +260,17 @@ class LocalWriter:
         if self._reindex:
             self.search.rebuild(self.store)
             self._reindex = False
-        if self.changed:
+        stale = self.folder.path / "stories.stale"
+        if self._all_stories or self._reports or stale.exists():
+            written = None if self._all_stories or stale.exists() else self._reports
             try:
-                stories.refresh(stories.LocalGraphs(self.store))
+                stories.refresh(stories.LocalGraphs(self.store), written)
+                stale.unlink(missing_ok=True)
             except Exception as error:  # noqa: BLE001 - the articles are stored all the same
-                # Stories are derived whole each time, so the next writer puts them right.
+                # The next writer computes every story again.
                 log.warning("stories not recomputed: %s", error)
-            self.changed = False
+                stale.touch()
+            self._reports, self._all_stories = {}, False
 
     def publish(self, every: float = 0.0) -> Path | None:
         """Publish a snapshot for readers; with `every`, only if that many seconds have passed."""

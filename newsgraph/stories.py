@@ -30,9 +30,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from pyoxigraph import Literal, NamedNode, RdfFormat, Store, Triple, serialize
+from pyoxigraph import Literal, NamedNode, RdfFormat, Store, parse
 
-from newsgraph.ontology import CAMEO, NG, RDF, RDFS, SEM, XSD, Minter
+from newsgraph.ontology import CAMEO, NG, RDF, RDFS, SCHEMA, SEM, XSD, Minter
 
 log = logging.getLogger(__name__)
 
@@ -231,79 +231,154 @@ def stories(found: Sequence[Report]) -> list[Story]:
     return made
 
 
-def triples(story: Story) -> list[Triple]:
-    node = NamedNode(story.iri)
-    made = [
-        Triple(node, NamedNode(RDF + "type"), NamedNode(NG + "Story")),
-        Triple(node, NamedNode(NG + "storyKind"), NamedNode(story.kind)),
-        Triple(
-            node,
-            NamedNode(NG + "sourceCount"),
-            Literal(str(len(story.articles)), datatype=NamedNode(XSD + "integer")),
-        ),
-    ]
+def lines(story: Story) -> set[str]:
+    """The story's triples, as N-Triples lines written by Oxigraph's terms."""
+    node = f"<{story.iri}>"
+    made = {
+        f"{node} <{RDF}type> <{NG}Story> .",
+        f"{node} <{NG}storyKind> {NamedNode(story.kind)} .",
+        f"{node} <{NG}sourceCount> {_integer(len(story.articles))} .",
+    }
     if story.label:
-        made.append(Triple(node, NamedNode(RDFS + "label"), Literal(story.label)))
+        made.add(f"{node} <{RDFS}label> {Literal(story.label)} .")
     if story.date is not None and len(story.date) in _DATATYPES:
-        made.append(
-            Triple(
-                node,
-                NamedNode(SEM + "hasTimeStamp"),
-                Literal(story.date, datatype=_DATATYPES[len(story.date)]),
-            )
-        )
-    made += [Triple(node, NamedNode(NG + "report"), NamedNode(r.event)) for r in story.reports]
-    made += [Triple(node, NamedNode(NG + "reportedBy"), NamedNode(a)) for a in story.articles]
-    made += [Triple(node, NamedNode(NG + "participant"), NamedNode(a)) for a in story.participants]
+        date = Literal(story.date, datatype=_DATATYPES[len(story.date)])
+        made.add(f"{node} <{SEM}hasTimeStamp> {date} .")
+    made.update(f"{node} <{NG}report> {NamedNode(r.event)} ." for r in story.reports)
+    made.update(f"{node} <{NG}reportedBy> {NamedNode(a)} ." for a in story.articles)
+    made.update(f"{node} <{NG}participant> {NamedNode(a)} ." for a in story.participants)
     return made
+
+
+def _integer(value: int) -> Literal:
+    return Literal(str(value), datatype=NamedNode(XSD + "integer"))
+
+
+# Only the lines that can state what a report needs: read before parsing, it skips the mentions.
+_REPORT_PREDICATES = tuple(
+    f"<{iri}>".encode()
+    for iri in (
+        RDF + "type", NG + "cameo", NG + "factuality", NG + "kind", RDFS + "label",
+        SEM + "hasTimeStamp", SEM + "hasActor", SCHEMA + "datePublished",
+    )
+)  # fmt: skip
+
+
+def reports_from_ntriples(article: str, data: bytes) -> list[Report]:
+    """The reports of one article graph as the writer is given it (N-Triples)."""
+    wanted = b"\n".join(
+        line for line in data.split(b"\n") if any(p in line for p in _REPORT_PREDICATES)
+    )
+    values: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for triple in parse(wanted + b"\n", format=RdfFormat.N_TRIPLES):
+        values[(triple.subject.value, triple.predicate.value)].append(triple.object.value)  # type: ignore[union-attr]
+    published = values.get((article, SCHEMA + "datePublished"), [None])[0]
+    rows = []
+    for (subject, predicate), objects in values.items():
+        if predicate != RDF + "type" or NG + "Event" not in objects:
+            continue
+        if NG + "Negated" in values.get((subject, NG + "factuality"), []):
+            continue
+        base = {
+            "article": article,
+            "event": subject,
+            "label": values.get((subject, RDFS + "label"), [None])[0],
+            "cameo": values.get((subject, NG + "cameo"), [""])[0],
+            "kind": values.get((subject, NG + "kind"), [None])[0],
+            "date": values.get((subject, SEM + "hasTimeStamp"), [None])[0],
+            "published": published,
+        }
+        rows += [{**base, "actor": a} for a in values.get((subject, SEM + "hasActor"), [None])]
+    return reports(rows)
 
 
 @dataclass(frozen=True)
 class Change:
-    stories: int  # stories in the graph after the change
+    stories: int  # stories computed (all of them, or those a write could change)
     removed: int  # triples taken out
     added: int  # triples put in
 
 
-def refresh(graphs: Graphs) -> Change:
-    """Recompute the stories from the article events and rewrite those that changed."""
+def _event(report: Report) -> str:
+    return report.event
+
+
+def _values(variable: str, iris: Iterable[str]) -> str:
+    return f"VALUES ?{variable} {{ {' '.join(str(NamedNode(iri)) for iri in sorted(iris))} }}"
+
+
+def refresh(graphs: Graphs, written: Mapping[str, Sequence[Report]] | None = None) -> Change:
+    """Recompute the stories and rewrite those that changed.
+
+    With `written` (the reports of the articles a writer stored, by article), only the stories
+    those articles can change are computed again; without it, every story.
+    """
     from newsgraph.store import sparql_file
 
-    made = stories(reports(graphs.select(sparql_file("story_events.rq"))))
-    wanted: dict[str, set[Triple]] = defaultdict(set)
-    for story in made:
-        graph = Minter(story.iri.rsplit("story/", 1)[0]).stories_graph().value
-        wanted[graph].update(triples(story))
-    held = {
-        str(_value(row["graph"])): set()
+    events_query = sparql_file("story_events.rq")
+    graphs_held = {
+        str(_value(row["graph"]))
         for row in graphs.select(
             "SELECT DISTINCT ?graph WHERE { GRAPH ?graph { ?story a <" + NG + "Story> } }"
         )
     }
-    for graph in held:
-        query = sparql_file("story_graph.rq").replace("%%STORIES%%", str(NamedNode(graph)))
-        held[graph] = {
-            Triple(row["s"], row["p"], row["o"])  # type: ignore[arg-type]
-            for row in graphs.select(query)
-        }
-    removed = added = 0
-    for graph in sorted(set(held) | set(wanted)):
-        old = held.get(graph, set()) - wanted.get(graph, set())
-        new = wanted.get(graph, set()) - held.get(graph, set())
-        if not old and not new:
-            continue
-        text = (
-            sparql_file("replace_stories.ru")
-            .replace("%%STORIES%%", str(NamedNode(graph)))
-            .replace("%%OLD_TRIPLES%%", _ntriples(old))
-            .replace("%%NEW_TRIPLES%%", _ntriples(new))
+    if written is not None and not graphs_held:
+        # No story yet: the written reports are all there is to group.
+        found = sorted((r for reports_ in written.values() for r in reports_), key=_event)
+        affected: set[str] | None = set()
+    elif written is None:
+        found = reports(graphs.select(events_query.replace("%%EVENTS%%", "")))
+        affected = None
+    else:
+        new = [report for found in written.values() for report in found]
+        keys = {(r.kind, actor) for r in new for actor in r.actors}
+        query = (
+            sparql_file("affected_stories.rq")
+            .replace("%%ARTICLES%%", _values("article", written))
+            .replace(
+                "%%KEYS%%",
+                "VALUES (?kind ?actor) { "
+                + " ".join(f"({NamedNode(k)} {NamedNode(a)})" for k, a in sorted(keys))
+                + " }",
+            )
         )
-        graphs.update(text)
-        removed += len(old)
-        added += len(new)
-    log.info("stories: %d, %d triples out, %d in", len(made), removed, added)
+        rows = graphs.select(query)
+        affected = {str(_value(row["story"])) for row in rows}
+        old = {str(_value(row["event"])) for row in rows}
+        old = {event for event in old if event.rsplit("/event/", 1)[0] not in written}
+        if old:
+            found = reports(
+                graphs.select(events_query.replace("%%EVENTS%%", _values("event", old)))
+            )
+        else:
+            found = []
+        found = sorted(found + new, key=_event)
+    made = stories(found)
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for story in made:
+        graph = Minter(story.iri.rsplit("story/", 1)[0]).stories_graph().value
+        wanted[graph] |= lines(story)
+    removed = added = 0
+    for graph in sorted(graphs_held | set(wanted)):
+        held: set[str] = set()
+        if graph in graphs_held and (affected is None or affected):
+            restrict = "" if affected is None else _values("s", affected)
+            query = (
+                sparql_file("story_graph.rq")
+                .replace("%%STORIES%%", str(NamedNode(graph)))
+                .replace("%%STORIES_VALUES%%", restrict)
+            )
+            held = {f"{row['s']} {row['p']} {row['o']} ." for row in graphs.select(query)}
+        old_lines = held - wanted.get(graph, set())
+        new_lines = wanted.get(graph, set()) - held
+        if old_lines or new_lines:
+            graphs.update(
+                sparql_file("replace_stories.ru")
+                .replace("%%STORIES%%", str(NamedNode(graph)))
+                .replace("%%OLD_TRIPLES%%", "\n".join(sorted(old_lines)))
+                .replace("%%NEW_TRIPLES%%", "\n".join(sorted(new_lines)))
+            )
+            removed += len(old_lines)
+            added += len(new_lines)
+    log.info("stories: %d computed, %d triples out, %d in", len(made), removed, added)
     return Change(len(made), removed, added)
-
-
-def _ntriples(found: Iterable[Triple]) -> str:
-    return serialize(sorted(found, key=str), format=RdfFormat.N_TRIPLES).decode("utf-8")

@@ -119,7 +119,9 @@ def test_reingesting_an_article_rewrites_no_story_and_deleting_one_updates_its_s
     store = StoreFolder(folder).reader()
     assert stories_graph(store, settings) == before
     with StoreFolder(folder).writer() as writer:
-        assert stories.refresh(stories.LocalGraphs(writer.store)).added == 0
+        change = stories.refresh(stories.LocalGraphs(writer.store))
+    # The stories the writers kept up article by article are those computed from scratch.
+    assert change.added == change.removed == 0
 
     biden_xi = next(row for row in calls(store) if "Joe Biden" in row["participants"])
     other = next(row for row in calls(store) if "Olaf Scholz" in row["participants"])
