@@ -263,13 +263,14 @@ class LocalWriter:
         stale = self.folder.path / "stories.stale"
         if self._all_stories or self._reports or stale.exists():
             written = None if self._all_stories or stale.exists() else self._reports
+            # Marked stale until done: a writer killed meanwhile leaves the next one to compute
+            # every story again, and so does a failure.
+            stale.touch()
             try:
                 stories.refresh(stories.LocalGraphs(self.store), written)
-                stale.unlink(missing_ok=True)
+                stale.unlink()
             except Exception as error:  # noqa: BLE001 - the articles are stored all the same
-                # The next writer computes every story again.
                 log.warning("stories not recomputed: %s", error)
-                stale.touch()
             self._reports, self._all_stories = {}, False
 
     def publish(self, every: float = 0.0) -> Path | None:
@@ -306,7 +307,7 @@ class RemoteWriter:
 
     def finish(self) -> None:
         """The last step of an ingest: the stories, computed over the endpoint."""
-        stories.refresh(self)
+        stories.refresh(stories.SparqlGraphs(self.select, self.update))
 
     def former_actors(self, article: NamedNode) -> list[NamedNode]:
         # Remote endpoints take no bindings, so the one IRI goes in as a VALUES block written

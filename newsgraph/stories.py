@@ -26,11 +26,11 @@ import bisect
 import datetime as dt
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from pyoxigraph import Literal, NamedNode, RdfFormat, Store, parse
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store, parse
 
 from newsgraph.ontology import CAMEO, NG, RDF, RDFS, SCHEMA, SEM, XSD, Minter
 
@@ -40,6 +40,8 @@ log = logging.getLogger(__name__)
 # the other's date or publication date.
 DATED_DAYS = 1
 PUBLISHED_DAYS = 2
+# Events of a participant above which a write looks for the stories it joins by date first.
+NARROW_ABOVE = 50
 _DATATYPES = {
     10: NamedNode(XSD + "date"),
     7: NamedNode(XSD + "gYearMonth"),
@@ -50,24 +52,238 @@ _DATATYPES = {
 class Graphs(Protocol):
     """Where stories are read from and written to: a store or a SPARQL 1.1 endpoint."""
 
-    def select(self, text: str) -> Iterable[Mapping[str, object]]: ...
+    def story_graphs(self) -> set[str]:
+        """The graphs that hold stories."""
+        ...
 
-    def update(self, text: str) -> None: ...
+    def affected(self, articles: Iterable[str], new: Sequence[Report]) -> dict[str, set[str]]:
+        """The stories (with their reports) that the articles report, and those a new report
+        may join: at least every story with the kind and a participant of a new report."""
+        ...
+
+    def reports(self, events: Iterable[str] | None) -> list[Report]:
+        """These events' reports, or every event's."""
+        ...
+
+    def story_lines(self, graph: str, stories: Iterable[str] | None) -> set[str]:
+        """The N-Triples lines of these stories in a graph, or of all of them."""
+        ...
+
+    def write(self, graph: str, old: set[str], new: set[str]) -> None:
+        """Take the old N-Triples lines out of the graph and put the new ones in."""
+        ...
 
 
-class LocalGraphs:
-    """An embedded Oxigraph store as Graphs."""
+class SparqlGraphs:
+    """Graphs behind any SPARQL 1.1 query and update service, through newsgraph/sparql/ files."""
 
-    def __init__(self, store: Store) -> None:
-        self.store = store
+    def __init__(
+        self,
+        select: Callable[[str], Iterable[Mapping[str, object]]],
+        update: Callable[[str], None],
+    ) -> None:
+        self._select = select
+        self._update = update
 
     def select(self, text: str) -> Iterable[Mapping[str, object]]:
+        return self._select(text)
+
+    def write(self, graph: str, old: set[str], new: set[str]) -> None:
+        from newsgraph.store import sparql_file
+
+        self._update(
+            sparql_file("replace_stories.ru")
+            .replace("%%STORIES%%", str(NamedNode(graph)))
+            .replace("%%OLD_TRIPLES%%", "\n".join(sorted(old)))
+            .replace("%%NEW_TRIPLES%%", "\n".join(sorted(new)))
+        )
+
+    def story_graphs(self) -> set[str]:
+        query = "SELECT DISTINCT ?graph WHERE { GRAPH ?graph { ?story a <" + NG + "Story> } }"
+        return {str(_value(row["graph"])) for row in self.select(query)}
+
+    def affected(self, articles: Iterable[str], new: Sequence[Report]) -> dict[str, set[str]]:
+        from newsgraph.store import sparql_file
+
+        keys = {(report.kind, actor) for report in new for actor in report.actors}
+        pairs = " ".join(f"({NamedNode(k)} {NamedNode(a)})" for k, a in sorted(keys))
+        query = (
+            sparql_file("affected_stories.rq")
+            .replace("%%ARTICLES%%", _values("article", articles))
+            .replace("%%KEYS%%", f"VALUES (?kind ?actor) {{ {pairs} }}")
+        )
+        found: dict[str, set[str]] = defaultdict(set)
+        for row in self.select(query):
+            found[str(_value(row["story"]))].add(str(_value(row["event"])))
+        return found
+
+    def reports(self, events: Iterable[str] | None) -> list[Report]:
+        from newsgraph.store import sparql_file
+
+        restrict = "" if events is None else _values("event", events)
+        return reports(self.select(sparql_file("story_events.rq").replace("%%EVENTS%%", restrict)))
+
+    def story_lines(self, graph: str, stories: Iterable[str] | None) -> set[str]:
+        from newsgraph.store import sparql_file
+
+        query = (
+            sparql_file("story_graph.rq")
+            .replace("%%STORIES%%", str(NamedNode(graph)))
+            .replace("%%STORIES_VALUES%%", "" if stories is None else _values("s", stories))
+        )
+        return {f"{row['s']} {row['p']} {row['o']} ." for row in self.select(query)}
+
+
+class LocalGraphs(SparqlGraphs):
+    """An embedded Oxigraph store: the same answers, a few stories or events looked up in the
+    store's indexes directly (a VALUES join of thousands of IRIs is slow in Oxigraph)."""
+
+    def __init__(self, store: Store) -> None:  # noqa: D107 - no bound methods kept: no cycle
+        self.store = store
+
+    def write(self, graph: str, old: set[str], new: set[str]) -> None:
+        # Oxigraph parses a large INSERT DATA slowly; its N-Triples loader is fast. Not one
+        # transaction: the writer marks the stories stale until this is done (see store.py).
+        name = NamedNode(graph)
+        for triple in parse("\n".join(old).encode("utf-8"), format=RdfFormat.N_TRIPLES):
+            self.store.remove(Quad(triple.subject, triple.predicate, triple.object, name))
+        if new:
+            data = ("\n".join(sorted(new)) + "\n").encode("utf-8")
+            self.store.load(data, format=RdfFormat.N_TRIPLES, to_graph=name)
+
+    def select(self, text: str) -> list[dict[str, object]]:
         solutions = self.store.query(text)
         names = [variable.value for variable in solutions.variables]  # type: ignore[union-attr]
         return [{name: row[name] for name in names} for row in solutions]  # type: ignore[union-attr]
 
-    def update(self, text: str) -> None:
-        self.store.update(text)
+    def affected(self, articles: Iterable[str], new: Sequence[Report]) -> dict[str, set[str]]:
+        """Narrower than the SPARQL version: only the stories of the events a new report links
+        to, found through the dates that could link (a popular actor takes part in thousands
+        of stories, over years)."""
+        written = set(articles)
+        chosen: set[str] = set()
+        for article in written:
+            found = self._quads(None, NG + "reportedBy", NamedNode(article))
+            chosen |= {q.subject.value for q in found}
+        facts: dict[str, Report | None] = {}
+        by_actor: dict[str, set[str]] = {}
+        days: dict[int, set[str]] = {}
+        for report in new:
+            near: set[str] = set()
+            for actor in report.actors:
+                if actor not in by_actor:
+                    found = self._quads(None, SEM + "hasActor", NamedNode(actor))
+                    by_actor[actor] = {q.subject.value for q in found}  # type: ignore[union-attr]
+                near |= by_actor[actor]
+            if len(near) > NARROW_ABOVE:  # a popular participant: narrowed by dates first
+                near &= self._at_the_time(report, near, days)
+            for event in near:
+                if event not in facts:
+                    found_reports = self.reports([event])
+                    facts[event] = found_reports[0] if found_reports else None
+                other = facts[event]
+                if other is not None and other.article not in written and linked(report, other):
+                    found = self._quads(None, NG + "report", NamedNode(event))
+                    chosen |= {q.subject.value for q in found}
+        return {
+            story: {q.object.value for q in self._quads(NamedNode(story), NG + "report")}  # type: ignore[union-attr]
+            for story in chosen
+        }
+
+    def _at_the_time(self, report: Report, near: set[str], days: dict[int, set[str]]) -> set[str]:
+        """Events the report may link to by its time: dated on the days, or undated in articles
+        published on the days, that the rules allow."""
+        day = _day(report.date) if report.date is not None else _day(report.published)
+        if report.date is not None and day is None:  # a month or a year: the same value
+            datatype = _DATATYPES.get(len(report.date))
+            if datatype is None:
+                return set()
+            return self._dated([Literal(report.date, datatype=datatype)])
+        if day is None:  # undated, in an undated article: every event of its participants
+            return near
+        found: set[str] = set()
+        for number in range(day - PUBLISHED_DAYS, day + PUBLISHED_DAYS + 1):
+            if number not in days:
+                days[number] = self._dated([_date(number)])
+                for quad in self._quads(None, SCHEMA + "datePublished", _date(number)):
+                    graph = quad.subject.value  # type: ignore[union-attr]
+                    days[number] |= {
+                        q.subject.value  # type: ignore[union-attr]
+                        for q in self._quads(None, RDF + "type", NamedNode(NG + "Event"), graph)
+                    }
+            found |= days[number]
+        return found
+
+    def _dated(self, dates: Iterable[Literal]) -> set[str]:
+        return {
+            q.subject.value  # type: ignore[union-attr]
+            for date in dates
+            for q in self._quads(None, SEM + "hasTimeStamp", date)
+        }
+
+    def reports(self, events: Iterable[str] | None) -> list[Report]:
+        if events is None:
+            return super().reports(None)
+        rows = []
+        published: dict[str, str | None] = {}
+        for event in events:
+            node = NamedNode(event)
+            values: dict[str, list[str]] = defaultdict(list)
+            article = ""
+            for quad in self.store.quads_for_pattern(node, None, None, None):
+                values[quad.predicate.value].append(quad.object.value)  # type: ignore[union-attr]
+                article = quad.graph_name.value  # type: ignore[union-attr]
+            if (
+                NG + "Event" not in values[RDF + "type"]
+                or NG + "Negated" in values[NG + "factuality"]
+            ):
+                continue
+            if article not in published:
+                dates = self._quads(NamedNode(article), SCHEMA + "datePublished", graph=article)
+                published[article] = next((q.object.value for q in dates), None)  # type: ignore[union-attr]
+            rows += _rows(article, event, values, published[article])
+        return reports(rows)
+
+    def story_lines(self, graph: str, stories: Iterable[str] | None) -> set[str]:
+        if stories is None:
+            found = self.store.quads_for_pattern(None, None, None, NamedNode(graph))
+            return {f"{q.subject} {q.predicate} {q.object} ." for q in found}
+        return {
+            f"{q.subject} {q.predicate} {q.object} ."
+            for story in stories
+            for q in self.store.quads_for_pattern(NamedNode(story), None, None, NamedNode(graph))
+        }
+
+    def _quads(
+        self,
+        subject: NamedNode | None,
+        predicate: str,
+        value: NamedNode | Literal | None = None,
+        graph: str | None = None,
+    ) -> Iterator[Quad]:
+        return self.store.quads_for_pattern(
+            subject, NamedNode(predicate), value, NamedNode(graph) if graph else None
+        )
+
+
+def _date(day: int) -> Literal:
+    return Literal(dt.date.fromordinal(day).isoformat(), datatype=_DATATYPES[10])
+
+
+def _rows(
+    article: str, event: str, values: Mapping[str, list[str]], published: str | None
+) -> list[dict[str, object]]:
+    """story_events.rq's rows for one event, from its predicates' values."""
+    base = {
+        "article": article,
+        "event": event,
+        "label": (values.get(RDFS + "label") or [None])[0],
+        "cameo": (values.get(NG + "cameo") or [""])[0],
+        "kind": (values.get(NG + "kind") or [None])[0],
+        "date": (values.get(SEM + "hasTimeStamp") or [None])[0],
+        "published": published,
+    }
+    return [{**base, "actor": actor} for actor in values.get(SEM + "hasActor") or [None]]
 
 
 @dataclass
@@ -164,6 +380,25 @@ class _Groups:
         for (before, first), (after, second) in zip(ordered, ordered[1:], strict=False):
             if after - before <= gap:
                 self.join(first, second)
+
+
+def linked(first: Report, second: Report) -> bool:
+    """Whether two reports are of one story by themselves (group() joins the chains)."""
+    if first.kind != second.kind or not first.actors & second.actors:
+        return False
+    if first.date is not None and second.date is not None:
+        a, b = _day(first.date), _day(second.date)
+        if a is None or b is None:
+            return first.date == second.date
+        return abs(a - b) <= DATED_DAYS
+    if first.date is None and second.date is None:
+        a, b = _day(first.published), _day(second.published)
+        if a is None and b is None:
+            return True
+        return a is not None and b is not None and abs(a - b) <= PUBLISHED_DAYS
+    dated, undated = (first, second) if first.date is not None else (second, first)
+    a, b = _day(dated.date), _day(undated.published)
+    return a is not None and b is not None and abs(a - b) <= PUBLISHED_DAYS
 
 
 def group(found: Sequence[Report]) -> list[list[Report]]:
@@ -269,26 +504,14 @@ def reports_from_ntriples(article: str, data: bytes) -> list[Report]:
     wanted = b"\n".join(
         line for line in data.split(b"\n") if any(p in line for p in _REPORT_PREDICATES)
     )
-    values: dict[tuple[str, str], list[str]] = defaultdict(list)
+    values: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for triple in parse(wanted + b"\n", format=RdfFormat.N_TRIPLES):
-        values[(triple.subject.value, triple.predicate.value)].append(triple.object.value)  # type: ignore[union-attr]
-    published = values.get((article, SCHEMA + "datePublished"), [None])[0]
+        values[triple.subject.value][triple.predicate.value].append(triple.object.value)  # type: ignore[union-attr]
+    published = (values[article].get(SCHEMA + "datePublished") or [None])[0]
     rows = []
-    for (subject, predicate), objects in values.items():
-        if predicate != RDF + "type" or NG + "Event" not in objects:
-            continue
-        if NG + "Negated" in values.get((subject, NG + "factuality"), []):
-            continue
-        base = {
-            "article": article,
-            "event": subject,
-            "label": values.get((subject, RDFS + "label"), [None])[0],
-            "cameo": values.get((subject, NG + "cameo"), [""])[0],
-            "kind": values.get((subject, NG + "kind"), [None])[0],
-            "date": values.get((subject, SEM + "hasTimeStamp"), [None])[0],
-            "published": published,
-        }
-        rows += [{**base, "actor": a} for a in values.get((subject, SEM + "hasActor"), [None])]
+    for subject, found in values.items():
+        if NG + "Event" in found[RDF + "type"] and NG + "Negated" not in found[NG + "factuality"]:
+            rows += _rows(article, subject, found, published)
     return reports(rows)
 
 
@@ -311,73 +534,40 @@ def refresh(graphs: Graphs, written: Mapping[str, Sequence[Report]] | None = Non
     """Recompute the stories and rewrite those that changed.
 
     With `written` (the reports of the articles a writer stored, by article), only the stories
-    those articles can change are computed again; without it, every story.
+    those articles can change are computed again (see affected_stories.rq); without it, all.
     """
-    from newsgraph.store import sparql_file
-
-    events_query = sparql_file("story_events.rq")
-    graphs_held = {
-        str(_value(row["graph"]))
-        for row in graphs.select(
-            "SELECT DISTINCT ?graph WHERE { GRAPH ?graph { ?story a <" + NG + "Story> } }"
-        )
-    }
-    if written is not None and not graphs_held:
-        # No story yet: the written reports are all there is to group.
-        found = sorted((r for reports_ in written.values() for r in reports_), key=_event)
-        affected: set[str] | None = set()
-    elif written is None:
-        found = reports(graphs.select(events_query.replace("%%EVENTS%%", "")))
-        affected = None
+    held_graphs = graphs.story_graphs()
+    affected: set[str] | None = None
+    if written is None:
+        found = graphs.reports(None)
     else:
-        new = [report for found in written.values() for report in found]
-        keys = {(r.kind, actor) for r in new for actor in r.actors}
-        query = (
-            sparql_file("affected_stories.rq")
-            .replace("%%ARTICLES%%", _values("article", written))
-            .replace(
-                "%%KEYS%%",
-                "VALUES (?kind ?actor) { "
-                + " ".join(f"({NamedNode(k)} {NamedNode(a)})" for k, a in sorted(keys))
-                + " }",
-            )
-        )
-        rows = graphs.select(query)
-        affected = {str(_value(row["story"])) for row in rows}
-        old = {str(_value(row["event"])) for row in rows}
-        old = {event for event in old if event.rsplit("/event/", 1)[0] not in written}
-        if old:
-            found = reports(
-                graphs.select(events_query.replace("%%EVENTS%%", _values("event", old)))
-            )
-        else:
-            found = []
-        found = sorted(found + new, key=_event)
+        found = sorted((r for reports_ in written.values() for r in reports_), key=_event)
+        affected = set()
+        if held_graphs:
+            stories_ = graphs.affected(written, found)
+            affected = set(stories_)
+            old = {
+                event
+                for events in stories_.values()
+                for event in events
+                if event.rsplit("/event/", 1)[0] not in written
+            }
+            if old:
+                found = sorted(found + graphs.reports(old), key=_event)
     made = stories(found)
     wanted: dict[str, set[str]] = defaultdict(set)
     for story in made:
         graph = Minter(story.iri.rsplit("story/", 1)[0]).stories_graph().value
         wanted[graph] |= lines(story)
     removed = added = 0
-    for graph in sorted(graphs_held | set(wanted)):
+    for graph in sorted(held_graphs | set(wanted)):
         held: set[str] = set()
-        if graph in graphs_held and (affected is None or affected):
-            restrict = "" if affected is None else _values("s", affected)
-            query = (
-                sparql_file("story_graph.rq")
-                .replace("%%STORIES%%", str(NamedNode(graph)))
-                .replace("%%STORIES_VALUES%%", restrict)
-            )
-            held = {f"{row['s']} {row['p']} {row['o']} ." for row in graphs.select(query)}
+        if graph in held_graphs and (affected is None or affected):
+            held = graphs.story_lines(graph, affected)
         old_lines = held - wanted.get(graph, set())
         new_lines = wanted.get(graph, set()) - held
         if old_lines or new_lines:
-            graphs.update(
-                sparql_file("replace_stories.ru")
-                .replace("%%STORIES%%", str(NamedNode(graph)))
-                .replace("%%OLD_TRIPLES%%", "\n".join(sorted(old_lines)))
-                .replace("%%NEW_TRIPLES%%", "\n".join(sorted(new_lines)))
-            )
+            graphs.write(graph, old_lines, new_lines)
             removed += len(old_lines)
             added += len(new_lines)
     log.info("stories: %d computed, %d triples out, %d in", len(made), removed, added)

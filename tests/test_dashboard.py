@@ -17,10 +17,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from conftest import SAMPLE_DATA
 from test_browser import CHROMIUM_ARGS, SERVE, TIMEOUT_MS, free_port
 from test_stories import OTHER_PUBLISHED, SAMPLE_PUBLISHED, STORIES_INPUTS, ingest
 
-from conftest import SAMPLE_DATA
 from newsgraph.settings import Settings
 
 pytestmark = pytest.mark.browser
@@ -84,7 +84,6 @@ def test_dashboard_draws_every_panel_from_its_endpoint_and_filters_change_them(
 ) -> None:
     sync_api = pytest.importorskip("playwright.sync_api")
     from playwright.sync_api import expect
-
     from test_browser import chromium_path
 
     base = dashboard_server
@@ -196,7 +195,9 @@ def test_dashboard_draws_every_panel_from_its_endpoint_and_filters_change_them(
             expect(page.locator("#search-results ol.hits li").first).to_be_visible()
             expect(page.locator("#search-results mark").first).to_have_text("sanctions")
 
-            screenshot = Path(os.environ.get("NEWSGRAPH_DASHBOARD_SCREENSHOT", tmp_path / "dashboard.png"))
+            screenshot = Path(
+                os.environ.get("NEWSGRAPH_DASHBOARD_SCREENSHOT", tmp_path / "dashboard.png")
+            )
             page.fill("#filter-since", "")
             page.fill("#filter-until", "")
             page.click("#filters button[type='submit']")

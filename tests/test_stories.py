@@ -138,6 +138,23 @@ def test_reingesting_an_article_rewrites_no_story_and_deleting_one_updates_its_s
     assert not [q for q in stories_graph(store, settings) if gone in q]
 
 
+@pytest.mark.parametrize("narrow_above", [stories.NARROW_ABOVE, 0])
+def test_articles_ingested_one_by_one_make_the_stories_they_make_together(
+    tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch, narrow_above: int
+) -> None:
+    """The second writer finds the story the first one made, by participant or by date."""
+    monkeypatch.setattr(stories, "NARROW_ABOVE", narrow_above)
+    folder = tmp_path / "store"
+    for path in sorted(SAMPLE_DATA.glob("*.txt")):
+        ingest(folder, [str(path)], SAMPLE_PUBLISHED, settings)
+    store = StoreFolder(folder).reader()
+    (biden_xi,) = [row for row in calls(store) if "Joe Biden" in row["participants"]]
+    assert biden_xi["sources"] == "2" and biden_xi["date"] == "2022-03-18"
+    with StoreFolder(folder).writer() as writer:
+        change = stories.refresh(stories.LocalGraphs(writer.store))
+    assert change.added == change.removed == 0
+
+
 def report(
     event: str,
     actors: set[str],
