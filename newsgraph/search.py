@@ -19,13 +19,14 @@ import html
 import re
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from pyoxigraph import NamedNode, RdfFormat, Store, Variable, parse
+from pyoxigraph import NamedNode, Store, Variable
 
+from newsgraph import article_lines
 from newsgraph.errors import BadRequest
 from newsgraph.ontology import NG, RDF, RDFS, SCHEMA, SEM
 
@@ -98,39 +99,31 @@ class TextSearch(Protocol):
     def close(self) -> None: ...
 
 
-def _triples(data: bytes) -> Iterator[tuple[str, str, str]]:
-    # Only the lines that can matter are parsed: most of an article graph is its mentions.
-    wanted = b"\n".join(line for line in data.split(b"\n") if any(p in line for p in _PREDICATES))
-    for triple in parse(wanted + b"\n", format=RdfFormat.N_TRIPLES):
-        yield triple.subject.value, triple.predicate.value, triple.object.value  # type: ignore[union-attr]
-
-
 _TYPE, _LABEL, _TEXT = RDF + "type", RDFS + "label", SCHEMA + "text"
-_SPEAKER, _ACTOR = NG + "speaker", SEM + "hasActor"
-_PREDICATES = tuple(f"<{iri}>".encode() for iri in (_TYPE, _LABEL, _TEXT, _SPEAKER, _ACTOR))
+_KINDS = {NG + "Statement": "statement", NG + "Event": "event"}
 
 
 def entries_from_ntriples(article_triples: bytes, actor_triples: bytes) -> list[Entry]:
     """The entries of one article graph as the writer is given it (N-Triples)."""
-    labels: dict[str, str] = {}
-    for subject, predicate, value in _triples(actor_triples):
-        if predicate == _LABEL:
-            labels[subject] = min(value, labels.get(subject, value))
-    kinds: dict[str, str] = {}
-    texts: dict[str, str] = {}
-    people: dict[str, set[str]] = defaultdict(set)
-    for subject, predicate, value in _triples(article_triples):
-        if predicate == _TYPE and value in (NG + "Statement", NG + "Event"):
-            kinds[subject] = "statement" if value == NG + "Statement" else "event"
-        elif predicate in (_TEXT, _LABEL):
-            texts.setdefault(subject, value)
-        elif predicate in (_SPEAKER, _ACTOR):
-            people[subject].add(value)
-    return sorted(
-        Entry(iri, kind, texts[iri], _who(labels.get(actor) for actor in people[iri]))
-        for iri, kind in kinds.items()
-        if iri in texts
+    return entries_from_facts(
+        article_lines.facts(article_triples, article_lines.ARTICLE_LINES),
+        article_lines.facts(actor_triples, article_lines.LABEL_LINES),
     )
+
+
+def entries_from_facts(article: article_lines.Facts, actors: article_lines.Facts) -> list[Entry]:
+    """The entries of one article graph, from its values and its actors' by subject and
+    predicate."""
+    entries = []
+    for iri, found in article.items():
+        kind = next((_KINDS[t] for t in found.get(_TYPE, ()) if t in _KINDS), None)
+        text = (found.get(_TEXT) or found.get(_LABEL) or [None])[0]
+        if kind is None or text is None:
+            continue
+        people = found.get(NG + "speaker", []) + found.get(SEM + "hasActor", [])
+        names = (min(actors.get(actor, {}).get(_LABEL) or [""]) for actor in people)
+        entries.append(Entry(iri, kind, text, _who(names)))
+    return sorted(entries)
 
 
 def _who(names: Iterable[str | None]) -> str:
@@ -176,9 +169,14 @@ class SearchIndex:
 
     def put(self, article: str, entries: Iterable[Entry]) -> None:
         """Replace an article's entries and mark it pending until its graph is stored."""
+        self.put_many({article: entries})
+
+    def put_many(self, articles: Mapping[str, Iterable[Entry]]) -> None:
+        """put() for many articles, in one transaction."""
         with _transaction(self.db):
-            self.db.execute("INSERT OR IGNORE INTO pending (article) VALUES (?)", (article,))
-            self._replace(article, entries)
+            for article, entries in articles.items():
+                self.db.execute("INSERT OR IGNORE INTO pending (article) VALUES (?)", (article,))
+                self._replace(article, entries)
 
     def done(self, articles: Iterable[str]) -> None:
         """The graphs of these articles are in the store: their entries are final."""

@@ -49,7 +49,7 @@ from pyoxigraph import (
     serialize,
 )
 
-from newsgraph import materialized, search, stories
+from newsgraph import article_lines, materialized, search, stories
 from newsgraph.errors import NewsgraphError, StoreBusy
 
 log = logging.getLogger(__name__)
@@ -187,6 +187,7 @@ class LocalWriter:
         self.store = store
         self.search = index
         self._reindex = False  # a SPARQL update may change any article: rebuild the index
+        self._entries: dict[str, list[search.Entry]] = {}  # for the articles of the chunk
         self._last_publish = time.monotonic()
         self._chunk: BulkChunk | None = None
         # What the stories step needs when the writer finishes: the reports of the articles
@@ -208,9 +209,12 @@ class LocalWriter:
         actor_triples: bytes,
     ) -> None:
         """Store one article graph given as N-Triples, replacing any earlier version whole."""
-        self._reports[article.value] = stories.reports_from_ntriples(article.value, article_triples)
-        # The index first, journaled: see newsgraph.search.
-        self.search.put(article.value, search.entries_from_ntriples(article_triples, actor_triples))
+        # One reading of the lines both steps need: most of an article graph is its mentions.
+        facts = article_lines.facts(article_triples, article_lines.ARTICLE_LINES)
+        self._reports[article.value] = stories.reports_from_facts(article.value, facts)
+        entries = search.entries_from_facts(
+            facts, article_lines.facts(actor_triples, article_lines.LABEL_LINES)
+        )
         pending = self._chunk is not None and article.value in self._chunk.articles
         if pending:
             self.flush_bulk()  # the same article twice in one run: the later one replaces it
@@ -220,6 +224,7 @@ class LocalWriter:
             self._chunk.add(
                 article, nquads(article_triples, article) + nquads(actor_triples, actors_graph)
             )
+            self._entries[article.value] = entries  # indexed with the chunk, before its load
             if self._chunk.quads >= BULK_CHUNK_QUADS:
                 self.flush_bulk()
             return
@@ -230,13 +235,16 @@ class LocalWriter:
             actor_triples.decode("utf-8"),
             self.former_actors(article),
         )
+        self.search.put(article.value, entries)  # journaled first: see newsgraph.search
         self.store.update(update)
         self.search.done([article.value])
 
     def flush_bulk(self) -> None:
         """Bulk load the articles gathered so far."""
         chunk, self._chunk = self._chunk, None
+        entries, self._entries = self._entries, {}
         if chunk is not None:
+            self.search.put_many(entries)  # journaled first: see newsgraph.search
             chunk.load(self.store)
             self.search.done(chunk.articles)
 

@@ -32,6 +32,7 @@ from typing import Protocol
 
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store, parse
 
+from newsgraph import article_lines
 from newsgraph.ontology import CAMEO, NG, RDF, RDFS, SCHEMA, SEM, XSD, Minter
 
 log = logging.getLogger(__name__)
@@ -489,28 +490,19 @@ def _integer(value: int) -> Literal:
     return Literal(str(value), datatype=NamedNode(XSD + "integer"))
 
 
-# Only the lines that can state what a report needs: read before parsing, it skips the mentions.
-_REPORT_PREDICATES = tuple(
-    f"<{iri}>".encode()
-    for iri in (
-        RDF + "type", NG + "cameo", NG + "factuality", NG + "kind", RDFS + "label",
-        SEM + "hasTimeStamp", SEM + "hasActor", SCHEMA + "datePublished",
-    )
-)  # fmt: skip
-
-
 def reports_from_ntriples(article: str, data: bytes) -> list[Report]:
     """The reports of one article graph as the writer is given it (N-Triples)."""
-    wanted = b"\n".join(
-        line for line in data.split(b"\n") if any(p in line for p in _REPORT_PREDICATES)
-    )
-    values: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for triple in parse(wanted + b"\n", format=RdfFormat.N_TRIPLES):
-        values[triple.subject.value][triple.predicate.value].append(triple.object.value)  # type: ignore[union-attr]
-    published = (values[article].get(SCHEMA + "datePublished") or [None])[0]
+    return reports_from_facts(article, article_lines.facts(data, article_lines.ARTICLE_LINES))
+
+
+def reports_from_facts(article: str, facts: article_lines.Facts) -> list[Report]:
+    """The reports of one article graph, from its values by subject and predicate."""
+    published = (facts.get(article, {}).get(SCHEMA + "datePublished") or [None])[0]
     rows = []
-    for subject, found in values.items():
-        if NG + "Event" in found[RDF + "type"] and NG + "Negated" not in found[NG + "factuality"]:
+    for subject, found in facts.items():
+        if NG + "Event" in found.get(RDF + "type", ()) and NG + "Negated" not in found.get(
+            NG + "factuality", ()
+        ):
             rows += _rows(article, subject, found, published)
     return reports(rows)
 
