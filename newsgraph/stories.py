@@ -143,14 +143,14 @@ class LocalGraphs(SparqlGraphs):
         self.store = store
 
     def write(self, graph: str, old: set[str], new: set[str]) -> None:
-        # Oxigraph parses a large INSERT DATA slowly; its N-Triples loader is fast. Not one
+        # Oxigraph parses a large INSERT DATA slowly; its bulk loader is fast. Not one
         # transaction: the writer marks the stories stale until this is done (see store.py).
         name = NamedNode(graph)
         for triple in parse("\n".join(old).encode("utf-8"), format=RdfFormat.N_TRIPLES):
             self.store.remove(Quad(triple.subject, triple.predicate, triple.object, name))
         if new:
             data = ("\n".join(sorted(new)) + "\n").encode("utf-8")
-            self.store.load(data, format=RdfFormat.N_TRIPLES, to_graph=name)
+            self.store.bulk_load(data, format=RdfFormat.N_TRIPLES, to_graph=name)
 
     def select(self, text: str) -> list[dict[str, object]]:
         solutions = self.store.query(text)
