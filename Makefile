@@ -16,7 +16,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $@
 
-# The query page's editor (YASGUI) and the /docs page (Swagger UI) come from the npm registry,
+# The query page's editor (YASGUI), the /docs page (Swagger UI) and the dashboard's charts
+# (ECharts) come from the npm registry,
 # pinned by the lockfile, and are served from our own server so both work offline.
 $(VENDOR_STAMP): package.json package-lock.json
 	# --ignore-scripts: no install script may reach the network (swagger-ui-dist's analytics).
@@ -24,6 +25,7 @@ $(VENDOR_STAMP): package.json package-lock.json
 	mkdir -p server/static/vendor
 	cp node_modules/@zazuko/yasgui/build/yasgui.min.js node_modules/@zazuko/yasgui/build/yasgui.min.css server/static/vendor/
 	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css server/static/vendor/
+	cp node_modules/echarts/dist/echarts.min.js server/static/vendor/
 	touch $@
 
 run: setup

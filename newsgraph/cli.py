@@ -130,6 +130,7 @@ def ingest(
     if endpoint:
         writer = RemoteWriter(endpoint, update_endpoint or endpoint, token or "")
         summary = pipeline.ingest_articles(items, writer, settings, progress, linker)
+        writer.finish()
     else:
         with StoreFolder(settings.store).writer() as writer:
             summary = pipeline.ingest_articles(items, writer, settings, progress, linker)
@@ -384,6 +385,54 @@ def link(
     if gold:
         # Scored on the actors extracted and stored, as a user gets them, not on gold names.
         click.echo(link_evaluation.evaluate(folder.reader(), Path(gold)).line())
+
+
+@main.command(name="search")
+@click.argument("words", required=False)
+@store_option
+@click.option("--kind", type=click.Choice(["statement", "event"]), help="Only this kind of hit.")
+@click.option("--limit", type=int, default=20, show_default=True, help="Most hits to show.")
+@click.option("--offset", type=int, default=0, show_default=True, help="Hits to skip first.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON, as GET /api/search answers.")
+@click.option("--rebuild", is_flag=True, help="Rebuild the index from the store first.")
+@click.pass_context
+def search_command(
+    ctx: click.Context,
+    words: str | None,
+    store: str | None,
+    kind: str | None,
+    limit: int,
+    offset: int,
+    as_json: bool,
+    rebuild: bool,
+) -> None:
+    """Full-text search of statements (words, speaker) and events (label, participants):
+    WORDS is an SQLite FTS5 query ('sanctions', 'video call', '"open lines"', 'Xi AND Biden')."""
+    from newsgraph import search
+
+    folder = StoreFolder(_settings(ctx, store=store).store)
+    if rebuild:
+        with folder.writer() as writer:
+            entries = writer.search.rebuild(writer.store)
+        click.echo(f"indexed {entries} statements and events", err=True)
+    if words is None:
+        if not rebuild:
+            raise click.UsageError("give the WORDS to search for, or --rebuild")
+        return
+    if not folder.search_index.is_file():
+        raise NewsgraphError(f"store {folder.path} has no search index: run `newsgraph ingest`")
+    index = search.SearchIndex(folder.search_index, read_only=True)
+    try:
+        results = index.search(words, kind, limit, offset)
+    finally:
+        index.close()
+    if as_json:
+        click.echo(json.dumps(search.as_json(results), ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{results.total} hits", err=True)
+    for hit in results.hits:
+        who = f" ({hit.who})" if hit.who else ""
+        click.echo(f"{hit.score:8.3f}  {hit.kind:9}  {hit.snippet}{who}\n          {hit.iri}")
 
 
 @main.command(name="eval")

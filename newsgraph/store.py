@@ -7,6 +7,8 @@ Layout of a store folder:
                     newsgraph.materialized), for a writer's final snapshot only
     CURRENT         the name of the newest snapshot
     bulk/N.nq       new articles on their way into primary by bulk load (see below)
+    search.sqlite   the full-text index of statements and events (see newsgraph.search)
+    stories.stale   left when the stories step failed: the next writer computes them all again
 
 Writers hold primary; readers (the server, `newsgraph query`) open the newest snapshot read-only.
 A snapshot is static, so any number of processes may open it while ingest goes on: this is
@@ -54,7 +56,7 @@ from pyoxigraph import (
     serialize,
 )
 
-from newsgraph import materialized
+from newsgraph import article_lines, materialized, search, stories
 from newsgraph.errors import NewsgraphError, StoreBusy
 
 log = logging.getLogger(__name__)
@@ -226,11 +228,18 @@ class LocalWriter:
     flush_bulk() or publish(), and when the writer closes.
     """
 
-    def __init__(self, folder: StoreFolder, store: Store) -> None:
+    def __init__(self, folder: StoreFolder, store: Store, index: search.SearchIndex) -> None:
         self.folder = folder
         self.store = store
+        self.search = index
+        self._reindex = False  # a SPARQL update may change any article: rebuild the index
+        self._entries: dict[str, list[search.Entry]] = {}  # for the articles of the chunk
         self._last_publish = time.monotonic()
         self._chunk: BulkChunk | None = None
+        # What the stories step needs when the writer finishes: the reports of the articles
+        # written, or every story again after a SPARQL update (it may have changed anything).
+        self._reports: dict[str, list[stories.Report]] = {}
+        self._all_stories = False
 
     def former_actors(self, article: NamedNode) -> list[NamedNode]:
         rows = self.store.query(
@@ -246,6 +255,12 @@ class LocalWriter:
         actor_triples: bytes,
     ) -> None:
         """Store one article graph given as N-Triples, replacing any earlier version whole."""
+        # One reading of the lines both steps need: most of an article graph is its mentions.
+        facts = article_lines.facts(article_triples, article_lines.ARTICLE_LINES)
+        self._reports[article.value] = stories.reports_from_facts(article.value, facts)
+        entries = search.entries_from_facts(
+            facts, article_lines.facts(actor_triples, article_lines.LABEL_LINES)
+        )
         pending = self._chunk is not None and article.value in self._chunk.articles
         if pending:
             self.flush_bulk()  # the same article twice in one run: the later one replaces it
@@ -257,6 +272,7 @@ class LocalWriter:
                 nquads(article_triples, article) + nquads(actor_triples, actors_graph),
                 actors_of(actor_triples),
             )
+            self._entries[article.value] = entries  # indexed with the chunk, before its load
             if self._chunk.quads >= BULK_CHUNK_QUADS:
                 self.flush_bulk()
             return
@@ -267,13 +283,18 @@ class LocalWriter:
             actor_triples.decode("utf-8"),
             self.former_actors(article),
         )
+        self.search.put(article.value, entries)  # journaled first: see newsgraph.search
         self.store.update(update)
+        self.search.done([article.value])
 
     def flush_bulk(self) -> None:
         """Bulk load the articles gathered so far."""
         chunk, self._chunk = self._chunk, None
+        entries, self._entries = self._entries, {}
         if chunk is not None:
+            self.search.put_many(entries)  # journaled first: see newsgraph.search
             chunk.load(self.store)
+            self.search.done(chunk.articles)
 
     def idle(self) -> None:
         """Nothing more to write for now: load the chunk if it is worth a bulk load.
@@ -285,7 +306,28 @@ class LocalWriter:
 
     def update(self, text: str, base_iri: str | None = None) -> None:
         self.flush_bulk()
+        self._all_stories = self._reindex = True
         self.store.update(text, base_iri=base_iri)
+
+    def finish(self) -> None:
+        """The writer's last steps before its final snapshot: the search index after an
+        update, and the stories, if anything changed."""
+        self.flush_bulk()
+        if self._reindex:
+            self.search.rebuild(self.store)
+            self._reindex = False
+        stale = self.folder.path / "stories.stale"
+        if self._all_stories or self._reports or stale.exists():
+            written = None if self._all_stories or stale.exists() else self._reports
+            # Marked stale until done: a writer killed meanwhile leaves the next one to compute
+            # every story again, and so does a failure.
+            stale.touch()
+            try:
+                stories.refresh(stories.LocalGraphs(self.store), written)
+                stale.unlink()
+            except Exception as error:  # noqa: BLE001 - the articles are stored all the same
+                log.warning("stories not recomputed: %s", error)
+            self._reports, self._all_stories = {}, False
 
     def publish(self, every: float = 0.0) -> Path | None:
         """Publish a snapshot for readers; with `every`, only if that many seconds have passed."""
@@ -306,6 +348,22 @@ class RemoteWriter:
         self.query_url = query_url
         self.update_url = update_url
         self.client = httpx.Client(headers=headers, timeout=timeout)
+
+    def select(self, text: str) -> list[dict[str, object]]:
+        """The rows of a SELECT query, as the stories step reads them."""
+        response = self.client.post(
+            self.query_url,
+            data={"query": text},
+            headers={"Accept": "application/sparql-results+json"},
+        )
+        self._check(response)
+        solutions = parse_query_results(response.content, format=QueryResultsFormat.JSON)
+        names = [variable.value for variable in solutions.variables]  # type: ignore[union-attr]
+        return [{name: row[name] for name in names} for row in solutions]  # type: ignore[union-attr]
+
+    def finish(self) -> None:
+        """The last step of an ingest: the stories, computed over the endpoint."""
+        stories.refresh(stories.SparqlGraphs(self.select, self.update))
 
     def former_actors(self, article: NamedNode) -> list[NamedNode]:
         # Remote endpoints take no bindings, so the one IRI goes in as a VALUES block written
@@ -375,6 +433,11 @@ class StoreFolder:
         return self.path / "snapshots"
 
     @property
+    def search_index(self) -> Path:
+        """The full-text index (see newsgraph.search)."""
+        return self.path / search.FILE
+
+    @property
     def bulk(self) -> Path:
         """Bulk chunks being loaded into primary (see the module docstring)."""
         return self.path / "bulk"
@@ -397,15 +460,19 @@ class StoreFolder:
         if self.bulk.is_dir():
             for chunk in sorted(self.bulk.glob("*.nq")):
                 undo_chunk(store, chunk)  # left by an interrupted bulk load
-        writer = LocalWriter(self, store)
+        index = search.SearchIndex(self.search_index)
+        index.repair(store)  # articles a killed writer was storing: as the store has them now
+        writer = LocalWriter(self, store, index)
         try:
             yield writer
         finally:
             try:
                 writer.flush_bulk()  # whole articles, even when the run stops on an error
+                writer.finish()
             finally:
                 store.flush()
                 self.publish(store, materialize=True)
+                index.close()
                 del writer.store
                 del store
 

@@ -101,6 +101,13 @@ class Minter:
     def actors_graph(self) -> NamedNode:
         return NamedNode(f"{self.base}graph/actors")
 
+    def stories_graph(self) -> NamedNode:
+        return NamedNode(f"{self.base}graph/stories")
+
+    def story(self, first_report: str) -> NamedNode:
+        """A story, named from the IRI of its first report (an article event)."""
+        return NamedNode(f"{self.base}story/{digest(first_report)}")
+
     @staticmethod
     def mention(article: NamedNode, begin: int, end: int) -> NamedNode:
         # RFC 5147 fragment, as NewsReader's GAF mentions do.

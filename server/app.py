@@ -20,6 +20,8 @@ from starlette.types import ASGIApp
 
 from newsgraph import __version__, queries
 from newsgraph.errors import NewsgraphError
+from newsgraph.server import dashboard
+from newsgraph.server import search as search_api
 from newsgraph.server.access_log import AccessLog
 from newsgraph.server.cache import ResultCache
 from newsgraph.server.canned import CannedApi
@@ -67,6 +69,7 @@ def create_app(settings: Settings) -> FastAPI:
         openapi_tags=[
             {"name": "SPARQL", "description": "The SPARQL 1.1 Protocol: queries and updates."},
             {"name": "canned queries", "description": "One operation per .rq file."},
+            {"name": "search", "description": "Full-text search of statements and events."},
             {"name": "service", "description": "The state of the server."},
         ],
     )
@@ -81,6 +84,8 @@ def create_app(settings: Settings) -> FastAPI:
     _document(app, protocol.openapi_paths())
     catalog = queries.load(settings.wikidata_endpoint)
     CannedApi(settings, pool, snapshots, catalog, cache).add_routes(app)
+    search_api.add_routes(app, search_api.local_index(folder))
+    dashboard.add_routes(app, STATIC)
 
     @app.get("/health", tags=["service"], summary="Health: the snapshot in use and its size")
     async def health() -> JSONResponse:

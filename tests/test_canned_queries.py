@@ -68,7 +68,9 @@ def declared_variables(text: str) -> list[str]:
 # queries over dates or Wikidata links run against the same articles ingested as `newsgraph ingest`
 # does: with a publication date and the local Wikidata index.
 FEDERATED = {name for name, query in ALL.items() if "SERVICE" in query.text}
-NEEDS_LINKED_STORE = FEDERATED | {"timeline"}
+# The dashboard's and the story timeline's date filters need dated articles and stories.
+DATED = {"story_timeline", "dashboard_actors", "dashboard_speakers", "dashboard_network"}
+NEEDS_LINKED_STORE = FEDERATED | {"timeline", "dashboard_sources"} | DATED
 
 
 class _WikidataStandIn(BaseHTTPRequestHandler):
@@ -152,7 +154,15 @@ def values_from(store: Store) -> dict[str, str]:
     article = one(
         store, 'SELECT ?a WHERE { GRAPH ?a { ?s ng:speaker ?x } ?x rdfs:label "White House" }'
     )
+    source = one(
+        store, f"SELECT ?s WHERE {{ <{article}> <http://purl.org/dc/terms/source> ?s }}"
+    )
+    story = one(store, 'SELECT ?s WHERE { ?s ng:report ?e ; rdfs:label "video call" }')
     return {
+        "since": "2000-01-01",
+        "until": "2100-01-01",
+        "source": source,
+        "story": story,
         "actor": biden,
         "first": biden,
         "second": xi,

@@ -34,7 +34,7 @@ DECLARED = {
     "Event", "Place", "Factuality", "Asserted", "Hypothetical", "Negated", "LinkMethod",
     "LocalIndex", "Cache", "LiveQuery", "speaker", "cue", "direct", "cameo", "kind", "sourceActor",
     "targetActor", "factuality", "timeExpression", "linkScore", "linkMethod", "linkedAt",
-    "wikidata", "articleLabel",
+    "wikidata", "articleLabel", "Story", "report", "reportedBy", "participant", "storyKind", "sourceCount",
 }  # fmt: skip
 
 
