@@ -82,6 +82,7 @@ def _settings(ctx: click.Context, **overrides: object) -> Settings:
 @click.option("--model", help=_help("model"))
 @click.option("--batch-size", type=int, help=_help("batch_size"))
 @click.option("--workers", type=int, help=_help("workers"))
+@click.option("--cluster", help=_help("cluster"))
 @click.option("--base", help=_help("base"))
 @click.option("--max-bytes", type=int, help=_help("max_bytes"))
 @click.option(
@@ -102,6 +103,7 @@ def ingest(
     model: str | None,
     batch_size: int | None,
     workers: int | None,
+    cluster: str | None,
     base: str | None,
     max_bytes: int | None,
     endpoint: str | None,
@@ -120,6 +122,7 @@ def ingest(
         model=model,
         batch_size=batch_size,
         workers=workers,
+        cluster=cluster,
         base=base,
         max_bytes=max_bytes,
     )

@@ -49,6 +49,12 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("batch_size", 32, "Articles per spaCy batch.", _positive_int),
     Setting("workers", 1, "spaCy worker processes for ingest.", _positive_int),
+    Setting(
+        "cluster",
+        "",
+        "Dask scheduler (tcp://HOST:PORT) whose workers parse for ingest, or `local` for a local "
+        "cluster of `workers` processes; empty: no cluster.",
+    ),
     Setting("max_bytes", 5_000_000, "Largest input file accepted, in bytes.", _positive_int),
     Setting("host", "127.0.0.1", "Address the server listens on."),
     Setting("port", 8000, "Port the server listens on.", int),
@@ -99,6 +105,7 @@ class Settings:
     model: str = BY_NAME["model"].default
     batch_size: int = BY_NAME["batch_size"].default
     workers: int = BY_NAME["workers"].default
+    cluster: str = BY_NAME["cluster"].default
     max_bytes: int = BY_NAME["max_bytes"].default
     host: str = BY_NAME["host"].default
     port: int = BY_NAME["port"].default
