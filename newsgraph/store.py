@@ -36,6 +36,7 @@ from pathlib import Path
 
 import httpx
 from pyoxigraph import (
+    Literal,
     NamedNode,
     QueryResultsFormat,
     RdfFormat,
@@ -248,8 +249,18 @@ class LocalWriter:
         return self.folder.publish(self.store)
 
 
+def change_stamp_update() -> str:
+    """The SPARQL Update that stamps a change of an external store (see stamp_change.ru)."""
+    stamp = Literal(f"{time.time_ns()}-{os.getpid()}")
+    return sparql_file("stamp_change.ru").replace("%%STAMP%%", str(stamp))
+
+
 class RemoteWriter:
-    """Writes article graphs to a SPARQL 1.1 endpoint: a running newsgraph server or any store."""
+    """Writes article graphs to a SPARQL 1.1 endpoint: a running newsgraph server or any store.
+
+    Each article's update also stamps the change (change_stamp_update), in the same request,
+    so that `newsgraph serve --endpoint` over the same store knows its cached results are old.
+    """
 
     def __init__(self, query_url: str, update_url: str, token: str = "", timeout: float = 60.0):
         headers = {"User-Agent": "newsgraph"}
@@ -289,7 +300,7 @@ class RemoteWriter:
             actor_triples.decode("utf-8"),
             self.former_actors(article),
         )
-        self.update(update)
+        self.update(update + " ;\n" + change_stamp_update())
 
     def idle(self) -> None:
         """Nothing is ever pending here: every write is sent at once."""

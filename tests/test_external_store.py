@@ -1,0 +1,204 @@
+"""`newsgraph serve --endpoint`: ingest into a real external SPARQL 1.1 store (Oxigraph's own
+server, Virtuoso), serve it, and get the rows the embedded store gives, with the union default
+graph, the SERVICE allow-list, timeouts and ETags keyed on the writer's change stamp."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from conftest import SAMPLE_DATA
+from external_stores import ExternalStore, start_oxigraph, start_virtuoso
+from pyoxigraph import QueryResultsFormat, QuerySolutions, parse_query_results
+from test_server_support import RunningServer, free_port, start_server
+
+from newsgraph import queries
+from newsgraph.ingest import articles, pipeline
+from newsgraph.settings import Settings
+from newsgraph.store import RemoteWriter, StoreFolder
+
+TIMEOUT = 3.0
+# Canned queries that call Wikidata: their SERVICE goes from the store itself (not checked here).
+FEDERATED = {name for name, query in queries.load().items() if "SERVICE" in query.text}
+# GROUP_CONCAT joins its values in no defined order: compared as sets.
+CONCATENATED = {"participantNames", "aliases"}
+STARTERS = {"oxigraph": start_oxigraph, "virtuoso": start_virtuoso}
+
+
+@dataclass
+class Served:
+    store: ExternalStore
+    server: RunningServer
+    writer: RemoteWriter
+
+
+def ingest(writer: RemoteWriter, paths: list[str], settings: Settings) -> pipeline.Summary:
+    """What `newsgraph ingest PATHS --endpoint URL --update-endpoint URL` does."""
+    return pipeline.ingest_articles(articles.read(paths, settings.max_bytes), writer, settings)
+
+
+@pytest.fixture(scope="module", params=sorted(STARTERS))
+def served(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, settings: Settings
+) -> Iterator[Served]:
+    folder = tmp_path_factory.mktemp(request.param)
+    store = STARTERS[request.param](folder / "store")
+    server = None
+    try:
+        writer = RemoteWriter(store.query_url, store.update_url)
+        summary = ingest(writer, [str(SAMPLE_DATA)], settings)
+        assert summary.articles == 2 and not summary.skipped, summary
+        server = start_server(
+            f"serve-{request.param}",
+            Settings(
+                host="127.0.0.1",
+                port=free_port(),
+                endpoint=store.query_url,
+                update_endpoint=store.update_url,
+                query_timeout=TIMEOUT,
+            ),
+            folder,
+        )
+        server.wait_until_healthy(time.monotonic() + 60)
+        yield Served(store, server, writer)
+    finally:
+        if server is not None:
+            server.stop()
+        store.stop()
+
+
+def normalized(rows: QuerySolutions) -> list[tuple[tuple[str, str], ...]]:
+    """Rows as sorted (variable, N-Triples term) pairs, GROUP_CONCAT values as sorted sets."""
+    names = [variable.value for variable in rows.variables]
+    result = []
+    for row in rows:
+        pairs = []
+        for name, term in zip(names, row, strict=True):
+            if term is None:
+                continue
+            value = str(term)
+            if name in CONCATENATED:
+                value = " | ".join(sorted(term.value.split(" | ")))
+            pairs.append((name, value))
+        result.append(tuple(pairs))
+    return sorted(result)
+
+
+def parameters(embedded: Path) -> dict[str, dict[str, str]]:
+    """Values for the canned queries' parameters, found in the embedded store."""
+    reader = StoreFolder(embedded).reader()
+    catalog = queries.load()
+    speaker = next(iter(queries.run(reader, catalog["top_speakers"])))["speaker"].value
+    article = next(iter(queries.run(reader, catalog["articles"])))["article"].value
+    pair = next(
+        iter(
+            reader.query(
+                "PREFIX sem: <http://semanticweb.cs.vu.nl/2009/11/sem/> "
+                "SELECT ?first ?second WHERE { ?event sem:hasActor ?first, ?second "
+                "FILTER (STR(?first) < STR(?second)) } ORDER BY ?first ?second LIMIT 1",
+                use_default_graph_as_union=True,
+            )
+        )
+    )
+    return {
+        "actor_profile": {"actor": speaker},
+        "statements_by_speaker": {"speaker": speaker},
+        "events_between": {"first": pair["first"].value, "second": pair["second"].value},
+        "actors": {"article": article},
+        "events": {"article": article},
+        "statements": {"article": article, "speaker": speaker},
+        "top_actors": {"type": "Person"},
+    }
+
+
+def test_canned_queries_give_the_embedded_stores_rows(
+    served: Served, ingested_store: Path
+) -> None:
+    catalog = queries.load()
+    reader = StoreFolder(ingested_store).reader()
+    bound = parameters(ingested_store)
+    compared = 0
+    for name, query in catalog.items():
+        if name in FEDERATED:
+            continue
+        for values in ({}, bound.get(name)):
+            if values is None or (not values and any(p.required for p in query.parameters)):
+                continue
+            expected = normalized(queries.run(reader, query, values))
+            response = httpx.get(
+                f"{served.server.url}/api/queries/{name}",
+                params={**values, "format": "json"},
+                timeout=30,
+            )
+            assert response.status_code == 200, (name, values, response.text)
+            got = parse_query_results(response.content, format=QueryResultsFormat.JSON)
+            assert isinstance(got, QuerySolutions)
+            assert normalized(got) == expected, (name, values)
+            compared += 1
+    assert compared >= 12
+
+
+def test_sparql_queries_the_union_of_the_article_graphs(
+    served: Served, ingested_store: Path
+) -> None:
+    query = "SELECT (COUNT(?s) AS ?n) WHERE { ?s a ng:Statement ; ng:speaker ?speaker }"
+    embedded = next(
+        iter(
+            StoreFolder(ingested_store)
+            .reader()
+            .query(
+                "PREFIX ng: <https://w3id.org/newsgraph/ontology#> " + query,
+                use_default_graph_as_union=True,
+            )
+        )
+    )["n"].value
+    response = httpx.get(
+        served.server.sparql, params={"query": query}, headers={"Accept": "text/csv"}
+    )
+    assert response.status_code == 200, response.text
+    assert response.text.split() == ["n", embedded]
+    assert int(embedded) > 5
+
+
+def test_a_service_outside_the_allow_list_is_refused_before_it_reaches_the_store(
+    served: Served,
+) -> None:
+    query = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
+    response = httpx.get(served.server.sparql, params={"query": query})
+    assert response.status_code == 400
+    assert "127.0.0.1:9" in response.json()["error"]
+
+
+def test_a_query_past_the_timeout_answers_503_and_the_server_goes_on(served: Served) -> None:
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    started = time.monotonic()
+    response = httpx.get(served.server.sparql, params={"query": slow}, timeout=60)
+    assert response.status_code == 503, response.text
+    assert time.monotonic() - started < TIMEOUT + 5
+    health = httpx.get(served.server.url + "/health", timeout=30)
+    assert health.status_code == 200
+
+
+def test_the_etag_holds_until_ingest_writes_then_changes(
+    served: Served, tmp_path: Path, settings: Settings
+) -> None:
+    url = f"{served.server.url}/api/queries/articles"
+    first = httpx.get(url, timeout=30)
+    tag = first.headers["etag"]
+    assert httpx.get(url, headers={"If-None-Match": tag}, timeout=30).status_code == 304
+    text = next(SAMPLE_DATA.glob("*.txt")).read_text(encoding="utf-8")
+    (tmp_path / "another.txt").write_text(text + "\nAnother line.\n", encoding="utf-8")
+    assert ingest(served.writer, [str(tmp_path / "another.txt")], settings).articles == 1
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        response = httpx.get(url, headers={"If-None-Match": tag}, timeout=30)
+        if response.status_code == 200:
+            break
+        time.sleep(0.1)
+    assert response.status_code == 200, "the ETag did not change after a write"
+    assert response.headers["etag"] != tag
+    assert len(response.json()["results"]["bindings"]) == 3
