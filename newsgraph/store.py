@@ -80,6 +80,9 @@ def nquads(ntriples_text: bytes, graph: NamedNode) -> bytes:
     return ntriples_text.replace(b" .\n", f" {graph} .\n".encode("utf-8"))
 
 
+_ACTORS_BLOCK = "  GRAPH %%ACTORS%% {\n%%ACTOR_TRIPLES%%\n  }\n"
+
+
 def replace_article_update(
     article: NamedNode,
     article_triples: str,
@@ -99,6 +102,10 @@ def replace_article_update(
         "%%FORMER_ACTORS%%": " ".join(str(actor) for actor in former_actors),
     }
     text = sparql_file("replace_article.ru")
+    if not actor_triples.strip():
+        # An article that names no actor: no actors block at all (the template's own text, so
+        # this never touches data), as Virtuoso 7.2 refuses an empty GRAPH block in INSERT DATA.
+        text = text.replace(_ACTORS_BLOCK, "")
     for slot, value in slots.items():
         text = text.replace(slot, value)
     return text

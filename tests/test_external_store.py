@@ -4,6 +4,7 @@ graph, the SERVICE allow-list, timeouts and ETags keyed on the writer's change s
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ import pytest
 from conftest import SAMPLE_DATA
 from external_stores import ExternalStore, start_oxigraph, start_virtuoso
 from pyoxigraph import QueryResultsFormat, QuerySolutions, parse_query_results
-from test_server_support import RunningServer, free_port, start_server
+from test_server_support import UPDATE_TOKEN, RunningServer, free_port, start_server
 
 from newsgraph import queries
 from newsgraph.ingest import articles, pipeline
@@ -60,6 +61,7 @@ def served(
                 endpoint=store.query_url,
                 update_endpoint=store.update_url,
                 query_timeout=TIMEOUT,
+                update_token=UPDATE_TOKEN,
             ),
             folder,
         )
@@ -183,10 +185,64 @@ def test_a_query_past_the_timeout_answers_503_and_the_server_goes_on(served: Ser
     assert health.status_code == 200
 
 
+def graph_sizes(store: ExternalStore) -> dict[str, int]:
+    """Quads per newsgraph graph in the store, straight from the store."""
+    query = (
+        "SELECT ?graph (COUNT(*) AS ?quads) WHERE { GRAPH ?graph { ?s ?p ?o } "
+        "FILTER (STRSTARTS(STR(?graph), 'https://newsgraph.example/')) } GROUP BY ?graph"
+    )
+    response = httpx.post(
+        store.query_url,
+        data={"query": query},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=30,
+    )
+    rows = parse_query_results(response.content, format=QueryResultsFormat.JSON)
+    return {row["graph"].value: int(row["quads"].value) for row in rows}
+
+
+def test_replacing_an_article_replaces_its_graph_and_collects_its_actors(
+    served: Served, tmp_path: Path, settings: Settings
+) -> None:
+    before = graph_sizes(served.store)
+    text = next(SAMPLE_DATA.glob("*.txt")).read_text(encoding="utf-8")
+    record = {"url": "https://example.org/replaced", "title": "Replaced", "text": text}
+    path = tmp_path / "replaced.jsonl"
+    for version in (text.replace("Biden", "Smithson"), "Nothing here names anyone at all."):
+        path.write_text(json.dumps({**record, "text": version}) + "\n", encoding="utf-8")
+        assert ingest(served.writer, [str(path)], settings).articles == 1
+    after = graph_sizes(served.store)
+    new = set(after) - set(before)
+    assert len(new) == 1 and after[new.pop()] < 20  # the second version, a few quads
+    assert {graph: after[graph] for graph in before} == before  # its actors are gone again
+
+
+def test_updates_through_the_server_reach_the_store(served: Served) -> None:
+    update = 'INSERT DATA { GRAPH <https://example.org/g> { <https://example.org/s> <https://example.org/p> "via newsgraph" } }'  # noqa: E501
+    refused = httpx.post(served.server.url + "/update", data={"update": update}, timeout=30)
+    assert refused.status_code == 403
+    response = httpx.post(
+        served.server.url + "/update",
+        data={"update": update},
+        headers={"Authorization": f"Bearer {UPDATE_TOKEN}"},
+        timeout=30,
+    )
+    assert response.status_code == 204, response.text
+    ask = "ASK { <https://example.org/s> <https://example.org/p> 'via newsgraph' }"
+    answer = httpx.get(served.server.sparql, params={"query": ask}, timeout=30)
+    assert answer.json()["boolean"] is True
+
+
 def test_the_etag_holds_until_ingest_writes_then_changes(
     served: Served, tmp_path: Path, settings: Settings
 ) -> None:
     url = f"{served.server.url}/api/queries/articles"
+    # Right after an update through the server, nothing is cached until the server has read
+    # the new stamp (within external.POLL_SECONDS).
+    tags = [httpx.get(url, timeout=30).headers["etag"]]
+    while len(tags) < 50 and (len(tags) < 2 or tags[-1] != tags[-2]):
+        time.sleep(0.1)
+        tags.append(httpx.get(url, timeout=30).headers["etag"])
     first = httpx.get(url, timeout=30)
     tag = first.headers["etag"]
     assert httpx.get(url, headers={"If-None-Match": tag}, timeout=30).status_code == 304
@@ -201,4 +257,5 @@ def test_the_etag_holds_until_ingest_writes_then_changes(
         time.sleep(0.1)
     assert response.status_code == 200, "the ETag did not change after a write"
     assert response.headers["etag"] != tag
-    assert len(response.json()["results"]["bindings"]) == 3
+    rows = len(response.json()["results"]["bindings"])
+    assert rows == len(first.json()["results"]["bindings"]) + 1
