@@ -1,7 +1,7 @@
 """Support for the external-store tests: real SPARQL 1.1 servers other than newsgraph's own.
 
-No tests here. Each store runs in its own process, on free 127.0.0.1 ports, with its files in
-a temporary folder:
+No tests here, and no import of conftest: the benchmarks use this module too. Each store runs
+in its own process, on free 127.0.0.1 ports, with its files in a temporary folder:
 
     oxigraph   Oxigraph's own server (the `oxigraph` package's binary), with the union
                default graph, as `newsgraph serve --endpoint` needs
@@ -13,6 +13,7 @@ a temporary folder:
 from __future__ import annotations
 
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -21,7 +22,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from test_server_support import free_port
 
 STARTUP_SECONDS = 90.0
 OXIGRAPH = Path(sys.executable).parent / "oxigraph"
@@ -66,6 +66,12 @@ VIRTUOSO_GRANTS = (
     'GRANT SPARQL_UPDATE TO "SPARQL";',
     "DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('nobody', 7);",
 )
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 @dataclass
