@@ -47,6 +47,16 @@ PLUGIN = "newsgraph-ingest"
 # Batches in flight per worker: one being parsed, one waiting, so that no worker idles between.
 BATCHES_PER_WORKER = 2
 
+# A parsing worker should keep its core: Dask's sampling profiler (every 10 ms), event-loop tick
+# (20 ms) and monitors wake threads that take the GIL from the task thread. For a cluster of
+# your own, set the same in its workers' configuration (README, "Running on a cluster").
+QUIET_WORKERS = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.admin.system-monitor.interval": "5s",
+    "distributed.worker.memory.monitor-interval": "1s",
+}
+
 _Result = SerializedGraph | InputError
 _Batch = list[tuple[int, Article]]
 
@@ -127,6 +137,10 @@ class ClusterPool:
         logging.getLogger("distributed").setLevel(logging.WARNING)
         address = settings.cluster
         if address == LOCAL:
+            import dask
+
+            # Set before the cluster starts, so its worker processes inherit it.
+            dask.config.set(QUIET_WORKERS)
             self.cluster = LocalCluster(
                 n_workers=settings.workers,
                 threads_per_worker=1,
