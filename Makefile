@@ -13,7 +13,7 @@ setup: $(STAMP) $(VENDOR_STAMP)
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m pip install -q -e '.[test,cluster]'
 	touch $@
 
 # The query page's editor (YASGUI), the /docs page (Swagger UI) and the dashboard's charts

@@ -4,7 +4,8 @@ With one worker, everything runs in this process: the main thread parses, and a 
 extracts, builds RDF and stores (spaCy releases the GIL for much of its parsing, and Oxigraph
 while it writes, so the two overlap). With more, a pool of worker processes
 (newsgraph.ingest.workers) parses, extracts and builds RDF, and sends each article back as
-N-Triples; this process only reads the inputs and stores. spaCy and the extraction modules are
+N-Triples; this process only reads the inputs and stores. With a cluster, the workers of a Dask
+cluster do the same (newsgraph.ingest.cluster). spaCy and the extraction modules are
 imported on first use, so that with workers this process never imports them and the workers
 start sooner.
 """
@@ -18,7 +19,7 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pyoxigraph import NamedNode
 
@@ -186,9 +187,14 @@ def ingest_articles(
     summary = Summary()
     minter = Minter(settings.base)
     articles = _articles_only(items, summary)
-    pool = None
+    pool: Any = None
     work: Iterator[_Work]
-    if settings.workers > 1:
+    if settings.cluster:
+        from newsgraph.ingest.cluster import ClusterPool
+
+        pool = ClusterPool(settings, linker)  # the workers load the model meanwhile
+        work = pool.map(articles)
+    elif settings.workers > 1:
         from newsgraph.ingest.workers import Pool
 
         pool = Pool(settings, linker)  # started first: the workers load the model meanwhile

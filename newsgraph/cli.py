@@ -82,13 +82,11 @@ def _settings(ctx: click.Context, **overrides: object) -> Settings:
 @click.option("--model", help=_help("model"))
 @click.option("--batch-size", type=int, help=_help("batch_size"))
 @click.option("--workers", type=int, help=_help("workers"))
+@click.option("--cluster", help=_help("cluster"))
 @click.option("--base", help=_help("base"))
 @click.option("--max-bytes", type=int, help=_help("max_bytes"))
-@click.option(
-    "--endpoint",
-    help="Write to this SPARQL 1.1 endpoint (query URL) instead of the embedded store.",
-)
-@click.option("--update-endpoint", help="The endpoint's update URL (default: the query URL).")
+@click.option("--endpoint", help=_help("endpoint"))
+@click.option("--update-endpoint", help=_help("update_endpoint"))
 @click.option(
     "--token", envvar="NEWSGRAPH_UPDATE_TOKEN", help="Bearer token for the update endpoint."
 )
@@ -102,6 +100,7 @@ def ingest(
     model: str | None,
     batch_size: int | None,
     workers: int | None,
+    cluster: str | None,
     base: str | None,
     max_bytes: int | None,
     endpoint: str | None,
@@ -120,15 +119,20 @@ def ingest(
         model=model,
         batch_size=batch_size,
         workers=workers,
+        cluster=cluster,
         base=base,
         max_bytes=max_bytes,
+        endpoint=endpoint,
+        update_endpoint=update_endpoint,
     )
     default_date = articles.parse_date(published, "--published") if published else None
     items = articles.read(paths, settings.max_bytes, default_date)
     progress = sys.stderr.isatty()
     linker = _linker(settings, online)
-    if endpoint:
-        writer = RemoteWriter(endpoint, update_endpoint or endpoint, token or "")
+    if settings.endpoint:
+        writer = RemoteWriter(
+            settings.endpoint, settings.update_endpoint or settings.endpoint, token or ""
+        )
         summary = pipeline.ingest_articles(items, writer, settings, progress, linker)
         writer.finish()
     else:
@@ -305,6 +309,8 @@ def stats(ctx: click.Context, store: str | None, as_json: bool) -> None:
 @click.option("--service-allow", help=_help("service_allow"))
 @click.option("--cors-origins", help=_help("cors_origins"))
 @click.option("--wikidata-endpoint", help=_help("wikidata_endpoint"))
+@click.option("--endpoint", help=_help("endpoint"))
+@click.option("--update-endpoint", help=_help("update_endpoint"))
 @click.pass_context
 def serve(
     ctx: click.Context,
@@ -317,8 +323,11 @@ def serve(
     service_allow: str | None,
     cors_origins: str | None,
     wikidata_endpoint: str | None,
+    endpoint: str | None,
+    update_endpoint: str | None,
 ) -> None:
-    """Serve the SPARQL 1.1 endpoint, the canned-query API and the query page.
+    """Serve the SPARQL 1.1 endpoint, the canned-query API and the query page, over the
+    embedded store or, with --endpoint, over an external SPARQL 1.1 store.
 
     The update token is read from NEWSGRAPH_UPDATE_TOKEN only, so it never shows in a process list.
     """
@@ -340,6 +349,8 @@ def serve(
             max_rows=max_rows,
             query_workers=query_workers,
             wikidata_endpoint=wikidata_endpoint,
+            endpoint=endpoint,
+            update_endpoint=update_endpoint,
             **lists,
         )
     )

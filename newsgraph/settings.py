@@ -49,7 +49,24 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("batch_size", 32, "Articles per spaCy batch.", _positive_int),
     Setting("workers", 1, "spaCy worker processes for ingest.", _positive_int),
+    Setting(
+        "cluster",
+        "",
+        "Dask scheduler (tcp://HOST:PORT) whose workers parse for ingest, or `local` for a local "
+        "cluster of `workers` processes; empty: no cluster.",
+    ),
     Setting("max_bytes", 5_000_000, "Largest input file accepted, in bytes.", _positive_int),
+    Setting(
+        "endpoint",
+        "",
+        "Query URL of an external SPARQL 1.1 store that ingest writes to and serve serves, "
+        "instead of the embedded store; empty: the embedded store.",
+    ),
+    Setting(
+        "update_endpoint",
+        "",
+        "Update URL of that external store; empty: the query URL for ingest, none for serve.",
+    ),
     Setting("host", "127.0.0.1", "Address the server listens on."),
     Setting("port", 8000, "Port the server listens on.", int),
     Setting("query_timeout", 30.0, "Seconds a SPARQL query may run before it is stopped.", float),
@@ -99,7 +116,10 @@ class Settings:
     model: str = BY_NAME["model"].default
     batch_size: int = BY_NAME["batch_size"].default
     workers: int = BY_NAME["workers"].default
+    cluster: str = BY_NAME["cluster"].default
     max_bytes: int = BY_NAME["max_bytes"].default
+    endpoint: str = BY_NAME["endpoint"].default
+    update_endpoint: str = BY_NAME["update_endpoint"].default
     host: str = BY_NAME["host"].default
     port: int = BY_NAME["port"].default
     query_timeout: float = BY_NAME["query_timeout"].default

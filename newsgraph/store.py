@@ -45,6 +45,7 @@ from pathlib import Path
 
 import httpx
 from pyoxigraph import (
+    Literal,
     NamedNode,
     QueryResultsFormat,
     RdfFormat,
@@ -88,6 +89,9 @@ def nquads(ntriples_text: bytes, graph: NamedNode) -> bytes:
     return ntriples_text.replace(b" .\n", f" {graph} .\n".encode("utf-8"))
 
 
+_ACTORS_BLOCK = "  GRAPH %%ACTORS%% {\n%%ACTOR_TRIPLES%%\n  }\n"
+
+
 def replace_article_update(
     article: NamedNode,
     article_triples: str,
@@ -109,6 +113,10 @@ def replace_article_update(
         "%%FORMER_ACTORS%%": " ".join(str(actor) for actor in former_actors),
     }
     text = sparql_file("replace_article.ru")
+    if not actor_triples.strip():
+        # An article that names no actor: no actors block at all (the template's own text, so
+        # this never touches data), as Virtuoso 7.2 refuses an empty GRAPH block in INSERT DATA.
+        text = text.replace(_ACTORS_BLOCK, "")
     for slot, value in slots.items():
         text = text.replace(slot, value)
     touched = {**dict.fromkeys(former_actors), **dict.fromkeys(actors_of(actor_triples))}
@@ -338,8 +346,18 @@ class LocalWriter:
         return self.folder.publish(self.store)
 
 
+def change_stamp_update() -> str:
+    """The SPARQL Update that stamps a change of an external store (see stamp_change.ru)."""
+    stamp = Literal(f"{time.time_ns()}-{os.getpid()}")
+    return sparql_file("stamp_change.ru").replace("%%STAMP%%", str(stamp))
+
+
 class RemoteWriter:
-    """Writes article graphs to a SPARQL 1.1 endpoint: a running newsgraph server or any store."""
+    """Writes article graphs to a SPARQL 1.1 endpoint: a running newsgraph server or any store.
+
+    Each article's update also stamps the change (change_stamp_update), in the same request,
+    so that `newsgraph serve --endpoint` over the same store knows its cached results are old.
+    """
 
     def __init__(self, query_url: str, update_url: str, token: str = "", timeout: float = 60.0):
         headers = {"User-Agent": "newsgraph"}
@@ -395,7 +413,7 @@ class RemoteWriter:
             actor_triples.decode("utf-8"),
             self.former_actors(article),
         )
-        self.update(update)
+        self.update(update + " ;\n" + change_stamp_update())
 
     def idle(self) -> None:
         """Nothing is ever pending here: every write is sent at once."""

@@ -46,8 +46,16 @@ API_CACHE_BYTES = 32_000_000
 def create_app(settings: Settings) -> FastAPI:
     """The ASGI application serving the store folder named in the settings."""
     folder = StoreFolder(settings.store)
-    pool = QueryPool(int(getattr(settings, "query_workers", QUERY_WORKERS)))
-    snapshots = Snapshots(folder)
+    pool: Any
+    snapshots: Any
+    if settings.endpoint:
+        from newsgraph.server.external import ChangeStamp, ExternalPool
+
+        snapshots = ChangeStamp(settings.endpoint)
+        pool = ExternalPool(settings, snapshots)
+    else:
+        pool = QueryPool(int(getattr(settings, "query_workers", QUERY_WORKERS)))
+        snapshots = Snapshots(folder)
     quads = _QuadCount(pool, snapshots, settings.query_timeout)
 
     @asynccontextmanager
@@ -79,7 +87,9 @@ def create_app(settings: Settings) -> FastAPI:
     # Every error answers {"error": ...}, Starlette's 404 and 405 included.
     app.add_exception_handler(StarletteHTTPException, http_error_response)
     cache = ResultCache(int(getattr(settings, "api_cache_bytes", API_CACHE_BYTES)))
-    protocol = Protocol(settings, pool, snapshots, cache)
+    protocol = Protocol(
+        settings, pool, snapshots, cache, update=pool.update if settings.endpoint else None
+    )
     protocol.add_routes(app)
     _document(app, protocol.openapi_paths())
     catalog = queries.load(settings.wikidata_endpoint)

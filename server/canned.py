@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
@@ -139,7 +140,8 @@ class CannedApi:
         if cached is not None:
             return Response(cached[1], media_type=cached[0], headers=headers)
         if query.materialized and not values and offset == 0 and output.name == "json":
-            found = materialized.read(snapshot, query.name) if snapshot else None
+            # An external store's version (server.external) has no materialized results.
+            found = materialized.read(snapshot, query.name) if isinstance(snapshot, Path) else None
             if found is not None and found.rows <= cap:
                 self.cache.put(tag, output.media_type, found.body)
                 return Response(found.body, media_type=output.media_type, headers=headers)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -95,7 +96,12 @@ class Protocol:
     """The handlers of /sparql and /update for one store folder."""
 
     def __init__(
-        self, settings: Settings, pool: QueryPool, snapshots: Snapshots, cache: ResultCache
+        self,
+        settings: Settings,
+        pool: QueryPool,
+        snapshots: Snapshots,
+        cache: ResultCache,
+        update: Callable[[str], None] | None = None,
     ) -> None:
         self.settings = settings
         self.pool = pool
@@ -103,6 +109,7 @@ class Protocol:
         self.cache = cache
         self.folder = StoreFolder(settings.store)
         self._update_lock = asyncio.Lock()
+        self._external_update = update  # an external store's (server.external), if it serves one
 
     def add_routes(self, app: FastAPI) -> None:
         # GET and POST /sparql are answered by SparqlFastPath before the router; this route
@@ -224,6 +231,10 @@ class Protocol:
         return Response(status_code=204)
 
     def _apply(self, text: str, base_iri: str) -> None:
+        if self._external_update is not None:
+            # The external store resolves the update's relative IRIs against its own base.
+            self._external_update(text)
+            return
         try:
             with self.folder.writer() as writer:
                 writer.update(text, base_iri=base_iri)

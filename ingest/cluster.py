@@ -1,0 +1,231 @@
+"""Ingest on a Dask cluster: the workers parse, extract and build RDF; this process stores.
+
+`newsgraph ingest --cluster ADDRESS` connects to a running Dask scheduler (`tcp://HOST:8786`);
+`--cluster local` starts a local cluster of `--workers N` processes on 127.0.0.1. Every
+cluster worker must have newsgraph and the spaCy model installed, as the machine running
+ingest does.
+
+The spaCy pipeline is loaded once per worker process: a worker plugin loads it when the worker
+joins (or when the plugin is registered), and keeps it in a per-process cache that every task
+of every later run finds. Articles travel in batches of `batch_size`, one task each; a task
+sends back each article's graph as N-Triples (pipeline.encode, the same function the local
+worker processes run), and this process hands the results, in input order, to the writer it
+was given: bulk chunks and journal, or a SPARQL endpoint, exactly as without a cluster.
+
+A worker that is lost mid-run costs nothing: the scheduler runs its tasks again elsewhere. A
+batch that keeps killing the workers that take it (the scheduler gives up on it with
+KilledWorker) is split into single articles; an article that kills a worker on its own is
+named as skipped, and the rest of the batch is stored.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import os
+from collections.abc import Iterator
+from typing import Any
+
+from newsgraph.errors import ConfigError, InputError, NewsgraphError
+from newsgraph.ingest.articles import Article
+from newsgraph.ingest.serialized import SerializedGraph
+
+# The local pool's helpers for a linker's new live-Wikidata answers: a worker reports them,
+# the driver merges and saves them.
+from newsgraph.ingest.workers import SINGLE_THREADED, _merge_answers, _NewAnswers
+from newsgraph.settings import Settings
+
+try:
+    from distributed import WorkerPlugin
+except ImportError:  # ClusterPool says what to install
+    WorkerPlugin = object  # type: ignore[misc, assignment]
+
+log = logging.getLogger(__name__)
+
+LOCAL = "local"
+PLUGIN = "newsgraph-ingest"
+# Batches in flight per worker: one being parsed, one waiting, so that no worker idles between.
+BATCHES_PER_WORKER = 2
+
+# A parsing worker should keep its core: Dask's sampling profiler (every 10 ms), event-loop tick
+# (20 ms) and monitors wake threads that take the GIL from the task thread. For a cluster of
+# your own, set the same in its workers' configuration (README, "Running on a cluster").
+QUIET_WORKERS = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.admin.system-monitor.interval": "5s",
+    "distributed.worker.memory.monitor-interval": "1s",
+}
+
+_Result = SerializedGraph | InputError
+_Batch = list[tuple[int, Article]]
+
+# The spaCy pipelines this worker process has loaded, by model name: loaded once per process,
+# whatever number of runs and plugins come and go.
+_PARSERS: dict[str, Any] = {}
+
+
+def _parser(model: str) -> Any:
+    if model not in _PARSERS:
+        from newsgraph.ingest import nlp
+
+        _PARSERS[model] = nlp.load(model)
+    return _PARSERS[model]
+
+
+class IngestPlugin(WorkerPlugin):
+    """A Dask worker plugin: what a worker needs for a run, loaded once when it joins."""
+
+    name = PLUGIN
+
+    def __init__(self, settings: Settings, linker: object | None) -> None:
+        self.model = settings.model
+        self.base = settings.base
+        self.batch_size = settings.batch_size
+        self.linker = linker
+        self.answers: _NewAnswers | None = None
+        self.minter: Any = None
+
+    def setup(self, worker: object) -> None:
+        for name in SINGLE_THREADED:
+            os.environ.setdefault(name, "1")  # before spaCy imports numpy, which reads them once
+        from newsgraph.ontology import Minter
+
+        _parser(self.model)
+        self.minter = Minter(self.base)
+        self.answers = _NewAnswers(self.linker)
+
+    def teardown(self, worker: object) -> None:
+        """The pipeline stays in the process cache, for the next run."""
+
+    def encode(self, batch: _Batch) -> tuple[list[tuple[int, _Result]], dict | None]:
+        from newsgraph.ingest import pipeline
+
+        parser = _parser(self.model)
+        texts = ((article.text, (sequence, article)) for sequence, article in batch)
+        results = [
+            (sequence, pipeline.encode(doc, article, self.minter, self.linker))
+            for doc, (sequence, article) in parser.pipe(
+                texts, as_tuples=True, batch_size=self.batch_size
+            )
+        ]
+        return results, self.answers.since_last() if self.answers else None
+
+
+def encode_batch(batch: _Batch) -> tuple[list[tuple[int, _Result]], dict | None]:
+    """The task: one batch of articles, encoded by this worker's plugin."""
+    from distributed import get_worker
+
+    plugin = get_worker().plugins[PLUGIN]
+    return plugin.encode(batch)  # type: ignore[attr-defined, no-any-return]
+
+
+class ClusterPool:
+    """A Dask client for one run: a connection to the cluster, or a local cluster it started."""
+
+    def __init__(self, settings: Settings, linker: object | None = None) -> None:
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise ConfigError(
+                "--cluster needs Dask's distributed package: pip install 'newsgraph[cluster]'"
+            ) from None
+        self.settings = settings
+        self.linker = linker
+        self.cluster: Any = None
+        # Dask logs each worker's comings and goings; newsgraph's own lines are enough.
+        logging.getLogger("distributed").setLevel(logging.WARNING)
+        address = settings.cluster
+        if address == LOCAL:
+            import dask
+
+            # Set before the cluster starts, so its worker processes inherit it.
+            dask.config.set(QUIET_WORKERS)
+            self.cluster = LocalCluster(
+                n_workers=settings.workers,
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+                env={name: "1" for name in SINGLE_THREADED},
+            )
+            self.client = Client(self.cluster)
+        else:
+            try:
+                self.client = Client(address, timeout=30)
+            except (OSError, TimeoutError, ValueError) as error:
+                raise ConfigError(
+                    f"cannot reach the Dask scheduler at {address!r} ({error}); give its "
+                    "address as tcp://HOST:PORT, or 'local' for a local cluster"
+                ) from error
+        # Registered now, so the workers load the model while this process reads inputs.
+        self.client.register_plugin(IngestPlugin(settings, linker), name=PLUGIN)
+        self.batch_size = settings.batch_size
+        self.closed = False
+
+    def workers(self) -> int:
+        return max(1, len(self.client.scheduler_info().get("workers", {})))
+
+    def map(self, articles: Iterator[Article]) -> Iterator[_Result]:
+        """Each article's graph, or the reason it has none, in input order."""
+        from distributed import as_completed
+        from distributed.scheduler import KilledWorker
+
+        numbered = enumerate(articles)
+        batches = iter(lambda: list(itertools.islice(numbered, self.batch_size)), [])
+        pending = as_completed()
+        owner: dict[Any, _Batch] = {}
+
+        def submit(batch: _Batch) -> None:
+            future = self.client.submit(encode_batch, batch, pure=False)
+            owner[future] = batch
+            pending.add(future)
+
+        for batch in itertools.islice(batches, BATCHES_PER_WORKER * self.workers()):
+            submit(batch)
+        done: dict[int, _Result] = {}
+        next_out = 0
+        for future in pending:
+            batch = owner.pop(future)
+            try:
+                results, answers = future.result()
+            except KilledWorker:
+                if len(batch) > 1:
+                    for item in batch:  # find the article that kills workers; store the rest
+                        submit([item])
+                    continue
+                sequence, article = batch[0]
+                results = [(sequence, InputError(article.source, "a cluster worker died on it"))]
+                answers = None
+            except Exception as error:  # noqa: BLE001 - a task's own failure, re-raised here
+                raise NewsgraphError(f"cluster ingest task failed: {error!r}") from error
+            for sequence, result in results:
+                done[sequence] = result
+            if answers:
+                _merge_answers(self.linker, answers)
+            following = next(batches, None)
+            if following is not None:
+                submit(following)
+            while next_out in done:
+                yield done.pop(next_out)
+                next_out += 1
+        # Every batch came back: nothing is left in `done`.
+
+    def close(self) -> None:
+        """Disconnect; a local cluster is stopped, a running one keeps its workers."""
+        if self.closed:
+            return
+        self.closed = True
+        try:
+            if self.cluster is None:
+                # A cluster that stays up drops this run's plugin (and its linker copy); the
+                # workers keep their loaded pipeline for the next run.
+                self.client.unregister_worker_plugin(PLUGIN)
+        except Exception as error:  # noqa: BLE001 - leaving must not hide the run's outcome
+            log.warning("could not unregister the ingest plugin: %s", error)
+        try:
+            self.client.close()
+        finally:
+            if self.cluster is not None:
+                self.cluster.close()

@@ -1,0 +1,317 @@
+"""`newsgraph serve --endpoint`: ingest into a real external SPARQL 1.1 store (Oxigraph's own
+server, Virtuoso), serve it, and get the rows the embedded store gives, with the union default
+graph, the SERVICE allow-list, timeouts and ETags keyed on the writer's change stamp."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from conftest import SAMPLE_DATA, WIKIDATA_COUNTRIES
+from external_stores import ExternalStore, start_oxigraph, start_virtuoso
+from pyoxigraph import QueryResultsFormat, QuerySolutions, parse_query_results
+from test_server_support import UPDATE_TOKEN, RunningServer, free_port, start_server
+
+from newsgraph import queries
+from newsgraph.ingest import articles, pipeline
+from newsgraph.ingest.linking import Linker
+from newsgraph.settings import Settings
+from newsgraph.store import RemoteWriter, StoreFolder
+
+TIMEOUT = 3.0
+PUBLISHED = dt.date(2022, 3, 19)
+# GROUP_CONCAT joins its values in no defined order: compared as sets.
+CONCATENATED = {"participantNames", "aliases"}
+STARTERS = {"oxigraph": start_oxigraph, "virtuoso": start_virtuoso}
+
+
+@dataclass
+class Served:
+    store: ExternalStore
+    server: RunningServer
+    writer: RemoteWriter
+
+
+@dataclass
+class Reference:
+    """The same articles in the embedded store, and the Wikidata stand-in both stores call."""
+
+    store: Path
+    wikidata: str
+
+
+def ingest(writer: object, paths: list[str], settings: Settings) -> pipeline.Summary:
+    """What `newsgraph ingest PATHS [--endpoint URL --update-endpoint URL]` does, offline."""
+    linker = Linker(cache_path=None, online=False)
+    items = articles.read(paths, settings.max_bytes, PUBLISHED)  # dated, for the timeline
+    return pipeline.ingest_articles(items, writer, settings, linker=linker)
+
+
+@pytest.fixture(scope="module")
+def reference(
+    tmp_path_factory: pytest.TempPathFactory, settings: Settings
+) -> Iterator[Reference]:
+    """The sample articles ingested into the embedded store, and a Wikidata stand-in: Oxigraph's
+    server holding a few real Wikidata facts, which the federated canned queries call."""
+    folder = tmp_path_factory.mktemp("reference")
+    wikidata = start_oxigraph(folder / "wikidata")
+    try:
+        response = httpx.post(
+            wikidata.query_url.replace("/query", "/store?default"),
+            content=WIKIDATA_COUNTRIES.read_bytes(),
+            headers={"Content-Type": "text/turtle"},
+            timeout=30,
+        )
+        assert response.status_code in (200, 201, 204), response.text
+        with StoreFolder(folder / "store").writer() as writer:
+            assert ingest(writer, [str(SAMPLE_DATA)], settings).articles == 2
+        yield Reference(folder / "store", wikidata.query_url)
+    finally:
+        wikidata.stop()
+
+
+@pytest.fixture(scope="module", params=sorted(STARTERS))
+def served(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    settings: Settings,
+    reference: Reference,
+) -> Iterator[Served]:
+    folder = tmp_path_factory.mktemp(request.param)
+    store = STARTERS[request.param](folder / "store")
+    server = None
+    try:
+        writer = RemoteWriter(store.query_url, store.update_url)
+        summary = ingest(writer, [str(SAMPLE_DATA)], settings)
+        assert summary.articles == 2 and not summary.skipped, summary
+        server = start_server(
+            f"serve-{request.param}",
+            Settings(
+                host="127.0.0.1",
+                port=free_port(),
+                endpoint=store.query_url,
+                update_endpoint=store.update_url,
+                query_timeout=TIMEOUT,
+                update_token=UPDATE_TOKEN,
+                wikidata_endpoint=reference.wikidata,
+            ),
+            folder,
+        )
+        server.wait_until_healthy(time.monotonic() + 60)
+        yield Served(store, server, writer)
+    finally:
+        if server is not None:
+            server.stop()
+        store.stop()
+
+
+def normalized(rows: QuerySolutions) -> list[tuple[tuple[str, str], ...]]:
+    """Rows as sorted (variable, N-Triples term) pairs, GROUP_CONCAT values as sorted sets."""
+    names = [variable.value for variable in rows.variables]
+    result = []
+    for row in rows:
+        pairs = []
+        for name, term in zip(names, row, strict=True):
+            if term is None:
+                continue
+            value = str(term)
+            if name in CONCATENATED:
+                value = " | ".join(sorted(term.value.split(" | ")))
+            pairs.append((name, value))
+        result.append(tuple(pairs))
+    return sorted(result)
+
+
+def parameters(embedded: Path) -> dict[str, dict[str, str]]:
+    """Values for the canned queries' parameters, found in the embedded store."""
+    reader = StoreFolder(embedded).reader()
+    catalog = queries.load()
+    speaker = next(iter(queries.run(reader, catalog["top_speakers"])))["speaker"].value
+    article = next(iter(queries.run(reader, catalog["articles"])))["article"].value
+    pair = next(
+        iter(
+            reader.query(
+                "PREFIX sem: <http://semanticweb.cs.vu.nl/2009/11/sem/> "
+                "SELECT ?first ?second WHERE { ?event sem:hasActor ?first, ?second "
+                "FILTER (STR(?first) < STR(?second)) } ORDER BY ?first ?second LIMIT 1",
+                use_default_graph_as_union=True,
+            )
+        )
+    )
+    return {
+        "actor_profile": {"actor": speaker},
+        "statements_by_speaker": {"speaker": speaker},
+        "events_between": {"first": pair["first"].value, "second": pair["second"].value},
+        "actors": {"article": article},
+        "events": {"article": article},
+        "statements": {"article": article, "speaker": speaker},
+        "top_actors": {"type": "Person"},
+    }
+
+
+def test_canned_queries_give_the_embedded_stores_rows(
+    served: Served, reference: Reference
+) -> None:
+    catalog = queries.load(reference.wikidata)
+    reader = StoreFolder(reference.store).reader()
+    bound = parameters(reference.store)
+    compared = set()
+    for name, query in catalog.items():
+        for values in ({}, bound.get(name)):
+            if values is None or (not values and any(p.required for p in query.parameters)):
+                continue
+            expected = normalized(queries.run(reader, query, values))
+            response = httpx.get(
+                f"{served.server.url}/api/queries/{name}",
+                params={**values, "format": "json"},
+                timeout=30,
+            )
+            assert response.status_code == 200, (name, values, response.text)
+            got = parse_query_results(response.content, format=QueryResultsFormat.JSON)
+            assert isinstance(got, QuerySolutions)
+            assert normalized(got) == expected, (name, values)
+            if expected:
+                compared.add(name)
+    assert compared == set(catalog), f"no rows to compare for {set(catalog) - compared}"
+
+
+def test_sparql_queries_the_union_of_the_article_graphs(
+    served: Served, reference: Reference
+) -> None:
+    query = "SELECT (COUNT(?s) AS ?n) WHERE { ?s a ng:Statement ; ng:speaker ?speaker }"
+    embedded = next(
+        iter(
+            StoreFolder(reference.store)
+            .reader()
+            .query(
+                "PREFIX ng: <https://w3id.org/newsgraph/ontology#> " + query,
+                use_default_graph_as_union=True,
+            )
+        )
+    )["n"].value
+    response = httpx.get(
+        served.server.sparql, params={"query": query}, headers={"Accept": "text/csv"}
+    )
+    assert response.status_code == 200, response.text
+    assert response.text.split() == ["n", embedded]
+    assert int(embedded) > 5
+
+
+def test_a_service_outside_the_allow_list_is_refused_before_it_reaches_the_store(
+    served: Served,
+) -> None:
+    query = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
+    response = httpx.get(served.server.sparql, params={"query": query})
+    assert response.status_code == 400
+    assert "127.0.0.1:9" in response.json()["error"]
+
+
+def test_a_query_past_the_timeout_answers_503_and_the_server_goes_on(served: Served) -> None:
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    started = time.monotonic()
+    response = httpx.get(served.server.sparql, params={"query": slow}, timeout=60)
+    assert response.status_code == 503, response.text
+    assert time.monotonic() - started < TIMEOUT + 5
+    health = httpx.get(served.server.url + "/health", timeout=30)
+    assert health.status_code == 200
+
+
+def graph_sizes(store: ExternalStore) -> dict[str, int]:
+    """Quads per newsgraph graph in the store, straight from the store."""
+    query = (
+        "SELECT ?graph (COUNT(*) AS ?quads) WHERE { GRAPH ?graph { ?s ?p ?o } "
+        "FILTER (STRSTARTS(STR(?graph), 'https://newsgraph.example/')) } GROUP BY ?graph"
+    )
+    response = httpx.post(
+        store.query_url,
+        data={"query": query},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=30,
+    )
+    rows = parse_query_results(response.content, format=QueryResultsFormat.JSON)
+    return {row["graph"].value: int(row["quads"].value) for row in rows}
+
+
+def test_replacing_an_article_replaces_its_graph_and_collects_its_actors(
+    served: Served, tmp_path: Path, settings: Settings
+) -> None:
+    before = graph_sizes(served.store)
+    text = next(SAMPLE_DATA.glob("*.txt")).read_text(encoding="utf-8")
+    record = {"url": "https://example.org/replaced", "title": "Replaced", "text": text}
+    path = tmp_path / "replaced.jsonl"
+    for version in (text.replace("Biden", "Smithson"), "Nothing here names anyone at all."):
+        path.write_text(json.dumps({**record, "text": version}) + "\n", encoding="utf-8")
+        assert ingest(served.writer, [str(path)], settings).articles == 1
+    after = graph_sizes(served.store)
+    new = set(after) - set(before)
+    assert len(new) == 1 and after[new.pop()] < 20  # the second version, a few quads
+    assert {graph: after[graph] for graph in before} == before  # its actors are gone again
+
+
+def test_updates_through_the_server_reach_the_store(served: Served) -> None:
+    update = 'INSERT DATA { GRAPH <https://example.org/g> { <https://example.org/s> <https://example.org/p> "via newsgraph" } }'  # noqa: E501
+    refused = httpx.post(served.server.url + "/update", data={"update": update}, timeout=30)
+    assert refused.status_code == 403
+    response = httpx.post(
+        served.server.url + "/update",
+        data={"update": update},
+        headers={"Authorization": f"Bearer {UPDATE_TOKEN}"},
+        timeout=30,
+    )
+    assert response.status_code == 204, response.text
+    ask = "ASK { <https://example.org/s> <https://example.org/p> 'via newsgraph' }"
+    answer = httpx.get(served.server.sparql, params={"query": ask}, timeout=30)
+    assert answer.json()["boolean"] is True
+
+
+def test_the_etag_holds_until_ingest_writes_then_changes(
+    served: Served, tmp_path: Path, settings: Settings
+) -> None:
+    url = f"{served.server.url}/api/queries/articles"
+    # Right after an update through the server, nothing is cached until the server has read
+    # the new stamp (within external.POLL_SECONDS).
+    tags = [httpx.get(url, timeout=30).headers["etag"]]
+    while len(tags) < 50 and (len(tags) < 2 or tags[-1] != tags[-2]):
+        time.sleep(0.1)
+        tags.append(httpx.get(url, timeout=30).headers["etag"])
+    first = httpx.get(url, timeout=30)
+    tag = first.headers["etag"]
+    assert httpx.get(url, headers={"If-None-Match": tag}, timeout=30).status_code == 304
+    text = next(SAMPLE_DATA.glob("*.txt")).read_text(encoding="utf-8")
+    (tmp_path / "another.txt").write_text(text + "\nAnother line.\n", encoding="utf-8")
+    assert ingest(served.writer, [str(tmp_path / "another.txt")], settings).articles == 1
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        response = httpx.get(url, headers={"If-None-Match": tag}, timeout=30)
+        if response.status_code == 200:
+            break
+        time.sleep(0.1)
+    assert response.status_code == 200, "the ETag did not change after a write"
+    assert response.headers["etag"] != tag
+    rows = len(response.json()["results"]["bindings"])
+    assert rows == len(first.json()["results"]["bindings"]) + 1
+
+
+def test_values_rows_bind_parameters_as_substitutions_do(ingested_store: Path) -> None:
+    """What the server sends a store that takes no bindings gives the rows bindings give."""
+    from newsgraph.server.external import with_prefixes, with_values
+
+    reader = StoreFolder(ingested_store).reader()
+    catalog = queries.load()
+    checked = 0
+    for name, values in parameters(ingested_store).items():
+        query = catalog[name]
+        bound = query.bind(values)
+        expected = normalized(queries.run(reader, query, values))
+        text = with_values(with_prefixes(query.text), {v.value: t for v, t in bound.items()})
+        got = reader.query(text, use_default_graph_as_union=True)
+        assert isinstance(got, QuerySolutions)
+        assert normalized(got) == expected, name
+        checked += bool(expected)
+    assert checked >= 5

@@ -1,0 +1,73 @@
+"""`--cluster local --workers 2`: a Dask cluster gives the very graph one process gives, names
+a bad input and stores the rest, and finishes the run when a worker is lost."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import signal
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLE_DATA, ingest_into
+from pyoxigraph import RdfFormat
+
+from newsgraph.ingest import articles
+from newsgraph.ingest.serialized import SerializedGraph
+from newsgraph.settings import Settings
+from newsgraph.store import StoreFolder
+
+pytest.importorskip("distributed", reason="the cluster extra: pip install -e '.[cluster]'")
+
+
+def nquads(folder: Path) -> list[bytes]:
+    """The store's N-Quads export, line by line in a fixed order."""
+    out = io.BytesIO()
+    StoreFolder(folder).reader().dump(out, RdfFormat.N_QUADS)
+    return sorted(out.getvalue().splitlines())
+
+
+def test_cluster_ingest_exports_the_same_nquads_as_a_plain_ingest(
+    tmp_path: Path, settings: Settings
+) -> None:
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    for article in sorted(SAMPLE_DATA.glob("*.txt")):
+        shutil.copy(article, inputs / article.name)
+        text = article.read_text(encoding="utf-8") + "\nA line of its own for this copy.\n"
+        (inputs / f"copy_{article.name}").write_text(text, encoding="utf-8")
+    (inputs / "empty.txt").write_text("", encoding="utf-8")
+
+    plain = ingest_into(tmp_path / "plain", [str(inputs)], settings)
+    # Batches of one article, so that both workers get some.
+    clustered = ingest_into(
+        tmp_path / "cluster", [str(inputs)], settings, cluster="local", workers=2, batch_size=1
+    )
+    for summary in (plain, clustered):
+        assert summary.articles == 4, summary
+        assert [error.source for error in summary.skipped] == [str(inputs / "empty.txt")]
+    exported = nquads(tmp_path / "plain")
+    assert len(exported) > 3000
+    assert nquads(tmp_path / "cluster") == exported
+
+
+def test_a_lost_cluster_worker_costs_no_article(settings: Settings) -> None:
+    from newsgraph.ingest.cluster import ClusterPool
+
+    text = next(SAMPLE_DATA.glob("*.txt")).read_text(encoding="utf-8")
+    inputs = [
+        articles.from_text(f"{text}\nCopy {number}.\n", f"copy-{number}") for number in range(8)
+    ]
+    pool = ClusterPool(settings.replace(cluster="local", workers=2, batch_size=1))
+    try:
+        results = pool.map(iter(inputs))
+        first = next(results)
+        assert isinstance(first, SerializedGraph)
+        pids = pool.client.run(os.getpid)
+        os.kill(sorted(pids.values())[-1], signal.SIGKILL)  # its nanny starts another
+        rest = list(results)
+    finally:
+        pool.close()
+    assert all(isinstance(result, SerializedGraph) for result in rest), rest
+    assert len({result.article for result in [first, *rest]}) == len(inputs)
