@@ -378,7 +378,8 @@ def test_export_parses_back(store: Path, format_: str, rdf_format: RdfFormat) ->
     quads = Dataset(parse(result.stdout_bytes, format=rdf_format))
     if format_ in ("nquads", "trig"):
         assert len(quads) == stats(store)["quads"]
-        assert len({q.graph_name for q in quads}) == 3  # two articles and the actors graph
+        # two articles, the actors graph and the stories graph
+        assert len({q.graph_name for q in quads}) == 4
     else:
         union = cli(
             "query",

@@ -518,7 +518,7 @@ def test_changed_article_with_a_url_replaces_its_old_version(
     assert "Angela Merkel" not in labels  # mentioned only by the old version: no orphan left
     assert {"Emmanuel Macron", "Russia", "Ukraine", "Justin Trudeau", "Canada"} <= labels
     graphs = {r["g"] for r in select(folder, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")}
-    assert len(graphs) == 3  # two article graphs and the actors graph
+    assert len(graphs) == 4  # two article graphs, the actors graph and the stories graph
 
 
 def test_actor_still_mentioned_elsewhere_survives_the_replacement(
