@@ -139,6 +139,7 @@ def test_a_place_two_articles_label_differently_leaves_one_row_per_event() -> No
         graphs.append(
             f'{article} {{ {event} a ng:Event ; rdfs:label "met" ; '
             f"ng:cameo <https://w3id.org/newsgraph/cameo/040> ; ng:factuality ng:Asserted ; "
+            f"ng:kind <https://w3id.org/newsgraph/kind/Meeting> ; "
             f"sem:hasPlace {place} ; gaf:denotedBy {mention} . {mention} nif:beginIndex 0 . "
             f'{place} a ng:Place ; rdfs:label "{label}" . }}'
         )

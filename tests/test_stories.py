@@ -47,7 +47,11 @@ def stories_graph(store: Store, settings: Settings) -> set[str]:
 
 
 def calls(store: Store) -> list[dict[str, str]]:
-    return [row for row in rows(store, "stories") if row["kind"] == "04" and "call" in row["label"]]
+    return [
+        row
+        for row in rows(store, "stories")
+        if row["kind"] == "Communication" and "call" in row["label"]
+    ]
 
 
 @pytest.fixture(scope="module")
