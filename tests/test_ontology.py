@@ -34,7 +34,8 @@ DECLARED = {
     "Event", "Place", "Factuality", "Asserted", "Hypothetical", "Negated", "LinkMethod",
     "LocalIndex", "Cache", "LiveQuery", "speaker", "cue", "direct", "cameo", "kind", "sourceActor",
     "targetActor", "factuality", "timeExpression", "linkScore", "linkMethod", "linkedAt",
-    "wikidata", "articleLabel", "Story", "report", "reportedBy", "participant", "storyKind", "sourceCount",
+    "wikidata", "articleLabel", "Story", "report", "reportedBy", "participant", "storyKind",
+    "sourceCount",
 }  # fmt: skip
 
 
