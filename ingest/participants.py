@@ -84,7 +84,7 @@ def unique(keys: list[str]) -> list[str]:
 def clause_subject(verb: Token) -> Token | None:
     """A verb's subject, or that of the verb it is the complement or conjunct of; after "from"
     or "of", the object of the verb that governs it ("deter Beijing from providing aid",
-    "accused the US of sending weapons")."""
+    "accused the US of sending weapons"); in a noun's clause, the noun's possessor."""
     for _ in range(5):
         for child in verb.children:
             if child.dep_ in ("nsubj", "nsubjpass"):
@@ -96,6 +96,10 @@ def clause_subject(verb: Token) -> Token | None:
                 return objects[0]
             verb = governor
             continue
+        if verb.dep_ == "acl":
+            # "Blair's decision to go to war": whose the decision is
+            owners = [c for c in verb.head.children if c.dep_ == "poss"]
+            return owners[0] if owners else None
         if verb.dep_ not in ("xcomp", "conj", "advcl") or verb.head is verb:
             return None
         verb = verb.head

@@ -253,3 +253,9 @@ def test_a_by_election_is_not_the_election_named_before() -> None:
         "elections",
         "by-election",
     ]
+
+
+def test_whose_decision_it_is_takes_part_in_what_was_decided() -> None:
+    found = extract("Tony Blair defended his decision to go to war in Iraq.")
+    war = only(found, "Attack")
+    assert names(found, war.sources) == {"Tony Blair"}
