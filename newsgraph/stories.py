@@ -92,8 +92,13 @@ class SparqlGraphs:
     def write(self, graph: str, old: set[str], new: set[str]) -> None:
         from newsgraph.store import sparql_file
 
+        delete, insert = sparql_file("replace_stories.ru").split(" ;\n")
+        # Only the parts with triples: Virtuoso refuses an empty GRAPH block.
+        parts = [part for part, triples in ((delete, old), (insert, new)) if triples]
+        if not parts:
+            return
         self._update(
-            sparql_file("replace_stories.ru")
+            " ;\n".join(parts)
             .replace("%%STORIES%%", str(NamedNode(graph)))
             .replace("%%OLD_TRIPLES%%", "\n".join(sorted(old)))
             .replace("%%NEW_TRIPLES%%", "\n".join(sorted(new)))

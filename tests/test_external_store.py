@@ -50,7 +50,10 @@ def ingest(writer: object, paths: list[str], settings: Settings) -> pipeline.Sum
     """What `newsgraph ingest PATHS [--endpoint URL --update-endpoint URL]` does, offline."""
     linker = Linker(cache_path=None, online=False)
     items = articles.read(paths, settings.max_bytes, PUBLISHED)  # dated, for the timeline
-    return pipeline.ingest_articles(items, writer, settings, linker=linker)
+    summary = pipeline.ingest_articles(items, writer, settings, linker=linker)
+    if isinstance(writer, RemoteWriter):
+        writer.finish()  # as the command does: the stories, over the endpoint
+    return summary
 
 
 @pytest.fixture(scope="module")
@@ -144,8 +147,11 @@ def parameters(embedded: Path) -> dict[str, dict[str, str]]:
             )
         )
     )
+    story = next(iter(queries.run(reader, catalog["stories"])))["story"].value
     return {
         "actor_profile": {"actor": speaker},
+        "actor_stories": {"actor": speaker},
+        "story_reports": {"story": story},
         "statements_by_speaker": {"speaker": speaker},
         "events_between": {"first": pair["first"].value, "second": pair["second"].value},
         "actors": {"article": article},
