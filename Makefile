@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 VENDOR_STAMP := server/static/vendor/.installed
 STORE ?= newsgraph-store
 
-.PHONY: setup run test bench lint clean
+.PHONY: setup run test stress bench lint clean
 
 setup: $(STAMP) $(VENDOR_STAMP)
 
@@ -16,7 +16,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[test,cluster]'
 	touch $@
 
-# The query page's editor (YASGUI) and the /docs page (Swagger UI) come from the npm registry,
+# The query page's editor (YASGUI), the /docs page (Swagger UI) and the dashboard's charts
+# (ECharts) come from the npm registry,
 # pinned by the lockfile, and are served from our own server so both work offline.
 $(VENDOR_STAMP): package.json package-lock.json
 	# --ignore-scripts: no install script may reach the network (swagger-ui-dist's analytics).
@@ -24,6 +25,7 @@ $(VENDOR_STAMP): package.json package-lock.json
 	mkdir -p server/static/vendor
 	cp node_modules/@zazuko/yasgui/build/yasgui.min.js node_modules/@zazuko/yasgui/build/yasgui.min.css server/static/vendor/
 	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css server/static/vendor/
+	cp node_modules/echarts/dist/echarts.min.js server/static/vendor/
 	touch $@
 
 run: setup
@@ -32,6 +34,11 @@ run: setup
 
 test: setup
 	$(BIN)/python -m pytest -q -rs
+
+# The long runs: twenty kill -9s during an ingest, a minute of queries during an ingest, more
+# fuzzing cases, and the wheel with every dependency at its lower bound.
+stress: setup
+	$(BIN)/python -m pytest -q -rs -m stress
 
 bench: setup
 	$(BIN)/python -m pytest -q -s tests/benchmarks

@@ -1,4 +1,5 @@
-"""Actors: named entities grouped so that each real-world entity is one actor per article.
+"""Actors: the article's mentions (newsgraph.ingest.mentions) grouped so that each real-world
+entity is one actor per article.
 
 "President Joe Biden", "Mr. Biden", "Biden" and "Biden's" become one Person; "US", "U.S.",
 "the United States" and "Washington" one Country; a nationality adjective becomes its country
@@ -7,155 +8,15 @@ only where it stands for the government ("the Chinese government"), never in "Ch
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
-from newsgraph.ingest import gazetteer
+from newsgraph.ingest import nonactors
 from newsgraph.ingest.extraction import Actor, Span
+from newsgraph.ingest.mentions import Mention, find
 from newsgraph.ontology import slug
-
-HONORIFICS = {
-    "mr",
-    "mr.",
-    "mrs",
-    "mrs.",
-    "ms",
-    "ms.",
-    "dr",
-    "dr.",
-    "sir",
-    "sir.",
-    "lady",
-    "lord",
-    "lords",
-    "dame",
-    "prof",
-    "prof.",
-    "miss",
-    "madam",
-    "mme",
-    "justice",
-}
-FEMALE = {"mrs", "mrs.", "ms", "ms.", "lady", "dame", "miss", "madam", "mme"}
-MALE = {"mr", "mr.", "sir", "sir.", "lord", "lords"}
-# Offices that may stand before a name: "US President Joe Biden", "Foreign Minister Wang Yi".
-OFFICES = {
-    "president",
-    "vice",
-    "prime",
-    "minister",
-    "secretary",
-    "chancellor",
-    "premier",
-    "king",
-    "queen",
-    "prince",
-    "princess",
-    "pope",
-    "general",
-    "gen.",
-    "senator",
-    "sen.",
-    "rep.",
-    "representative",
-    "governor",
-    "gov.",
-    "mayor",
-    "judge",
-    "chief",
-    "spokesman",
-    "spokeswoman",
-    "spokesperson",
-    "ambassador",
-    "foreign",
-    "defence",
-    "defense",
-    "home",
-    "deputy",
-    "press",
-    "leader",
-    "chairman",
-    "chairwoman",
-    "director",
-    "commander",
-    "ayatollah",
-    "sheikh",
-    "crown",
-    "state",
-    "interior",
-    "finance",
-    "justice",
-    "executive",
-    "officer",
-    "mp",
-    "mep",
-    "envoy",
-    "counterpart",
-    "opposition",
-    "party",
-    "labour",
-    "conservative",
-    "democratic",
-    "republican",
-}
-GOVERNMENT_HEADS = {"government", "administration", "authorities", "leadership", "regime", "side"}
-INSTITUTION_HEADS = {
-    "media",
-    "forces",
-    "troops",
-    "military",
-    "army",
-    "navy",
-    "ministry",
-    "embassy",
-    "police",
-    "parliament",
-    "court",
-    "officials",
-    "diplomats",
-    "intelligence",
-    "newspaper",
-    "press",
-}
-ENTITY_TYPES = {"PERSON": "Person", "ORG": "Organization", "GPE": "Country", "NORP": "Group"}
-PLACE_NOUNS = {
-    "borough",
-    "ward",
-    "constituency",
-    "district",
-    "county",
-    "city",
-    "town",
-    "village",
-    "airport",
-    "street",
-    "road",
-    "square",
-    "region",
-    "province",
-    "state",
-    "area",
-    "council",
-}
-TITLE_OFFICES = {"secretary", "minister", "undersecretary", "commissioner"}
-ROLE_WORDS = {"mp", "mep", "mps", "meps", "minister", "president", "senator", "commons"}
-_POSSESSIVE = re.compile(r"(['’]s|['’])$")
-
-
-@dataclass
-class Mention:
-    begin: int  # character offsets in the article text
-    end: int
-    text: str
-    type: str
-    tokens: tuple[str, ...]  # the name's words, titles and possessives stripped
-    start_token: int
-    end_token: int
-    gender: str | None = None
-    country: str | None = None  # for countries: the canonical country name
 
 
 @dataclass
@@ -205,389 +66,6 @@ class ActorSet:
         return None
 
 
-def _clean(span: SpacySpan) -> SpacySpan | None:
-    """The span without a leading article, a trailing possessive, or text past a line break."""
-    start, end = span.start, span.end
-    doc = span.doc
-    # Entities sometimes run across a paragraph break: keep the part holding the root.
-    for token in span:
-        if "\n" in token.text or "\n" in token.whitespace_:
-            if token.i < span.root.i:
-                start = token.i + 1
-            else:
-                end = token.i + (0 if "\n" in token.text else 1)
-                break
-    while start < end and doc[start].lower_ in ("the", "a", "an"):
-        start += 1
-    if end - start > 3 and doc[start].lower_ in ("pro", "anti") and doc[start + 1].text == "-":
-        # "pro-Iraq war Labour", "anti-EU Conservative": the stance is not part of the name.
-        start += 3
-        while start < end and doc[start].text[:1].islower():
-            start += 1
-    while end > start and (
-        doc[end - 1].tag_ == "POS" or doc[end - 1].text in ("'s", "’s", "'", "’")
-    ):
-        end -= 1
-    while end > start and not doc[end - 1].text[0].isalnum():
-        end -= 1
-    while start < end and not doc[start].text[0].isalnum():
-        start += 1
-    if start >= end:
-        return None
-    cleaned = doc[start:end]
-    if cleaned.text.count("(") > cleaned.text.count(")"):
-        # "The World Health Organization (WHO": the name before its abbreviation, which the
-        # acronym rule joins to it wherever it stands alone.
-        end = next(t.i for t in cleaned if t.text == "(")
-        while end > start and not doc[end - 1].text[0].isalnum():
-            end -= 1
-        cleaned = doc[start:end]
-    if not cleaned.text or cleaned.text.count("(") != cleaned.text.count(")"):
-        return None
-    return cleaned
-
-
-def _acts(span: SpacySpan) -> bool:
-    """Whether a place name stands for a party rather than a location."""
-    root = span.root
-    if root.dep_ in ("compound", "appos", "npadvmod"):
-        return False
-    if root.dep_ == "pobj" and root.head.lower_ in LOCATIVE | {"from", "to"}:
-        return False
-    return True
-
-
-LOCATIVE = {"in", "at", "near", "across", "into", "inside", "outside"}
-
-
-def _words(span: SpacySpan) -> tuple[str, ...]:
-    """A name's words as written ("Lindqvist-Oyelaran" is one word), possessives dropped."""
-    words = (_POSSESSIVE.sub("", word) for word in span.text.split())
-    return tuple(word for word in words if word)
-
-
-def _name_tokens(span: SpacySpan) -> tuple[tuple[str, ...], str | None, int]:
-    """A person's name words without leading honorifics and offices, the gender they imply,
-    and the index of the first name token."""
-    gender = None
-    start = span.start
-    for token in span:
-        lower = token.lower_
-        if lower in HONORIFICS or (lower in OFFICES and token.i < span.end - 1):
-            gender = gender or ("f" if lower in FEMALE else "m" if lower in MALE else None)
-            start = token.i + 1
-            continue
-        break
-    return _words(span.doc[start : span.end]), gender, start
-
-
-def _in_title(span: SpacySpan) -> bool:
-    """Whether a name is the "of" part of an office: "Secretary of State"."""
-    root = span.root
-    return (
-        root.dep_ == "pobj"
-        and root.head.lower_ == "of"
-        and root.head.head.lemma_.lower() in TITLE_OFFICES
-        and root.head.head.i == root.head.i - 1
-    )
-
-
-def _honorific_before(doc: Doc, start: int) -> str | None:
-    if start > 0 and doc[start - 1].lower_ in HONORIFICS:
-        lower = doc[start - 1].lower_
-        return "f" if lower in FEMALE else "m" if lower in MALE else "x"
-    return None
-
-
-def _mentions(doc: Doc, body_start: int, countries: dict[str, str]) -> list[Mention]:
-    places = gazetteer.load()
-    found: list[Mention] = []
-    covered: set[int] = set()
-    # The last words of the people the recogniser names in full somewhere in the article.
-    surnames = {ent[-1].lower_ for ent in doc.ents if ent.label_ == "PERSON" and len(ent) > 1}
-    for ent in doc.ents:
-        kind = ENTITY_TYPES.get(ent.label_)
-        if kind is None:
-            continue
-        span = _clean(ent)
-        if span is None:
-            continue
-        text = span.text
-        lower = text.lower()
-        if (
-            kind in ("Country", "Organization")
-            and len(span) == 1
-            and lower in surnames
-            and lower not in countries
-            and lower not in places.capitals
-        ):
-            kind = "Person"  # "Blinken later told reporters": the recogniser took him for a place
-        if kind == "Person" and (lower in countries or lower in places.capitals):
-            kind = "Country"  # the recogniser took "Kyiv" for a person
-        elif kind == "Person" and len(span) == 1 and span.root.dep_ == "amod":
-            kind = "Group"  # "the Bangladeshi population": an adjective, not a name
-        gender = None
-        tokens: tuple[str, ...] = _words(span)
-        country = None
-        if kind == "Person":
-            tokens, gender, _ = _name_tokens(span)
-            gender = gender or ({"m": "m", "f": "f"}.get(_honorific_before(doc, span.start) or ""))
-            if not tokens:
-                continue
-        elif kind == "Country":
-            country = countries.get(lower)
-            if country is None and lower in places.capitals and _acts(span):
-                country = places.capitals[lower]  # "Beijing said", "talks with Moscow"
-            if country is None:
-                continue  # a city or region named as a place, not a party
-        elif kind == "Group":
-            head = span.root.head if span.root.dep_ in ("amod", "compound") else None
-            if head is not None and span.root.pos_ in ("ADJ", "PROPN", "NOUN"):
-                demonym_country = places.demonyms.get(lower)
-                if any(child.dep_ == "appos" for child in head.children):
-                    continue  # "the Russian newspaper, Moskovsky Komsomolets": the name acts
-                if head.lemma_.lower() in GOVERNMENT_HEADS and demonym_country:
-                    kind, country = "Country", demonym_country
-                    span = doc[span.start : head.i + 1]
-                elif head.lemma_.lower() in INSTITUTION_HEADS or head.lower_ in INSTITUTION_HEADS:
-                    kind = "Organization"
-                    span = doc[span.start : head.i + 1]
-                    found.append(_institution(span, span.text.split()[0], None))
-                    covered.update(range(span.start, span.end))
-                    continue
-                else:
-                    continue  # "Chinese counterpart", "Russian oil": an adjective, not an actor
-                text = span.text
-                tokens = _words(span)
-            elif lower in places.demonyms and span.root.tag_ not in ("NNS", "NNPS"):
-                continue
-        elif kind == "Organization" and _in_title(span):
-            continue  # "Secretary of State", "Minister of Health": part of a person's title
-        elif kind == "Organization":
-            owner = next(
-                (c for c in span.root.children if c.dep_ == "poss" and c.ent_type_ == "GPE"), None
-            )
-            if lower in countries:
-                kind, country = "Country", countries[lower]
-            elif (
-                owner is not None
-                and span.root.lemma_.lower() in INSTITUTION_HEADS
-                and (places.demonym_of.get(countries.get(owner.text.lower(), "")))
-            ):
-                # "Russia's defence ministry": the Russian Defence Ministry.
-                country = countries[owner.text.lower()]
-                institution = _institution(
-                    doc[owner.i : span.end], places.demonym_of[country], country
-                )
-                found.append(institution)
-                covered.update(range(owner.i, span.end))
-                continue
-            elif span.root.lower_ in ROLE_WORDS or doc[span.end - 1].lower_ in ROLE_WORDS:
-                # "Labour MP": the party is the organization, the MP a role. The role may end
-                # a longer span whose root is another word ("pro-war Labour MP").
-                role = span.root if span.root.lower_ in ROLE_WORDS else doc[span.end - 1]
-                start = role.i
-                while start > span.start and doc[start - 1].pos_ == "PROPN":
-                    start -= 1
-                if start == role.i:
-                    continue
-                span = doc[start : role.i]
-                text, lower = span.text, span.text.lower()
-                tokens = _words(span)
-            elif (span.root.dep_ == "pobj" and span.root.head.lower_ in LOCATIVE) or (
-                span.root.dep_ == "compound" and span.root.head.lemma_.lower() in PLACE_NOUNS
-            ):
-                continue  # "in Tower Hamlets", "an MEP": a place or a role, not an organization
-        found.append(
-            Mention(
-                span.start_char,
-                span.end_char,
-                span.text if kind != "Person" else text,
-                kind,
-                tokens,
-                span.start,
-                span.end,
-                gender,
-                country,
-            )
-        )
-        covered.update(range(span.start, span.end))
-    found.extend(_possessive_institutions(doc, covered, countries))
-    found.extend(_groups(doc, covered))
-    # Honorific + capitalised word the entity recogniser missed: "Mr Xi", "Ms King".
-    for token in doc[:-1]:
-        following = doc[token.i + 1]
-        if (
-            token.lower_ in HONORIFICS
-            and following.text[:1].isupper()
-            and following.i not in covered
-        ):
-            end = following.i + 1
-            while end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].text[:1].isupper():
-                end += 1
-            span = _clean(doc[following.i : end])
-            if span is None:
-                continue
-            gender = "f" if token.lower_ in FEMALE else "m" if token.lower_ in MALE else None
-            words = _words(span)
-            found.append(
-                Mention(
-                    span.start_char,
-                    span.end_char,
-                    span.text,
-                    "Person",
-                    words,
-                    span.start,
-                    span.end,
-                    gender,
-                )
-            )
-            covered.update(range(span.start, span.end))
-    found.sort(key=lambda mention: mention.begin)
-    return found
-
-
-def _institution(span: SpacySpan, qualifier: str, country: str | None) -> Mention:
-    """An institution named by a country or nationality and a common noun: "China's foreign
-    ministry" and "the Chinese foreign ministry" are both the Chinese Foreign Ministry."""
-    words = [qualifier] + [
-        t.text if t.text[:1].isupper() else t.text.capitalize()
-        for t in span
-        if t.i > span.start and t.dep_ not in ("case", "det") and t.text not in ("'s", "’s")
-    ]
-    if country is not None:
-        words = (
-            words[:1] + words[2:]
-            if len(words) > 1 and words[1].lower() == country.lower()
-            else words
-        )
-    return Mention(
-        span.start_char,
-        span.end_char,
-        span.text,
-        "Organization",
-        tuple(words),
-        span.start,
-        span.end,
-    )
-
-
-def _possessive_institutions(
-    doc: Doc, covered: set[int], countries: dict[str, str]
-) -> list[Mention]:
-    """Institutions NER misses: "China's foreign ministry", "the Biden administration"."""
-    places = gazetteer.load()
-    found = []
-    for token in doc:
-        lemma = token.lemma_.lower()
-        if token.i in covered or token.pos_ not in ("NOUN", "PROPN"):
-            continue
-        if lemma == "administration":
-            for child in token.children:
-                if child.dep_ in ("compound", "poss") and child.ent_type_ == "PERSON":
-                    span = doc[child.i : token.i + 1]
-                    found.append(
-                        Mention(
-                            span.start_char,
-                            span.end_char,
-                            span.text,
-                            "Organization",
-                            (child.text, "administration"),
-                            span.start,
-                            span.end,
-                        )
-                    )
-                    covered.update(range(span.start, span.end))
-            continue
-        if lemma not in INSTITUTION_HEADS or lemma in (
-            "officials",
-            "diplomats",
-            "forces",
-            "troops",
-        ):
-            continue
-        for child in token.children:
-            if child.dep_ != "poss" or child.ent_type_ != "GPE":
-                continue
-            country = countries.get(child.text.lower())
-            demonym = places.demonym_of.get(country or "")
-            if demonym is None:
-                continue
-            span = doc[child.i : token.i + 1]
-            found.append(_institution(span, demonym, country))
-            covered.update(range(span.start, span.end))
-    return found
-
-
-GROUP_NOUNS = {
-    "civilians",
-    "activists",
-    "advocates",
-    "minorities",
-    "protesters",
-    "demonstrators",
-    "refugees",
-    "migrants",
-    "workers",
-    "voters",
-    "residents",
-    "students",
-    "allies",
-    "population",
-    "constituents",
-    "citizens",
-    "rebels",
-    "militants",
-    "soldiers",
-    "journalists",
-    "dissidents",
-    "opponents",
-    "supporters",
-    "campaigners",
-    "immigrants",
-    "farmers",
-    "settlers",
-}
-GROUP_ROLES = {"nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos"}
-
-
-def _groups(doc: Doc, covered: set[int]) -> list[Mention]:
-    """Collective actors that act or are acted upon: "ethnic minorities", "anti-war activists"."""
-    found = []
-    for token in doc:
-        if token.lower_ not in GROUP_NOUNS or token.i in covered or token.dep_ not in GROUP_ROLES:
-            continue
-        start = token.i
-        while (
-            start > 0
-            and doc[start - 1].dep_ in ("amod", "compound", "punct", "npadvmod")
-            and (
-                doc[start - 1].head.i in range(start, token.i + 1) or doc[start - 1].text in ("-",)
-            )
-            and doc[start - 1].ent_type_ != "CARDINAL"
-            # "Biden supporters" are not a group named after a person; an adjective the
-            # recogniser took for a name ("Bangladeshi population") belongs to the group.
-            and (doc[start - 1].ent_type_ != "PERSON" or doc[start - 1].dep_ == "amod")
-        ):
-            start -= 1
-        while start < token.i and not doc[start].text[0].isalnum():
-            start += 1
-        span = doc[start : token.i + 1]
-        found.append(
-            Mention(
-                span.start_char,
-                span.end_char,
-                span.text,
-                "Group",
-                _words(span),
-                span.start,
-                span.end,
-            )
-        )
-        covered.update(range(span.start, span.end))
-    return found
-
-
 def _org_words(words: tuple[str, ...]) -> tuple[str, ...]:
     """An organization's words for comparison: "Foreign Affairs Ministry" is "Foreign Ministry"."""
     return tuple(w.lower() for w in words if w.lower() not in ("affairs", "the"))
@@ -626,7 +104,8 @@ def extract(doc: Doc, body_start: int, countries: dict[str, str]) -> ActorSet:
     persons: dict[str, list[str]] = {}
     recent_persons: list[str] = []
     orgs: dict[str, tuple[str, ...]] = {}
-    for mention in _mentions(doc, body_start, countries):
+    acting: set[str] = set()  # groups with a mention that takes part in what happens
+    for mention in find(doc, body_start, countries):
         key: str | None
         if mention.type == "Person":
             key = _person_key(mention, persons, recent_persons)
@@ -681,6 +160,14 @@ def extract(doc: Doc, body_start: int, countries: dict[str, str]) -> ActorSet:
             if doc[index].dep_ in ("nsubj", "nsubjpass"):
                 result.subjects.add(key)
         result.order.append((mention.start_token, key))
+        if mention.type == "Group" and nonactors.acts(
+            doc[mention.start_token : mention.end_token].root
+        ):
+            acting.add(key)
+    # "the Chinese", "Labour members", "voters": a collective is an actor where it takes part.
+    for key in [k for k, actor in result.actors.items() if actor.type == "Group"]:
+        if key not in acting:
+            _forget(result, key)
     _merge_same_names(result)
     for actor in result.actors.values():
         title = _title_of(actor)
@@ -803,4 +290,13 @@ def _absorb(result: ActorSet, keeper_key: str, key: str) -> None:
     if key in result.subjects:
         result.subjects.add(keeper_key)
         result.subjects.discard(key)
+    del result.actors[key]
+
+
+def _forget(result: ActorSet, key: str) -> None:
+    """Drop an actor and every trace of its mentions."""
+    result.token_actor = {i: k for i, k in result.token_actor.items() if k != key}
+    result.order = [(i, k) for i, k in result.order if k != key]
+    result.genders.pop(key, None)
+    result.subjects.discard(key)
     del result.actors[key]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from dateutil import parser as dateparser
 
 from newsgraph.errors import InputError
 
+log = logging.getLogger(__name__)
 SUFFIXES = (".txt", ".html", ".htm", ".json", ".jsonl")
 # A first line longer than this, or ending in a full stop, is body text rather than a title.
 TITLE_MAX_CHARS = 200
@@ -57,9 +59,12 @@ def _decode(data: bytes, source: str) -> str:
     if b"\x00" in data[:8192]:
         raise InputError(source, "file is binary (contains NUL bytes)")
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise InputError(source, f"not UTF-8 text ({error.reason} at byte {error.start})") from None
+    if not text.strip():  # Unicode spaces, or a byte-order mark and spaces
+        raise InputError(source, "file is empty (only whitespace)")
+    return text
 
 
 def from_text(text: str, source: str, published: dt.date | None = None) -> Article:
@@ -173,6 +178,9 @@ def read_lines(
             yield InputError(where, f"malformed JSON ({error.msg})")
         except InputError as error:
             yield error
+        except Exception as error:  # noqa: BLE001 - one bad line must not stop the others
+            log.warning("reading %s failed", where, exc_info=True)
+            yield InputError(where, f"cannot read: {error!r}")
     if empty:
         yield InputError(source, "file is empty")
 
@@ -195,28 +203,38 @@ def expand(paths: Iterable[str]) -> Iterator[Path | str]:
 def read(
     paths: Iterable[str], max_bytes: int, published: dt.date | None = None
 ) -> Iterator[Article | InputError]:
-    """Every article named by the paths, and an InputError in its place for each bad input."""
+    """Every article named by the paths, and an InputError in its place for each bad input.
+
+    No input stops the others: an unexpected error reading one file (a reader's own bug, an
+    OSError) is reported as that file's InputError too.
+    """
     for path in expand(paths):
-        if path == "-":
-            yield from read_lines(sys.stdin, "<stdin>", published)
-            continue
-        assert isinstance(path, Path)
-        if not path.exists():
-            yield InputError(str(path), "no such file or folder")
-        elif path.suffix.lower() == ".jsonl":
-            try:
-                if path.stat().st_size > max_bytes * 100:
-                    raise InputError(
-                        str(path), f"file is over the limit of {max_bytes * 100} bytes"
-                    )
-                with path.open(encoding="utf-8") as stream:
-                    yield from read_lines(stream, str(path), published)
-            except UnicodeDecodeError as error:
-                yield InputError(str(path), f"not UTF-8 text ({error.reason})")
-            except InputError as error:
-                yield error
-        else:
-            try:
-                yield from read_file(path, max_bytes, published)
-            except InputError as error:
-                yield error
+        try:
+            yield from _read_one(path, max_bytes, published)
+        except InputError as error:
+            yield error
+        except Exception as error:  # noqa: BLE001 - one input's failure must not stop the rest
+            log.warning("reading %s failed", path, exc_info=True)
+            yield InputError(str(path) if path != "-" else "<stdin>", f"cannot read: {error!r}")
+
+
+def _read_one(
+    path: Path | str, max_bytes: int, published: dt.date | None
+) -> Iterator[Article | InputError]:
+    if path == "-":
+        yield from read_lines(sys.stdin, "<stdin>", published)
+        return
+    if not isinstance(path, Path):
+        raise TypeError(f"expected a path or '-', not {path!r}")
+    if not path.exists():
+        yield InputError(str(path), "no such file or folder")
+    elif path.suffix.lower() == ".jsonl":
+        if path.stat().st_size > max_bytes * 100:
+            raise InputError(str(path), f"file is over the limit of {max_bytes * 100} bytes")
+        try:
+            with path.open(encoding="utf-8") as stream:
+                yield from read_lines(stream, str(path), published)
+        except UnicodeDecodeError as error:
+            yield InputError(str(path), f"not UTF-8 text ({error.reason})")
+    else:
+        yield from read_file(path, max_bytes, published)

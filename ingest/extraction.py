@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
 
 
 @dataclass(frozen=True)
@@ -38,10 +39,20 @@ class Statement:
     about: list[str] = field(default_factory=list)  # Actor.keys
 
 
+class Factuality(str, Enum):
+    """Whether the text asserts an event, only threatens, plans or supposes it, or negates it;
+    the values are the local names of the ontology's individuals (ng:Asserted ...)."""
+
+    ASSERTED = "Asserted"
+    HYPOTHETICAL = "Hypothetical"
+    NEGATED = "Negated"
+
+
 @dataclass
 class Event:
     label: str  # trigger words
-    cameo: str
+    kind: str  # a concept of ontology/eventkinds.ttl: Meeting, Election, ...
+    cameo: str | None  # a CAMEO code where one applies, else None
     span: Span  # the trigger
     sources: list[str] = field(default_factory=list)  # Actor.keys
     targets: list[str] = field(default_factory=list)
@@ -49,7 +60,7 @@ class Event:
     date: str | None = None  # ISO date, YYYY-MM or YYYY
     time_expression: str | None = None
     place: str | None = None  # Actor.key of a country, or a place name
-    factuality: str = "Asserted"  # Asserted, Hypothetical or Negated
+    factuality: Factuality = Factuality.ASSERTED
     more_spans: list[Span] = field(default_factory=list)  # later mentions of the same event
 
     @property

@@ -371,6 +371,12 @@ class Linker:
                     )
                 )
         self.cache.save()
+        # Types agree: whatever the source, a person is never linked to an entity the index
+        # knows as a country or an organization, nor the other way round.
+        for i, (request, link) in enumerate(zip(requests, results, strict=True)):
+            known = self.index.entries.get(link.qid) if link is not None else None
+            if known is not None and known.type != request.actor_type:
+                results[i] = None
         return results
 
     def _accept(self, link: Link | None) -> Link | None:

@@ -96,12 +96,20 @@ def _articles_only(items: Iterable[Article | InputError], summary: Summary) -> I
             yield item
 
 
-def _parsed(articles: Iterator[Article], settings: Settings) -> Iterator[tuple[Doc, Article]]:
-    from newsgraph.ingest import nlp
+def _parsed(
+    articles: Iterator[Article], settings: Settings
+) -> Iterator[tuple[Doc, Article] | InputError]:
+    """Each article parsed, or the reason it could not be: one failure never stops the rest."""
+    from newsgraph.ingest import nlp, parsing
 
     parser = nlp.load(settings.model)
     texts = ((article.text, article) for article in articles)
-    yield from parser.pipe(texts, as_tuples=True, batch_size=settings.batch_size)
+    for doc, article in parsing.parse_each(parser, texts, settings.batch_size, _source):
+        yield doc if isinstance(doc, InputError) else (doc, article)
+
+
+def _source(article: Article) -> str:
+    return article.source
 
 
 class _Writer(threading.Thread):
@@ -170,8 +178,10 @@ def ingest_articles(
 ) -> Summary:
     """Extract and store every article; a failing article is skipped, never half-written.
 
-    Raises NewsgraphError when a worker process dies, and what the writer raised when storing
-    fails; the articles stored before that stay stored, each whole.
+    An article that cannot be read, parsed, extracted or built into RDF, or that was in hand on
+    two worker processes that died, is reported in the summary and the rest go on. Raises
+    NewsgraphError when workers keep dying with no article in hand, and what the writer raised
+    when storing fails; the articles stored before that stay stored, each whole.
     """
     started = time.perf_counter()
     summary = Summary()

@@ -23,6 +23,7 @@ from newsgraph.ontology import (
     XSD,
     Minter,
     cameo_concept,
+    event_kind,
     wikidata_entity,
 )
 
@@ -37,6 +38,7 @@ def _n(namespace: str, local: str) -> NamedNode:
 TYPE = _n(RDF, "type")
 LABEL = _n(RDFS, "label")
 ALT_LABEL = _n(SKOS, "altLabel")
+ARTICLE_LABEL = _n(NG, "articleLabel")
 DENOTED_BY = _n(GAF, "denotedBy")
 BEGIN = _n(NIF, "beginIndex")
 END = _n(NIF, "endIndex")
@@ -99,6 +101,9 @@ def build(article: Article, extraction: Extraction, minter: Minter) -> ArticleGr
             continue
         for span in actor.mentions:
             add(Triple(iri, DENOTED_BY, mention(span)))
+        # The article's own name for the actor, kept with the article: the store picks the
+        # actor's one rdfs:label from these names (see newsgraph/sparql/relabel_actors.ru).
+        add(Triple(iri, ARTICLE_LABEL, Literal(actor.name)))
         actor_triples.append(Triple(iri, TYPE, _n(NG, actor.type)))
         actor_triples.append(Triple(iri, TYPE, _n(NG, "Actor")))
         actor_triples.append(Triple(iri, LABEL, Literal(actor.name)))
@@ -151,8 +156,10 @@ def build(article: Article, extraction: Extraction, minter: Minter) -> ArticleGr
         iri = minter.event(node, event.span.begin, event.span.end)
         add(Triple(iri, TYPE, _n(NG, "Event")))
         add(Triple(iri, LABEL, Literal(event.label)))
-        add(Triple(iri, _n(NG, "cameo"), cameo_concept(event.cameo)))
-        add(Triple(iri, _n(NG, "factuality"), _n(NG, event.factuality)))
+        add(Triple(iri, _n(NG, "kind"), event_kind(event.kind)))
+        if event.cameo:
+            add(Triple(iri, _n(NG, "cameo"), cameo_concept(event.cameo)))
+        add(Triple(iri, _n(NG, "factuality"), _n(NG, event.factuality.value)))
         for key in event.participants:
             add(Triple(iri, _n(SEM, "hasActor"), actor_iris[key]))
         for key in event.sources:

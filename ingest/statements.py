@@ -5,92 +5,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy
+from spacy.attrs import LOWER
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
-from newsgraph.ingest import docindex
+from newsgraph.ingest import attribution, docindex
 from newsgraph.ingest.actors import ActorSet
 from newsgraph.ingest.extraction import Actor, Span, Statement
+from newsgraph.ontology import slug
 
-SPEECH_VERBS = {
-    "say",
-    "tell",
-    "add",
-    "claim",
-    "accuse",
-    "warn",
-    "insist",
-    "argue",
-    "deny",
-    "announce",
-    "state",
-    "suggest",
-    "rule",
-    "decide",
-    "point",
-    "write",
-    "conclude",
-    "note",
-    "stress",
-    "explain",
-    "urge",
-    "report",
-    "confirm",
-    "reiterate",
-    "lament",
-    "acknowledge",
-    "admit",
-    "allege",
-    "assert",
-    "declare",
-    "maintain",
-    "predict",
-    "promise",
-    "reply",
-    "respond",
-    "retort",
-    "threaten",
-    "complain",
-    "vow",
-    "indicate",
-    "believe",
-    "contend",
-    "emphasise",
-    "emphasize",
-    "observe",
-    "remark",
-    "recall",
-    "concede",
-    "caution",
-    "signal",
-    "hint",
-    "estimate",
-    "agree",
-    "tweet",
-    "post",
-    "testify",
-    "charge",
-    "blame",
-    "criticise",
-    "criticize",
-    "highlight",
-    "find",
-}
-# Verbs whose object, when they have no clause, is itself the content.
-OBJECT_CONTENT = {
-    "reiterate",
-    "lament",
-    "deny",
-    "reject",
-    "acknowledge",
-    "repeat",
-    "stress",
-    "announce",
-    "highlight",
-}
+# Prepositions whose object is what was said, when a cue has no clause or object.
+SPOKEN_PREPOSITIONS = {"for", "about", "of", "on", "against"}
+MEASURES = {"DATE", "TIME", "CARDINAL", "QUANTITY", "PERCENT", "MONEY"}
+# Prepositions that carry on an object's content: "described X as Y", "praised X for Y".
+OBJECT_COMPLEMENTS = {"as", "for", "of", "over", "about"}
 # Verbs whose clause is the content only when it is a clause ("decided that"), not a plan.
 SPOKESPEOPLE = {"spokesman", "spokeswoman", "spokesperson", "spokespeople", "spokesmen"}
-CLAUSE_ONLY = {"decide", "agree", "threaten", "promise", "vow", "urge"}
 ROLE_NOUNS = {
     "official",
     "officials",
@@ -156,8 +87,26 @@ PERSON_ROLES = {
     "queen",
 }
 MIN_QUOTE_WORDS = 4
+# How many tokens back a pronoun looks for its antecedent, and how long the last speaker stays
+# the likeliest one.
+ANTECEDENT_WINDOW = 300
+SPEAKER_MEMORY = 200
+CLAUSES_ON_A_NOUN = {"relcl", "acl", "appos", "punct", "cc", "conj"}
+# A proper-noun speaker that extraction kept as no actor, by what the recogniser took it for.
+UNKEPT_NAMES = {"": "Person", "PERSON": "Person", "ORG": "Organization", "NORP": "Group"}
+# What makes a person the likeliest antecedent of 'he' or 'she' (per token of distance, for the
+# rest once): being the last speaker, a clause's subject, in the same sentence.
+SALIENCE = {
+    "distance": 0.02,
+    "earlier sentence": 0.5,
+    "subject": 1.0,
+    "possessive": 0.5,
+    "last speaker": 0.5,
+}
 _OPENERS = "“"
 _CLOSERS = "”"
+# Quote marks, and a blank line (which ends any quote still open).
+_MARKS = re.compile(r"[“”\"]|''|\n(?=\n)")
 
 
 @dataclass
@@ -168,9 +117,11 @@ class Quote:
 
 
 def find_quotes(text: str) -> list[Quote]:
-    """Quoted passages, with straight or curly marks; an unclosed quote ends at its paragraph."""
+    """Quoted passages, with straight, curly or doubled-apostrophe marks (''like this''); an
+    unclosed quote ends at its paragraph. Only the marks are visited, not every character."""
     quotes: list[Quote] = []
     open_at: int | None = None
+    opener = 0  # the width of the mark that opened the quote
 
     def close(at: int) -> None:
         nonlocal open_at
@@ -179,26 +130,27 @@ def find_quotes(text: str) -> list[Quote]:
             while end > open_at and text[end - 1] in " \n,":
                 end -= 1
             if end > open_at:
-                before = text[: open_at - 1].rstrip(" ")
-                standalone = not before or before[-1] in ":,.\n—-–" or before.endswith(("\n", ". "))
+                before = text[max(0, open_at - opener - 200) : open_at - opener].rstrip(" ")
+                standalone = not before or before[-1] in ":,.\n—-–" or before.endswith(". ")
                 quotes.append(Quote(open_at, end, standalone))
         open_at = None
 
-    for index, char in enumerate(text):
-        if char == "\n" and open_at is not None and text[index + 1 : index + 2] == "\n":
+    for match in _MARKS.finditer(text):
+        index, mark = match.start(), match.group()
+        if mark == "\n":
             close(index)
-        elif char in _OPENERS:
+        elif mark in _OPENERS:
             close(index)
-            open_at = index + 1
-        elif char in _CLOSERS:
+            open_at, opener = index + 1, 1
+        elif mark in _CLOSERS:
             close(index)
-        elif char == '"':
+        else:
+            width = len(mark)
             prev = text[index - 1] if index else " "
-            nxt = text[index + 1] if index + 1 < len(text) else " "
-            opening = (prev.isspace() or prev in "([{—–-:") and not nxt.isspace()
-            if opening:
+            nxt = text[index + width] if index + width < len(text) else " "
+            if (prev.isspace() or prev in "([{—–-:") and not nxt.isspace():
                 close(index)
-                open_at = index + 1
+                open_at, opener = index + width, width
             elif open_at is not None:
                 close(index)
     close(len(text))
@@ -211,11 +163,16 @@ def _subject(verb: Token) -> Token | None:
         # "Rules discriminated ..., the Law Lords have ruled": the subject nearest the verb.
         return subjects[-1]
     # "A White House statement followed, saying ...": the participle's subject is its head's.
-    if verb.dep_ in ("advcl", "xcomp", "conj", "acl") and verb.head is not verb:
+    if verb.dep_ in ("advcl", "xcomp", "conj", "acl") and verb.head.i != verb.i:
         if verb.dep_ == "acl":
             return verb.head
         return _subject(verb.head)
-    # "..., said Mr Smith": the inverted subject follows the verb.
+    # "Trump told reporters, before insisting he ...": through the preposition to its verb.
+    if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.pos_ == "VERB":
+        return _subject(verb.head.head)
+    # "..., said Mr Smith": the inverted subject follows a verb that follows the words said.
+    if verb.i == 0 or not verb.doc[verb.i - 1].is_punct:
+        return None
     for child in verb.children:
         if (
             child.i > verb.i
@@ -229,10 +186,54 @@ def _subject(verb: Token) -> Token | None:
 class Speakers:
     """Turns the subject of a speech verb into an actor, minting descriptive speakers as needed."""
 
-    def __init__(self, doc: Doc, actors: ActorSet) -> None:
+    def __init__(self, doc: Doc, actors: ActorSet, quoted: set[int] | None = None) -> None:
         self.doc = doc
         self.actors = actors
+        self.quoted = quoted or set()  # tokens inside quotation marks
         self.last_speaker: str | None = None
+        self.last_speaker_at = -1  # token index of the last statement's cue
+
+    def spoke(self, speaker: str, at: int) -> None:
+        self.last_speaker, self.last_speaker_at = speaker, at
+
+    def antecedent(self, pronoun: Token, gender: str | None) -> str | None:
+        """The person 'he' or 'she' means: the most salient one of that gender before it.
+
+        Salience follows the discourse rather than the nearest name: who spoke last, who was
+        the subject of a clause, in this sentence or the few before, counts for more than a
+        name in passing; a name inside quoted words is the speaker's topic, never the speaker.
+        """
+        doc = self.doc
+        here = docindex.sentence(pronoun).start
+        best: tuple[float, str] | None = None
+        for index, key in reversed(self.actors.order):
+            if index >= pronoun.i or index in self.quoted:
+                continue
+            if pronoun.i - index > ANTECEDENT_WINDOW:
+                break
+            if self.actors.actors[key].type != "Person":
+                continue
+            if gender and self.actors.genders.get(key) not in (None, gender):
+                continue
+            mention = doc[index]
+            root = mention
+            while root.head.i != root.i and self.actors.token_actor.get(root.head.i) == key:
+                root = root.head
+            sentences_back = here - docindex.sentence(mention).start
+            score = -SALIENCE["distance"] * (pronoun.i - index)
+            if sentences_back > 0:
+                score -= SALIENCE["earlier sentence"]
+            if root.dep_ in ("nsubj", "nsubjpass"):
+                score += SALIENCE["subject"]
+            elif root.dep_ == "poss":
+                score -= SALIENCE["possessive"]
+            if key == self.last_speaker and pronoun.i - self.last_speaker_at < SPEAKER_MEMORY:
+                score += SALIENCE["last speaker"]
+            if best is None or score > best[0]:
+                best = (score, key)
+        if best is None:
+            return self.actors.last_person_before(pronoun.i, gender)
+        return best[1]
 
     def resolve(self, subject: Token) -> str | None:
         lower = subject.lower_
@@ -242,10 +243,9 @@ class Speakers:
             lower = subject.lower_
         if subject.pos_ == "PRON":
             if lower in ("he", "she"):
-                return self.actors.last_person_before(subject.i, "m" if lower == "he" else "f")
-            if lower in ("it", "they") and self.last_speaker:
-                speaker = self.actors.actors[self.last_speaker]
-                return self.last_speaker if speaker.type != "Person" else None
+                return self.antecedent(subject, "m" if lower == "he" else "f")
+            if lower in ("it", "they"):
+                return self._collective(subject)
             return None
         for child in subject.children:
             # "spokesman, Dmitry Peskov," / "the newspaper, Moskovsky Komsomolets,"
@@ -259,9 +259,15 @@ class Speakers:
                 subject.i, ("Organization",)
             ) or self.actors.last_before(subject.i, ("Organization",))
         phrase = self.doc[subject.left_edge.i : subject.i + 1]
+        # The phrase itself, not a clause hung on it: in "officials who spoke with Kopp said",
+        # Kopp is not who spoke.
+        right = max(
+            [subject.i]
+            + [c.right_edge.i for c in subject.rights if c.dep_ not in CLAUSES_ON_A_NOUN]
+        )
         people = [
             key
-            for key in self.actors.actors_in(subject.left_edge.i, subject.right_edge.i + 1)
+            for key in self.actors.actors_in(subject.left_edge.i, right + 1)
             if self.actors.actors[key].type == "Person"
         ]
         if people:
@@ -277,25 +283,47 @@ class Speakers:
                         key = self.actors.token_actor.get(owner.i)
                         if key and self.actors.actors[key].type != "Person":
                             return key
-        if determiner == "the" and subject.lower_ in PERSON_ROLES:
-            # "The Glasgow Kelvin MP, who ..., said": the person last named is meant.
-            return self.actors.last_person_before(subject.i)
-        if subject.lower_ in ROLE_NOUNS and subject.lower_ not in (
-            "statement",
-            "readout",
-            "report",
+        if determiner == "the" and (
+            subject.lower_ in PERSON_ROLES or subject.lemma_.lower() in attribution.shipped().roles
         ):
-            return self._descriptive(phrase)
+            # "The Glasgow Kelvin MP, who ..., said": the person the text is about is meant.
+            return self.antecedent(subject, None)
+        if subject.pos_ == "PROPN" and subject.ent_type_ in UNKEPT_NAMES:
+            # A name the recogniser missed or did not keep ("Espinoza said", "Pew notes"):
+            # the person of that surname named before, else an actor of its own.
+            return self._named(subject, UNKEPT_NAMES[subject.ent_type_])
+        if subject.pos_ == "NOUN" and subject.lemma_.lower() in attribution.shipped().speakers:
+            # "Police said", "a senior official said", "critics say": unnamed, yet a speaker,
+            # named by a noun the corpus names speakers by (not "the attempt", "the report").
+            return self.describe(phrase, "Group" if subject.tag_ == "NNS" else "Person")
         return None
 
-    def _descriptive(self, phrase: SpacySpan) -> str:
+    def _collective(self, pronoun: Token) -> str | None:
+        """What 'it' or 'they' means as a speaker: the organization or group that spoke last, or
+        else the last one that was a clause's subject."""
+        if self.last_speaker and pronoun.i - self.last_speaker_at < SPEAKER_MEMORY:
+            if self.actors.actors[self.last_speaker].type != "Person":
+                return self.last_speaker
+        types = ("Organization", "Group") if pronoun.lower_ == "they" else ("Organization",)
+        return self.actors.last_subject_before(pronoun.i, types)
+
+    def _named(self, subject: Token, kind: str) -> str:
+        words = [c for c in subject.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"]
+        phrase = self.doc[(words[0].i if words else subject.i) : subject.i + 1]
+        last = subject.lower_
+        for key, actor in self.actors.actors.items():
+            if actor.type == kind and actor.name.lower().split()[-1:] == [last]:
+                return key
+        return self.describe(phrase, kind, kind.lower() + ":")
+
+    def describe(self, phrase: SpacySpan, kind: str = "Person", prefix: str = "") -> str:
         """A speaker the text describes without naming: "a senior administration official"."""
         words = [t for t in phrase if t.lower_ not in ("a", "an", "the", "one", "another")]
         name = " ".join(t.text for t in words)
-        key = "person:described:" + name.lower()
+        key = (prefix or f"{kind.lower()}:described:") + slug(name)
         actor = self.actors.actors.get(key)
         if actor is None:
-            actor = self.actors.actors[key] = Actor(key=key, name=name, type="Person")
+            actor = self.actors.actors[key] = Actor(key=key, name=name, type=kind)
         begin = words[0].idx if words else phrase.start_char
         actor.mentions.append(
             Span(begin, phrase.end_char, docindex.text(self.doc)[begin : phrase.end_char])
@@ -318,7 +346,8 @@ def _cue(verb: Token) -> str:
 
 
 def _is_speech(token: Token) -> bool:
-    return token.pos_ == "VERB" and token.lemma_.lower() in SPEECH_VERBS
+    """A verb of saying next to a quote: any lemma the corpus has seen cue speech."""
+    return token.pos_ == "VERB" and attribution.lemma_of(token) in attribution.shipped().lemmas
 
 
 def _attribution(doc: Doc, quote: Quote, openings: set[int]) -> Token | None:
@@ -375,7 +404,7 @@ def _attributed_after(doc: Doc, quote: Quote, speakers: Speakers) -> tuple[str |
                         speaker = speakers.resolve(owner) if owner.dep_ == "pobj" else None
                         if speaker:
                             return speaker, f"the {token.text} of"
-        if _is_speech(token) and not any(c.dep_ in ("ccomp", "xcomp") for c in token.children):
+        if _is_speech(token) and _content(token) is None:  # "X said so", not "X said that ..."
             subject = _subject(token)
             speaker = speakers.resolve(subject) if subject is not None else None
             if speaker:
@@ -404,91 +433,163 @@ def _attributed_before(doc: Doc, quote: Quote, speakers: Speakers) -> tuple[str 
 
 
 def extract(doc: Doc, body_start: int, actors: ActorSet) -> list[Statement]:
-    speakers = Speakers(doc, actors)
-    statements: list[Statement] = []
-    quote_verbs: set[int] = set()
-    quotes = [q for q in find_quotes(docindex.text(doc)) if q.begin >= body_start]
+    """Direct quotes and reported speech, read in text order so that each speaker is resolved
+    with what the article has said so far."""
+    text = docindex.text(doc)
+    quotes = [q for q in find_quotes(text) if q.begin >= body_start]
+    speakers = Speakers(doc, actors, _quoted_tokens(doc, quotes))
     openings = {quote.begin for quote in quotes}
-    previous: tuple[Quote, str, str] | None = None  # the last attributed quote, speaker, cue
+    items: list[tuple[int, Quote | None, Token | None]] = []
+    quote_verbs: set[int] = set()
     for quote in quotes:
-        words = docindex.text(doc)[quote.begin : quote.end].split()
-        if not quote.standalone or len(words) < MIN_QUOTE_WORDS:
-            continue
-        verb = _attribution(doc, quote, openings)
-        speaker = cue = None
-        if verb is not None:
-            quote_verbs.add(verb.i)
-            subject = _subject(verb)
-            speaker = speakers.resolve(subject) if subject is not None else None
-            if speaker is None and verb.idx < quote.begin:
-                # "Welcoming the ruling, Maeve Sherlock, chief executive of X, said:": the
-                # first actor named in the clause before the verb.
-                clause_start = docindex.sentence(verb).start
-                named = actors.actors_in(clause_start, verb.i)
-                people = [k for k in named if actors.actors[k].type == "Person"]
-                speaker = (people or named or [None])[0]
-            if speaker is None and verb.idx > quote.end:
-                # A misparsed attribution ("..., a ministry readout from the call said"):
-                # the actor named between the quote and its verb is the speaker.
-                between = doc.char_span(quote.end, verb.idx, alignment_mode="expand")
-                if between is not None:
-                    named = actors.actors_in(between.start, verb.i)
-                    people = [k for k in named if actors.actors[k].type == "Person"]
-                    speaker = (people or named or [None])[0]
-            cue = _cue(verb)
-        if speaker is None and verb is None:
-            speaker, cue = _attributed_after(doc, quote, speakers)
-        if speaker is None and verb is None:
-            speaker, cue = _attributed_before(doc, quote, speakers)
-        if speaker is None and previous is not None:
-            gap = docindex.text(doc)[previous[0].end : quote.begin]
-            # A quote that goes on after "he said," or in the next paragraph keeps its speaker.
-            if len(gap) < 80 and gap.count(".") <= 1:
-                speaker, cue = previous[1], previous[2]
-        if speaker is None or cue is None:
-            continue
-        speakers.last_speaker = speaker
-        previous = (quote, speaker, cue)
-        statements.append(
-            Statement(
-                speaker=speaker,
-                text=docindex.text(doc)[quote.begin : quote.end],
-                span=Span(quote.begin, quote.end, docindex.text(doc)[quote.begin : quote.end]),
-                cue=cue,
-                direct=True,
-                about=_about(actors, doc, quote.begin, quote.end, speaker),
-            )
-        )
+        if quote.standalone and len(text[quote.begin : quote.end].split()) >= MIN_QUOTE_WORDS:
+            verb = _attribution(doc, quote, openings)
+            if verb is not None:
+                quote_verbs.add(verb.i)
+            items.append((quote.begin, quote, verb))
+    cues = attribution.shipped()
+    for token in cues.candidates(doc):
+        if token.idx >= body_start and token.i not in quote_verbs and cues.is_cue(token):
+            items.append((token.idx, None, token))
+    items.sort(key=lambda item: item[0])
     direct_spans = [(q.begin, q.end) for q in quotes if q.standalone]
-    for token in doc:
-        if token.idx < body_start or not _is_speech(token) or token.i in quote_verbs:
-            continue
-        content = _content(token)
-        if content is None:
-            continue
-        begin, end = content.start_char, content.end_char
-        if begin < body_start:
-            continue  # the parser hung the headline on the first verb of the body
-        if any(b <= begin < e or begin <= b < end for b, e in direct_spans):
-            continue
-        subject = _subject(token)
-        speaker = speakers.resolve(subject) if subject is not None else None
-        if speaker is None:
-            continue
-        speakers.last_speaker = speaker
-        statements.append(
-            Statement(
-                speaker=speaker,
-                text=content.text,
-                span=Span(begin, end, content.text),
-                cue=_cue(token),
-                direct=False,
-                about=_about(actors, doc, begin, end, speaker),
-            )
-        )
+    statements: list[Statement] = []
+    reported: list[tuple[Statement, Token]] = []
+    previous: tuple[Quote, str, str] | None = None  # the last attributed quote, speaker, cue
+    for _, quote, verb in items:
+        if quote is not None:
+            found = _direct(doc, quote, verb, speakers, previous)
+            if found is not None:
+                previous = (quote, found.speaker, found.cue)
+        elif verb is not None:
+            found = _reported(doc, verb, body_start, direct_spans, speakers)
+            if found is not None:
+                reported.append((found, verb))
+        if found is not None:
+            statements.append(found)
+    _end_before_inner_cues(doc, reported)
+    for found in statements:
+        found.about = _about(actors, doc, found.span.begin, found.span.end, found.speaker)
     statements.extend(_according_to(doc, body_start, actors, speakers, statements))
     statements.sort(key=lambda s: s.span.begin)
     return statements
+
+
+def _end_before_inner_cues(doc: Doc, reported: list[tuple[Statement, Token]]) -> None:
+    """'He says he respects her and calls her "intelligent"': what the inner cue reports is its
+    own statement, so the outer one ends where the inner cue's clause begins."""
+    for outer, _ in reported:
+        for inner, cue in reported:
+            clause_start = cue.left_edge
+            if inner is outer or not outer.span.begin < clause_start.idx < outer.span.end:
+                continue
+            if max(t.idx + len(t) for t in cue.subtree) < outer.span.end - 1:
+                continue  # the inner clause sits inside the outer content, which goes on
+            cut = doc.char_span(outer.span.begin, clause_start.idx, alignment_mode="contract")
+            kept = _trim(cut) if cut is not None else None
+            if kept is not None and kept.end > kept.start:
+                while kept.end > kept.start and doc[kept.end - 1].dep_ == "cc":
+                    kept = doc[kept.start : kept.end - 1]
+                outer.text = kept.text
+                outer.span = Span(kept.start_char, kept.end_char, kept.text)
+
+
+def _direct(
+    doc: Doc,
+    quote: Quote,
+    verb: Token | None,
+    speakers: Speakers,
+    previous: tuple[Quote, str, str] | None,
+) -> Statement | None:
+    """A quote and who said it: its verb's subject, else the sentence after or before it, else
+    whoever spoke the quote just before, when this one goes straight on from it."""
+    actors = speakers.actors
+    text = docindex.text(doc)
+    speaker = cue = None
+    if verb is not None:
+        subject = _subject(verb)
+        speaker = speakers.resolve(subject) if subject is not None else None
+        if speaker is None and verb.idx < quote.begin:
+            # "Welcoming the ruling, Maeve Sherlock, chief executive of X, said:": the
+            # first actor named in the clause before the verb.
+            named = actors.actors_in(docindex.sentence(verb).start, verb.i)
+            people = [k for k in named if actors.actors[k].type == "Person"]
+            speaker = (people or named or [None])[0]
+        if speaker is None and verb.idx > quote.end:
+            # A misparsed attribution ("..., a ministry readout from the call said"):
+            # the actor named between the quote and its verb is the speaker.
+            between = doc.char_span(quote.end, verb.idx, alignment_mode="expand")
+            if between is not None:
+                named = actors.actors_in(between.start, verb.i)
+                people = [k for k in named if actors.actors[k].type == "Person"]
+                speaker = (people or named or [None])[0]
+        cue = _cue(verb)
+    if speaker is None and verb is None:
+        speaker, cue = _attributed_after(doc, quote, speakers)
+    if speaker is None and verb is None:
+        speaker, cue = _attributed_before(doc, quote, speakers)
+    if speaker is None and previous is not None:
+        gap = text[previous[0].end : quote.begin]
+        # A quote that goes on after "he said," or in the next paragraph keeps its speaker.
+        if len(gap) < 80 and gap.count(".") <= 1:
+            speaker, cue = previous[1], previous[2]
+    if speaker is None or cue is None:
+        return None
+    speakers.spoke(speaker, verb.i if verb is not None else _token_at(doc, quote.begin))
+    words = text[quote.begin : quote.end]
+    return Statement(speaker, words, Span(quote.begin, quote.end, words), cue, direct=True)
+
+
+def _reported(
+    doc: Doc,
+    verb: Token,
+    body_start: int,
+    direct_spans: list[tuple[int, int]],
+    speakers: Speakers,
+) -> Statement | None:
+    """Reported speech: the content the cue governs, said by the cue's subject."""
+    content = _content(verb)
+    if content is None:
+        return None
+    begin, end = content.start_char, content.end_char
+    if begin < body_start:
+        return None  # the parser hung the headline on the first verb of the body
+    if any(b <= begin < e for b, e in direct_spans):
+        return None  # the content is a quote already taken as direct speech
+    later = [b for b, e in direct_spans if begin < b < end]
+    if later:
+        # "told Newsmax that X, adding, “...”": the content ends where a quote of its own begins.
+        cut = doc.char_span(begin, min(later) - 1, alignment_mode="contract")
+        content = _trim(cut) if cut is not None else None
+        if content is None:
+            return None
+        begin, end = content.start_char, content.end_char
+    subject = _subject(verb)
+    speaker = speakers.resolve(subject) if subject is not None else None
+    if speaker is None:
+        return None
+    speakers.spoke(speaker, verb.i)
+    return Statement(speaker, content.text, Span(begin, end, content.text), _cue(verb), False)
+
+
+def _occurrences(doc: Doc, word: str) -> list[Token]:
+    """The tokens of a word, any case, found without visiting every token in Python."""
+    found = numpy.flatnonzero(doc.to_array(LOWER) == doc.vocab.strings.add(word))
+    return [doc[int(i)] for i in found]
+
+
+def _quoted_tokens(doc: Doc, quotes: list[Quote]) -> set[int]:
+    inside: set[int] = set()
+    for quote in quotes:
+        span = doc.char_span(quote.begin, quote.end, alignment_mode="expand")
+        if span is not None:
+            inside.update(range(span.start, span.end))
+    return inside
+
+
+def _token_at(doc: Doc, char: int) -> int:
+    span = doc.char_span(char, char + 1, alignment_mode="expand")
+    return span.start if span is not None else 0
 
 
 def _according_to(
@@ -498,8 +599,8 @@ def _according_to(
     WHO's claim, unless the sentence already holds a statement."""
     taken = [(s.span.begin, s.span.end) for s in found]
     claims = []
-    for token in doc:
-        if token.lower_ != "according" or token.idx < body_start:
+    for token in _occurrences(doc, "according"):
+        if token.idx < body_start:
             continue
         to = next((c for c in token.children if c.lower_ == "to"), None)
         source = (
@@ -508,6 +609,10 @@ def _according_to(
         if source is None:
             continue
         speaker = speakers.resolve(source)
+        if speaker is None and source.pos_ == "NOUN":
+            # What "according to" names is a source by the phrase alone: "recent polls".
+            phrase = doc[source.left_edge.i : source.i + 1]
+            speaker = speakers.describe(phrase, "Group" if source.tag_ == "NNS" else "Person")
         sentence = docindex.sentence(token)
         if speaker is None or any(
             b < sentence.end_char and sentence.start_char < e for b, e in taken
@@ -545,7 +650,7 @@ def _content(verb: Token) -> SpacySpan | None:
     if lemma in ("accuse", "blame", "criticise", "criticize", "charge"):
         objects = [c for c in verb.children if c.dep_ in ("dobj",)]
         grounds = [
-            c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("of", "for", "over")
+            c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("of", "for", "over", "as")
         ]
         if not grounds:
             return None  # "criticised Zelensky": a criticism, not a reported claim
@@ -554,6 +659,10 @@ def _content(verb: Token) -> SpacySpan | None:
             end = max(t.i for t in verb.subtree if t.i >= start) + 1
             return _trim(doc[start:end])
         return None
+    if verb.dep_ == "parataxis" and verb.head.pos_ in ("VERB", "AUX"):
+        # "Mr. Obama, officials said, has grown skeptical": the clause the cue interrupts.
+        head = verb.head
+        return _trim(doc[head.left_edge.i : head.right_edge.i + 1])
     clause = [c for c in verb.children if c.dep_ in ("ccomp", "xcomp")]
     objects = [c for c in verb.children if c.dep_ == "dobj"]
     subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
@@ -572,21 +681,31 @@ def _content(verb: Token) -> SpacySpan | None:
             return _trim(doc[finite[0].left_edge.i : finite[0].right_edge.i + 1])
         # "decided the practice discriminated against ...": a that-clause parsed as an object.
         return _trim(doc[objects[0].left_edge.i : objects[0].right_edge.i + 1])
-    if lemma in OBJECT_CONTENT and objects and not clause:
-        # "Xi reiterated China's criticism of sanctions": the object is what was said, with
-        # what it was called ("lamenting conflict as not in anyone's interest").
-        end = objects[0].right_edge.i + 1
-        for child in verb.children:
-            if child.dep_ == "prep" and child.lower_ == "as" and child.i >= end - 1:
-                end = child.right_edge.i + 1
+    if objects and not clause:
+        # "Xi reiterated China's criticism of sanctions", "called the deal a disaster",
+        # "described him as a liar": the object is what was said, with what it was called.
+        tail = [
+            c
+            for c in verb.children
+            if c.i > objects[0].i
+            and (c.dep_ == "oprd" or (c.dep_ == "prep" and c.lower_ in OBJECT_COMPLEMENTS))
+        ]
+        end = max(c.right_edge.i for c in [objects[0], *tail]) + 1
         return _trim(doc[objects[0].left_edge.i : end])
     # A clause after the verb is what was said; one before it only in "..., X said" order.
     for child in sorted(verb.children, key=lambda c: c.i < verb.i):
-        if child.dep_ == "ccomp" or (child.dep_ == "xcomp" and lemma not in CLAUSE_ONLY | {"say"}):
-            span = doc[child.left_edge.i : child.right_edge.i + 1]
-            return _trim(span)
-        if child.dep_ == "xcomp" and lemma == "threaten":
-            return _trim(doc[child.left_edge.i : child.right_edge.i + 1])
+        if child.dep_ == "ccomp" or (child.dep_ == "xcomp" and lemma != "say"):
+            start = child.left_edge.i
+            if child.dep_ == "xcomp" and objects and verb.i < objects[0].i < child.i:
+                start = objects[0].left_edge.i  # "urged Congress to act": whom, and to do what
+            return _trim(doc[start : child.right_edge.i + 1])
+    # "called for an inquiry", "asked about the emails", "spoke of a rigged system": what the
+    # preposition governs was said.
+    for child in verb.children:
+        if child.dep_ == "prep" and child.i > verb.i and child.lower_ in SPOKEN_PREPOSITIONS:
+            said = [g for g in child.children if g.dep_ in ("pobj", "pcomp")]
+            if said and said[0].ent_type_ not in MEASURES:  # not "spoke for two hours"
+                return _trim(doc[child.i + 1 : child.right_edge.i + 1])
     return None
 
 

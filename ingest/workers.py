@@ -33,16 +33,24 @@ from newsgraph.settings import Settings
 log = logging.getLogger(__name__)
 
 _SPAWN = multiprocessing.get_context("spawn")
-RESULT, DONE, FAILED = "result", "done", "failed"
+RESULT, DONE, FAILED, DIED = "result", "done", "failed", "died"
 # A worker is one of as many processes as there are cores, and keeps to one thread (see above):
 # BLAS threads of its own would make it a many-thread process and compete with the other workers.
 SINGLE_THREADED = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+# Workers that may die with no article in hand (at start, say) before the run stops.
+MAX_IDLE_DEATHS = 3
 # Seconds between checks that every worker is still alive while waiting for results.
 POLL_SECONDS = 1.0
 
 
 class Pool:
-    """`settings.workers` processes, started now and stopped by close()."""
+    """`settings.workers` processes, started now and stopped by close().
+
+    A worker that dies (killed, out of memory, a crash in native code) loses no article but
+    perhaps the one it was on: it is replaced, and the articles it held are sent again to its
+    replacement one at a time. An article in hand on two workers that died is reported as an
+    InputError naming it, and the others go on.
+    """
 
     def __init__(self, settings: Settings, linker: object | None = None) -> None:
         self.settings = settings
@@ -50,25 +58,50 @@ class Pool:
         # Each worker holds two spaCy batches: one being parsed and the next one waiting.
         self.batch_size = settings.batch_size
         self.window = 2 * settings.batch_size
-        self.inboxes = [_SPAWN.Queue() for _ in range(settings.workers)]
-        pipes = [_SPAWN.Pipe(duplex=False) for _ in range(settings.workers)]
-        self.outboxes = [reader for reader, _ in pipes]
-        self.processes = [
-            _SPAWN.Process(
-                target=_work,
-                args=(index, settings, linker, inbox, writer, logging.getLogger().level),
-                name=f"newsgraph-ingest-{index}",
-                daemon=True,
-            )
-            for index, (inbox, (_, writer)) in enumerate(zip(self.inboxes, pipes, strict=True))
-        ]
+        self.inboxes: list[Any] = []
+        self.outboxes: list[Connection] = []
+        self.processes: list[Any] = []
+        self.log_level = logging.getLogger().level
         self.finished: set[int] = set()
         self.complete = False  # every article sent and every result received
+        writers = []
+        for index in range(settings.workers):
+            inbox, outbox, writer, process = self._spawn(index)
+            self.inboxes.append(inbox)
+            self.outboxes.append(outbox)
+            self.processes.append(process)
+            writers.append(writer)
         for process in self.processes:
             process.start()
-        for _, writer in pipes:
+        for writer in writers:
             writer.close()  # so that a worker's pipe reads as closed once the worker is gone
+        self.idle_deaths = 0  # workers that died with no article in hand
         self.received: deque[tuple] = deque()  # messages read, not handled yet
+
+    def _spawn(self, index: int) -> tuple[Any, Connection, Connection, Any]:
+        inbox = _SPAWN.Queue()
+        reader, writer = _SPAWN.Pipe(duplex=False)
+        process = _SPAWN.Process(
+            target=_work,
+            args=(index, self.settings, self.linker, inbox, writer, self.log_level),
+            name=f"newsgraph-ingest-{index}",
+            daemon=True,
+        )
+        return inbox, reader, writer, process
+
+    def _replace(self, index: int, first: tuple[int, Article] | None) -> None:
+        """A new worker in place of a dead one, given `first` before anyone can see it."""
+        old_inbox, old_outbox = self.inboxes[index], self.outboxes[index]
+        inbox, outbox, writer, process = self._spawn(index)
+        if first is not None:
+            inbox.put(first)
+        process.start()
+        writer.close()
+        self.inboxes[index], self.outboxes[index], self.processes[index] = inbox, outbox, process
+        old_inbox.close()
+        old_inbox.cancel_join_thread()
+        old_outbox.close()
+        self.finished.discard(index)
 
     def map(self, articles: Iterator[Article]) -> Iterator[SerializedGraph | InputError]:
         """Each article's graph, or the reason it has none, in input order."""
@@ -76,12 +109,30 @@ class Pool:
         in_flight = [0] * len(self.processes)
         given = [0] * len(self.processes)  # characters sent to each worker so far
         sent: dict[int, int] = {}  # sequence number -> worker
+        held: dict[int, Article] = {}  # sequence number -> article, until its result is in
+        retry: list[deque[int]] = [deque() for _ in workers]  # held by a worker that died
+        alone = [False] * len(self.processes)  # parsing one article it is to be sent again
+        stopped = [False] * len(self.processes)  # told there is nothing more
         done: dict[int, SerializedGraph | InputError] = {}
         next_in = next_out = 0
         exhausted = False
+
+        def send(worker: int, sequence: int) -> None:
+            self.inboxes[worker].put((sequence, held[sequence]))
+            sent[sequence] = worker
+            in_flight[worker] += 1
+
         while True:
+            for worker in workers:
+                if retry[worker] and in_flight[worker] == 0:
+                    send(worker, retry[worker].popleft())
+                    alone[worker] = True
             while not exhausted:
-                free = [w for w in workers if in_flight[w] < self.window]
+                free = [
+                    w
+                    for w in workers
+                    if in_flight[w] < self.window and not retry[w] and not alone[w]
+                ]
                 if not free:
                     break
                 worker = min(free, key=given.__getitem__)
@@ -94,34 +145,85 @@ class Pool:
                 article = next(articles, None)
                 if article is None:
                     exhausted = True
-                    for inbox in self.inboxes:
-                        inbox.put(None)
                     break
-                self.inboxes[worker].put((next_in, article))
-                sent[next_in] = worker
-                in_flight[worker] += 1
+                held[next_in] = article
+                send(worker, next_in)
                 given[worker] += len(article.text)
                 next_in += 1
-            if exhausted and next_out == next_in:
-                self.complete = True
-                return
-            sequence, result, answers = self._receive()
-            worker = sent.pop(sequence)
-            in_flight[worker] -= 1
-            done[sequence] = result
-            if answers:
-                _merge_answers(self.linker, answers)
+            if exhausted:
+                for worker in workers:
+                    if not stopped[worker] and not retry[worker] and not alone[worker]:
+                        self.inboxes[worker].put(None)
+                        stopped[worker] = True
+                if next_out == next_in:
+                    self.complete = True
+                    return
+            message = self._receive()
+            if message[0] == RESULT:
+                sequence, result, answers = message[1:]
+                worker = sent.pop(sequence)
+                in_flight[worker] -= 1
+                alone[worker] = False
+                held.pop(sequence)
+                done[sequence] = result
+                if answers:
+                    _merge_answers(self.linker, answers)
+            else:
+                worker, exit_code = message[1:]
+                lost = sorted(sequence for sequence, w in sent.items() if w == worker)
+                if not lost and stopped[worker]:
+                    continue  # told to stop, nothing in hand: nothing is lost
+                if not lost:
+                    self.idle_deaths += 1
+                    if self.idle_deaths > MAX_IDLE_DEATHS:
+                        raise NewsgraphError(
+                            f"ingest worker {worker} stopped (exit code {exit_code}) with no "
+                            f"article in hand, {self.idle_deaths} times; the articles stored so "
+                            "far are whole"
+                        )
+                for sequence in lost:
+                    del sent[sequence]
+                in_flight[worker] = 0
+                if alone[worker]:
+                    # Its one article was in hand on two workers that died: give it up.
+                    (sequence,) = lost
+                    article = held.pop(sequence)
+                    log.warning("ingest worker %s died on %s", worker, article.source)
+                    done[sequence] = InputError(
+                        article.source,
+                        f"the ingest worker parsing it died twice (exit code {exit_code})",
+                    )
+                    alone[worker] = False
+                else:
+                    log.warning(
+                        "ingest worker %s died (exit code %s); sending its %d articles again",
+                        worker,
+                        exit_code,
+                        len(lost),
+                    )
+                    retry[worker].extend(lost)
+                first = None
+                if retry[worker]:
+                    sequence = retry[worker].popleft()
+                    first = (sequence, held[sequence])
+                    sent[sequence] = worker
+                    in_flight[worker] = 1
+                    alone[worker] = True
+                stopped[worker] = False
+                self._replace(worker, first)
             while next_out in done:
                 yield done.pop(next_out)
                 next_out += 1
 
-    def _receive(self) -> tuple[int, SerializedGraph | InputError, dict | None]:
+    def _receive(self) -> tuple:
+        """The next result, ("result", sequence, graph, answers), or a worker's death,
+        ("died", worker, exit code)."""
         while True:
             while not self.received:
                 self._read_ready()
             kind, worker, *rest = self.received.popleft()
-            if kind == RESULT:
-                return rest[0], rest[1], rest[2]
+            if kind in (RESULT, DIED):
+                return (kind, *rest) if kind == RESULT else (kind, worker, *rest)
             if kind == DONE:
                 self.finished.add(worker)
             elif kind == FAILED:
@@ -136,25 +238,23 @@ class Pool:
         if not ready:
             self._check_alive()
         for pipe in ready:
+            index = open_pipes[pipe]
             try:
                 self.received.append(pipe.recv())
             except EOFError:
-                # The worker's end of the pipe closed: it is gone or going; wait for its exit
-                # code, which says why.
-                self.processes[open_pipes[pipe]].join(timeout=POLL_SECONDS)
-                self._check_alive()
-                raise NewsgraphError(
-                    f"ingest worker {open_pipes[pipe]} stopped before finishing its articles; "
-                    "the articles stored so far are whole"
-                ) from None
+                # The worker's end of the pipe closed: it is gone or going; its exit code says
+                # why. Its pipe is read no more.
+                process = self.processes[index]
+                process.join(timeout=POLL_SECONDS)
+                self.finished.add(index)
+                self.received.append((DIED, index, process.exitcode))
 
     def _check_alive(self) -> None:
+        """A worker gone while its pipe still reads as open is gone all the same."""
         for index, process in enumerate(self.processes):
             if index not in self.finished and not process.is_alive():
-                raise NewsgraphError(
-                    f"ingest worker {index} stopped (exit code {process.exitcode}) before "
-                    "finishing its articles; the articles stored so far are whole"
-                )
+                self.finished.add(index)
+                self.received.append((DIED, index, process.exitcode))
 
     def close(self) -> None:
         """Stop the workers: when they are done, or at once if the run stopped early."""
@@ -184,7 +284,7 @@ def _work(
     for name in SINGLE_THREADED:
         os.environ.setdefault(name, "1")  # before spaCy imports numpy, which reads them once
     try:
-        from newsgraph.ingest import nlp, pipeline
+        from newsgraph.ingest import nlp, parsing, pipeline
         from newsgraph.ontology import Minter
 
         parser = nlp.load(settings.model)
@@ -195,14 +295,21 @@ def _work(
             while (message := inbox.get()) is not None:
                 yield message[1].text, message
 
-        batches = parser.pipe(received(), as_tuples=True, batch_size=settings.batch_size)
+        batches = parsing.parse_each(parser, received(), settings.batch_size, _source)
         for doc, (sequence, article) in batches:
-            result = pipeline.encode(doc, article, minter, linker)
+            if isinstance(doc, InputError):
+                result: SerializedGraph | InputError = doc
+            else:
+                result = pipeline.encode(doc, article, minter, linker)
             outbox.send((RESULT, index, sequence, result, answers.since_last()))
     except BaseException as error:  # noqa: BLE001 - the parent raises it
         outbox.send((FAILED, index, _picklable(error)))
         return
     outbox.send((DONE, index))
+
+
+def _source(message: tuple[int, Article]) -> str:
+    return message[1].source
 
 
 def _picklable(error: BaseException) -> BaseException:

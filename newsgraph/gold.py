@@ -3,7 +3,8 @@
 The file format is described in docs/GOLD_FORMAT.md. This module reads and checks gold files
 and says what a gold item accepts: which names denote an actor (`normalize_name`), which
 statement texts hold a gold text's start (`holds_start`), which words a trigger is made of
-(`content_words`) and which CAMEO roots fit an event type. newsgraph.evaluation does the
+(`content_words`), which CAMEO roots fit an event type and which type our event kinds
+fall under (`gold_type`). newsgraph.evaluation does the
 one-to-one matching and the scoring.
 """
 
@@ -41,6 +42,15 @@ CAMEO_ROOTS: dict[str, frozenset[str]] = {
     "Legislation": frozenset(),
     "Protest": frozenset({"14"}),
     "Other": frozenset(),
+}
+# The gold type our event kinds (ontology/eventkinds.ttl) fall under, for the figures per
+# type; kinds the gold format has no type for are "Other". GOLD_FORMAT.md names votes beside
+# elections among the events to track.
+KIND_TYPES: dict[str, str] = {
+    **{kind: kind for kind in EVENT_TYPES if kind != "Other"},
+    "Speech": "Communication",
+    "Coercion": "Sanction",
+    "Vote": "Election",
 }
 # CAMEO files ceasefires under Yield (08, "declare truce, ceasefire"), not Agreement (05).
 _CEASEFIRE_WORDS = frozenset({"ceasefire", "ceasefires", "cease", "truce", "truces", "armistice"})
@@ -176,6 +186,11 @@ def stem(word: str) -> str:
     if word.endswith("e") and len(word) > 3:
         word = word[:-1]
     return word
+
+
+def gold_type(kind: str | None) -> str:
+    """The gold event type a system event of this kind counts under."""
+    return KIND_TYPES.get(kind or "", "Other")
 
 
 def content_words(text: str) -> set[str]:

@@ -7,6 +7,8 @@ Layout of a store folder:
                     newsgraph.materialized), for a writer's final snapshot only
     CURRENT         the name of the newest snapshot
     bulk/N.nq       new articles on their way into primary by bulk load (see below)
+    search.sqlite   the full-text index of statements and events (see newsgraph.search)
+    stories.stale   left when the stories step failed: the next writer computes them all again
 
 Writers hold primary; readers (the server, `newsgraph query`) open the newest snapshot read-only.
 A snapshot is static, so any number of processes may open it while ingest goes on: this is
@@ -21,6 +23,13 @@ and removed after it, and a writer that finds one left by an interrupted run tak
 back out (drop_articles.ru) before it writes or publishes anything. Readers only ever open
 published snapshots, so they never see a chunk half loaded. An article already in the store is
 replaced by one SPARQL Update (replace_article.ru), a transaction.
+
+Every write ends by relabelling the actors it touched (relabel_actors.ru): each article graph
+states its own name for an actor, and the actors graph keeps one rdfs:label per actor, the name
+most articles give it, so that every query sees one label whatever the spellings. Counting costs
+as many rows as articles name the actor, so after a bulk load only the actors that the new
+articles spell another way are recounted (new articles can only add to a name's count); a
+replaced or dropped article may lower a count, so there every actor it names is recounted.
 """
 
 from __future__ import annotations
@@ -48,7 +57,7 @@ from pyoxigraph import (
     serialize,
 )
 
-from newsgraph import materialized
+from newsgraph import article_lines, materialized, search, stories
 from newsgraph.errors import NewsgraphError, StoreBusy
 
 log = logging.getLogger(__name__)
@@ -90,10 +99,12 @@ def replace_article_update(
     actor_triples: str,
     former_actors: Iterable[NamedNode],
 ) -> str:
-    """The SPARQL Update that atomically replaces one article graph and collects orphaned actors.
+    """The SPARQL Update that atomically replaces one article graph, collects orphaned actors
+    and relabels the actors the old or new version names (see relabel_update).
 
     The triples come as N-Triples written by Oxigraph.
     """
+    former_actors = list(former_actors)
     slots = {
         "%%ARTICLE%%": str(article),
         "%%ACTORS%%": str(actors_graph),
@@ -108,13 +119,16 @@ def replace_article_update(
         text = text.replace(_ACTORS_BLOCK, "")
     for slot, value in slots.items():
         text = text.replace(slot, value)
-    return text
+    touched = {**dict.fromkeys(former_actors), **dict.fromkeys(actors_of(actor_triples))}
+    return text + " ;\n" + relabel_update(actors_graph, touched)
 
 
 def drop_articles_update(
     articles: Iterable[NamedNode], actors_graph: NamedNode, actors: Iterable[NamedNode]
 ) -> str:
-    """The SPARQL Update that drops article graphs and the actors only they mentioned."""
+    """The SPARQL Update that drops article graphs and the actors only they mentioned, and
+    relabels the actors that other articles still name."""
+    actors = list(actors)
     slots = {
         "%%DROP_GRAPHS%%": "".join(f"DROP SILENT GRAPH {article} ;\n" for article in articles),
         "%%ACTORS%%": str(actors_graph),
@@ -123,7 +137,34 @@ def drop_articles_update(
     text = sparql_file("drop_articles.ru")
     for slot, value in slots.items():
         text = text.replace(slot, value)
-    return text
+    return text + " ;\n" + relabel_update(actors_graph, actors)
+
+
+def relabel_update(actors_graph: NamedNode, actors: Iterable[NamedNode]) -> str:
+    """The SPARQL Update that gives each of these actors one rdfs:label, the name most of the
+    articles naming it give it, and its other names as skos:altLabels (relabel_actors.ru)."""
+    text = sparql_file("relabel_actors.ru")
+    text = text.replace("%%ACTORS%%", str(actors_graph))
+    return text.replace("%%TOUCHED_ACTORS%%", " ".join(str(actor) for actor in actors))
+
+
+def several_labels(
+    store: Store, actors_graph: NamedNode, actors: Iterable[NamedNode]
+) -> list[NamedNode]:
+    """The actors among these that hold more than one rdfs:label in the actors graph."""
+    actors = list(actors)
+    if not actors:
+        return []
+    text = sparql_file("actors_with_several_labels.rq").replace("%%ACTORS%%", str(actors_graph))
+    text = text.replace("%%TOUCHED_ACTORS%%", " ".join(str(actor) for actor in actors))
+    return [row["actor"] for row in store.query(text)]
+
+
+def actors_of(actor_triples: str | bytes) -> list[NamedNode]:
+    """The actors an article's actor triples (N-Triples written by Oxigraph) describe."""
+    data = actor_triples.encode("utf-8") if isinstance(actor_triples, str) else actor_triples
+    subjects = (triple.subject for triple in parse(data, format=RdfFormat.N_TRIPLES))
+    return list(dict.fromkeys(s for s in subjects if isinstance(s, NamedNode)))
 
 
 class BulkChunk:
@@ -135,12 +176,15 @@ class BulkChunk:
         folder.mkdir(parents=True, exist_ok=True)
         self.path = folder / f"{time.time_ns()}.nq"
         self.articles: set[str] = set()
+        self.actors: dict[NamedNode, None] = {}  # the actors to relabel once loaded
+        self.actors_graph = actors_graph
         self.quads = 0
         self._file = open(self.path, "wb")  # noqa: SIM115 - load() closes it
         self._file.write(f"{self.HEADER}{actors_graph}\n".encode("utf-8"))
 
-    def add(self, article: NamedNode, data: bytes) -> None:
+    def add(self, article: NamedNode, data: bytes, actors: Iterable[NamedNode] = ()) -> None:
         self._file.write(data)
+        self.actors.update(dict.fromkeys(actors))
         self.articles.add(article.value)
         self.quads += data.count(b"\n")
 
@@ -151,6 +195,10 @@ class BulkChunk:
         self._file.close()
         try:
             store.bulk_load(path=str(self.path), format=RdfFormat.N_QUADS, lenient=True)
+            # Before the journal goes: a run killed here has its chunk taken back out.
+            several = several_labels(store, self.actors_graph, self.actors)
+            if several:
+                store.update(relabel_update(self.actors_graph, several))
         except BaseException:
             undo_chunk(store, self.path)
             raise
@@ -188,11 +236,18 @@ class LocalWriter:
     flush_bulk() or publish(), and when the writer closes.
     """
 
-    def __init__(self, folder: StoreFolder, store: Store) -> None:
+    def __init__(self, folder: StoreFolder, store: Store, index: search.SearchIndex) -> None:
         self.folder = folder
         self.store = store
+        self.search = index
+        self._reindex = False  # a SPARQL update may change any article: rebuild the index
+        self._entries: dict[str, list[search.Entry]] = {}  # for the articles of the chunk
         self._last_publish = time.monotonic()
         self._chunk: BulkChunk | None = None
+        # What the stories step needs when the writer finishes: the reports of the articles
+        # written, or every story again after a SPARQL update (it may have changed anything).
+        self._reports: dict[str, list[stories.Report]] = {}
+        self._all_stories = False
 
     def former_actors(self, article: NamedNode) -> list[NamedNode]:
         rows = self.store.query(
@@ -208,6 +263,12 @@ class LocalWriter:
         actor_triples: bytes,
     ) -> None:
         """Store one article graph given as N-Triples, replacing any earlier version whole."""
+        # One reading of the lines both steps need: most of an article graph is its mentions.
+        facts = article_lines.facts(article_triples, article_lines.ARTICLE_LINES)
+        self._reports[article.value] = stories.reports_from_facts(article.value, facts)
+        entries = search.entries_from_facts(
+            facts, article_lines.facts(actor_triples, article_lines.LABEL_LINES)
+        )
         pending = self._chunk is not None and article.value in self._chunk.articles
         if pending:
             self.flush_bulk()  # the same article twice in one run: the later one replaces it
@@ -215,8 +276,11 @@ class LocalWriter:
             if self._chunk is None:
                 self._chunk = BulkChunk(self.folder.bulk, actors_graph)
             self._chunk.add(
-                article, nquads(article_triples, article) + nquads(actor_triples, actors_graph)
+                article,
+                nquads(article_triples, article) + nquads(actor_triples, actors_graph),
+                actors_of(actor_triples),
             )
+            self._entries[article.value] = entries  # indexed with the chunk, before its load
             if self._chunk.quads >= BULK_CHUNK_QUADS:
                 self.flush_bulk()
             return
@@ -227,13 +291,18 @@ class LocalWriter:
             actor_triples.decode("utf-8"),
             self.former_actors(article),
         )
+        self.search.put(article.value, entries)  # journaled first: see newsgraph.search
         self.store.update(update)
+        self.search.done([article.value])
 
     def flush_bulk(self) -> None:
         """Bulk load the articles gathered so far."""
         chunk, self._chunk = self._chunk, None
+        entries, self._entries = self._entries, {}
         if chunk is not None:
+            self.search.put_many(entries)  # journaled first: see newsgraph.search
             chunk.load(self.store)
+            self.search.done(chunk.articles)
 
     def idle(self) -> None:
         """Nothing more to write for now: load the chunk if it is worth a bulk load.
@@ -243,9 +312,30 @@ class LocalWriter:
         if self._chunk is not None and self._chunk.quads >= BULK_IDLE_QUADS:
             self.flush_bulk()
 
-    def update(self, text: str) -> None:
+    def update(self, text: str, base_iri: str | None = None) -> None:
         self.flush_bulk()
-        self.store.update(text)
+        self._all_stories = self._reindex = True
+        self.store.update(text, base_iri=base_iri)
+
+    def finish(self) -> None:
+        """The writer's last steps before its final snapshot: the search index after an
+        update, and the stories, if anything changed."""
+        self.flush_bulk()
+        if self._reindex:
+            self.search.rebuild(self.store)
+            self._reindex = False
+        stale = self.folder.path / "stories.stale"
+        if self._all_stories or self._reports or stale.exists():
+            written = None if self._all_stories or stale.exists() else self._reports
+            # Marked stale until done: a writer killed meanwhile leaves the next one to compute
+            # every story again, and so does a failure.
+            stale.touch()
+            try:
+                stories.refresh(stories.LocalGraphs(self.store), written)
+                stale.unlink()
+            except Exception as error:  # noqa: BLE001 - the articles are stored all the same
+                log.warning("stories not recomputed: %s", error)
+            self._reports, self._all_stories = {}, False
 
     def publish(self, every: float = 0.0) -> Path | None:
         """Publish a snapshot for readers; with `every`, only if that many seconds have passed."""
@@ -276,6 +366,22 @@ class RemoteWriter:
         self.query_url = query_url
         self.update_url = update_url
         self.client = httpx.Client(headers=headers, timeout=timeout)
+
+    def select(self, text: str) -> list[dict[str, object]]:
+        """The rows of a SELECT query, as the stories step reads them."""
+        response = self.client.post(
+            self.query_url,
+            data={"query": text},
+            headers={"Accept": "application/sparql-results+json"},
+        )
+        self._check(response)
+        solutions = parse_query_results(response.content, format=QueryResultsFormat.JSON)
+        names = [variable.value for variable in solutions.variables]  # type: ignore[union-attr]
+        return [{name: row[name] for name in names} for row in solutions]  # type: ignore[union-attr]
+
+    def finish(self) -> None:
+        """The last step of an ingest: the stories, computed over the endpoint."""
+        stories.refresh(stories.SparqlGraphs(self.select, self.update))
 
     def former_actors(self, article: NamedNode) -> list[NamedNode]:
         # Remote endpoints take no bindings, so the one IRI goes in as a VALUES block written
@@ -345,6 +451,11 @@ class StoreFolder:
         return self.path / "snapshots"
 
     @property
+    def search_index(self) -> Path:
+        """The full-text index (see newsgraph.search)."""
+        return self.path / search.FILE
+
+    @property
     def bulk(self) -> Path:
         """Bulk chunks being loaded into primary (see the module docstring)."""
         return self.path / "bulk"
@@ -367,15 +478,19 @@ class StoreFolder:
         if self.bulk.is_dir():
             for chunk in sorted(self.bulk.glob("*.nq")):
                 undo_chunk(store, chunk)  # left by an interrupted bulk load
-        writer = LocalWriter(self, store)
+        index = search.SearchIndex(self.search_index)
+        index.repair(store)  # articles a killed writer was storing: as the store has them now
+        writer = LocalWriter(self, store, index)
         try:
             yield writer
         finally:
             try:
                 writer.flush_bulk()  # whole articles, even when the run stops on an error
+                writer.finish()
             finally:
                 store.flush()
                 self.publish(store, materialize=True)
+                index.close()
                 del writer.store
                 del store
 

@@ -12,6 +12,7 @@ from pyoxigraph import NamedNode
 
 NG = "https://w3id.org/newsgraph/ontology#"
 CAMEO = "https://w3id.org/newsgraph/cameo/"
+KIND = "https://w3id.org/newsgraph/kind/"
 SEM = "http://semanticweb.cs.vu.nl/2009/11/sem/"
 # http, not https: Wikidata's own triples use http://schema.org/, so joins line up.
 SCHEMA = "http://schema.org/"
@@ -31,6 +32,7 @@ SH = "http://www.w3.org/ns/shacl#"
 PREFIXES: dict[str, str] = {
     "ng": NG,
     "cameo": CAMEO,
+    "kind": KIND,
     "sem": SEM,
     "schema": SCHEMA,
     "prov": PROV,
@@ -56,7 +58,8 @@ def term(prefixed: str) -> NamedNode:
 
 
 def ontology_file(name: str) -> Path:
-    """Path of one of the shipped .ttl files (newsgraph.ttl, cameo.ttl, shapes.ttl)."""
+    """Path of one of the shipped .ttl files (newsgraph.ttl, cameo.ttl, eventkinds.ttl,
+    shapes.ttl)."""
     return Path(str(resources.files(__package__).joinpath(name)))
 
 
@@ -98,6 +101,13 @@ class Minter:
     def actors_graph(self) -> NamedNode:
         return NamedNode(f"{self.base}graph/actors")
 
+    def stories_graph(self) -> NamedNode:
+        return NamedNode(f"{self.base}graph/stories")
+
+    def story(self, first_report: str) -> NamedNode:
+        """A story, named from the IRI of its first report (an article event)."""
+        return NamedNode(f"{self.base}story/{digest(first_report)}")
+
     @staticmethod
     def mention(article: NamedNode, begin: int, end: int) -> NamedNode:
         # RFC 5147 fragment, as NewsReader's GAF mentions do.
@@ -114,6 +124,11 @@ class Minter:
 
 def cameo_concept(code: str) -> NamedNode:
     return NamedNode(CAMEO + code)
+
+
+def event_kind(name: str) -> NamedNode:
+    """The concept of the event kind scheme (eventkinds.ttl) named `name`, e.g. 'Election'."""
+    return NamedNode(KIND + name)
 
 
 def wikidata_entity(qid: str) -> NamedNode:

@@ -12,6 +12,7 @@ import uvicorn
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware import Middleware
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.staticfiles import StaticFiles
@@ -19,10 +20,12 @@ from starlette.types import ASGIApp
 
 from newsgraph import __version__, queries
 from newsgraph.errors import NewsgraphError
+from newsgraph.server import dashboard
+from newsgraph.server import search as search_api
 from newsgraph.server.access_log import AccessLog
 from newsgraph.server.cache import ResultCache
 from newsgraph.server.canned import CannedApi
-from newsgraph.server.responses import error_response
+from newsgraph.server.responses import error_response, http_error_response
 from newsgraph.server.sparql import Protocol, SparqlFastPath
 from newsgraph.server.workers import QueryPool, Snapshots
 from newsgraph.settings import Settings
@@ -74,12 +77,15 @@ def create_app(settings: Settings) -> FastAPI:
         openapi_tags=[
             {"name": "SPARQL", "description": "The SPARQL 1.1 Protocol: queries and updates."},
             {"name": "canned queries", "description": "One operation per .rq file."},
+            {"name": "search", "description": "Full-text search of statements and events."},
             {"name": "service", "description": "The state of the server."},
         ],
     )
     if docs_assets:
         _add_offline_docs(app, docs_assets)
     app.add_exception_handler(NewsgraphError, error_response)
+    # Every error answers {"error": ...}, Starlette's 404 and 405 included.
+    app.add_exception_handler(StarletteHTTPException, http_error_response)
     cache = ResultCache(int(getattr(settings, "api_cache_bytes", API_CACHE_BYTES)))
     protocol = Protocol(
         settings, pool, snapshots, cache, update=pool.update if settings.endpoint else None
@@ -88,6 +94,8 @@ def create_app(settings: Settings) -> FastAPI:
     _document(app, protocol.openapi_paths())
     catalog = queries.load(settings.wikidata_endpoint)
     CannedApi(settings, pool, snapshots, catalog, cache).add_routes(app)
+    search_api.add_routes(app, search_api.local_index(folder))
+    dashboard.add_routes(app, STATIC)
 
     @app.get("/health", tags=["service"], summary="Health: the snapshot in use and its size")
     async def health() -> JSONResponse:

@@ -196,7 +196,8 @@ def _output(requested: str | None, accept: str | None) -> _Output:
 def _count(raw: str | None, name: str) -> int | None:
     if raw is None or raw == "":
         return None
-    if not raw.isdigit():
+    # str.isdigit also accepts digits such as '²' that int() refuses: ASCII digits only.
+    if not (raw.isascii() and raw.isdigit()):
         raise InvalidParameter(f"parameter {name!r}: {raw!r} is not a non-negative integer")
     return int(raw)
 

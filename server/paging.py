@@ -131,7 +131,7 @@ def _where_end(tokens: list[Token], select: int) -> int | None:
 
 
 def _is_integer(token: Token) -> bool:
-    return token.kind == "number" and token.text.isdigit()
+    return token.kind == "number" and token.text.isascii() and token.text.isdigit()
 
 
 def projection(text: str) -> list[str] | None:

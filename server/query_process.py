@@ -143,7 +143,7 @@ def _run(store: Store, job: dict[str, Any], output: _Output) -> None:
         if original is not None and original != job["text"]:
             # The row limit was written into the text: report the error in the user's own
             # text, whose line and column they can find. Over an empty store this is instant.
-            Store().query(original, prefixes=PREFIXES)
+            Store().query(original, prefixes=PREFIXES, base_iri=options.get("base_iri"))
         raise
     kind = "graph" if isinstance(result, QueryTriples) else "results"
     name = job["formats"].get(kind)

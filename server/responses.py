@@ -58,3 +58,10 @@ async def error_response(request: Request, error: Exception) -> Response:
         log.warning("%s %s: %s", request.method, request.url.path, error)
     headers = {"Retry-After": str(RETRY_AFTER_BUSY)} if isinstance(error, StoreBusy) else None
     return JSONResponse({"error": str(error)}, status_code=error.status, headers=headers)
+
+
+async def http_error_response(request: Request, error: Exception) -> Response:
+    """Starlette's own errors (404 for an unknown path, 405 for a method) in our JSON shape."""
+    status = getattr(error, "status_code", 500)
+    headers = getattr(error, "headers", None)
+    return JSONResponse({"error": str(getattr(error, "detail", error))}, status, headers=headers)

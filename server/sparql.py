@@ -40,6 +40,7 @@ from newsgraph.server.negotiation import (
 )
 from newsgraph.server.paging import shape, with_limit
 from newsgraph.server.responses import error_response, result_response
+from newsgraph.server.update_dataset import with_dataset
 from newsgraph.server.workers import QueryPool, Snapshots
 from newsgraph.settings import Settings
 from newsgraph.store import StoreFolder
@@ -176,7 +177,11 @@ class Protocol:
             "snapshot": str(snapshot) if snapshot else None,
             "text": prepared.text,
             "original": queries[0],
-            "options": _dataset(params, prepared.declares_dataset),
+            # Relative IRIs resolve against the endpoint's own URL, as Oxigraph's server does.
+            "options": {
+                **_dataset(params, prepared.declares_dataset),
+                "base_iri": _endpoint(request),
+            },
             "formats": {k: (f.oxigraph if f else None) for k, f in chosen.items()},
         }
         headers = {"Vary": "Accept"}
@@ -208,27 +213,37 @@ class Protocol:
             raise BadRequest(f"no update: send it as the update parameter or a {UPDATE_TYPE} body")
         if len(updates) > 1:
             raise BadRequest(f"{len(updates)} update parameters given; send exactly one")
-        for name in ("using-graph-uri", "using-named-graph-uri"):
-            if _values(params, name):
-                raise BadRequest(f"{name} is not supported; write USING clauses in the update")
         check_services(updates[0], self.settings.service_allow)
+        text = with_dataset(
+            updates[0],
+            [_iri("using-graph-uri", value) for value in _values(params, "using-graph-uri")],
+            [
+                _iri("using-named-graph-uri", value)
+                for value in _values(params, "using-named-graph-uri")
+            ],
+        )
         # One writer at a time from this server; a concurrent ingest answers StoreBusy (503).
         async with self._update_lock:
             try:
-                await asyncio.to_thread(self._apply, updates[0])
+                await asyncio.to_thread(self._apply, text, _endpoint(request))
             finally:
                 self.snapshots.refresh()
         return Response(status_code=204)
 
-    def _apply(self, text: str) -> None:
+    def _apply(self, text: str, base_iri: str) -> None:
         if self._external_update is not None:
+            # The external store resolves the update's relative IRIs against its own base.
             self._external_update(text)
             return
         try:
             with self.folder.writer() as writer:
-                writer.update(text)
+                writer.update(text, base_iri=base_iri)
         except SyntaxError as error:
             raise QuerySyntaxError(str(error)) from error
+        except RuntimeError as error:
+            # The update parsed but cannot be applied as asked ("The graph <g> does not
+            # exist" for CLEAR or DROP without SILENT): the request's fault, not the server's.
+            raise BadRequest(f"the update cannot be applied: {error}") from error
 
     def _authorize(self, request: Request) -> None:
         token = self.settings.update_token
@@ -244,7 +259,7 @@ class Protocol:
         chosen = choose(GRAPH_FORMATS, accept, requested)
         if chosen is None:
             raise not_acceptable(GRAPH_FORMATS, "the service description")
-        endpoint = str(request.url.replace(query=None, fragment=None))
+        endpoint = _endpoint(request)
         body = serialized(description(endpoint, self.settings), chosen)
         return Response(body, media_type=chosen.media_type)
 
@@ -300,6 +315,11 @@ async def _parameters(
     return [*params, (direct_name, body)]
 
 
+def _endpoint(request: Request) -> str:
+    """The endpoint's own URL, the base IRI of the queries and updates sent to it."""
+    return str(request.url.replace(query=None, fragment=None))
+
+
 def _values(params: list[tuple[str, str]], name: str) -> list[str]:
     return [value for key, value in params if key == name]
 
@@ -342,7 +362,9 @@ _UPDATE_DOC = (
     "SPARQL 1.1 Update, POST form-encoded (`update=`) or with Content-Type "
     f"`{UPDATE_TYPE}`, with the header `Authorization: Bearer <update_token>`. Answers 204 "
     "once the update is applied and visible to queries, 403 without the token, 503 with "
-    "Retry-After while `newsgraph ingest` holds the store."
+    "Retry-After while `newsgraph ingest` holds the store. `using-graph-uri` and "
+    "`using-named-graph-uri` (repeatable) give each DELETE/INSERT its dataset, as USING and "
+    "USING NAMED would; relative IRIs resolve against this endpoint's URL."
 )
 
 
@@ -390,6 +412,12 @@ _QUERY_GET_OPENAPI = {
     key: value for key, value in _QUERY_POST_OPENAPI.items() if key != "requestBody"
 }
 _UPDATE_OPENAPI: dict[str, Any] = {
+    "parameters": [
+        _query_parameter("using-graph-uri", "A graph of each operation's USING (repeatable)."),
+        _query_parameter(
+            "using-named-graph-uri", "A graph of each operation's USING NAMED (repeatable)."
+        ),
+    ],
     "requestBody": {
         "required": True,
         "content": {

@@ -2,7 +2,8 @@
 
 Chromium comes from Debian's packages (`apt-get install chromium`; .ci/run installs it), driven by
 Playwright's Python client with `executable_path`: Playwright's own browser downloads are never
-used. Without a Chromium the test is skipped, saying why.
+used. Without a Chromium the test is skipped, saying why, except in CI (CI=true), where a missing
+browser fails the test: a green CI run must mean the page was tested.
 
 The page must work with no network: every request that does not go to the test server is
 aborted and reported as a failure.
@@ -63,6 +64,11 @@ def free_port() -> int:
 @pytest.fixture(scope="module")
 def chromium() -> str:
     path = chromium_path()
+    if path is None and os.environ.get("CI", "").lower() == "true":
+        pytest.fail(
+            "no Chromium, and CI=true: CI must run the browser test (.ci/run installs Debian's "
+            "chromium package)"
+        )
     if path is None:
         pytest.skip(
             "no Chromium: install Debian's package (apt-get install chromium) to run the "
@@ -113,7 +119,12 @@ def live_server(ingested_store, tmp_path_factory) -> Iterator[str]:
 @pytest.fixture()
 def browser_page(chromium, live_server, tmp_path):
     """A page in a fresh Chromium profile that may reach the test server and nothing else."""
-    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is absent")
+    if os.environ.get("CI", "").lower() == "true":
+        import playwright.sync_api as sync_api  # in CI a missing client fails, never skips
+    else:
+        sync_api = pytest.importorskip(
+            "playwright.sync_api", reason="the playwright package is absent"
+        )
     outside: list[str] = []
     errors: list[str] = []
 

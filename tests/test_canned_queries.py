@@ -17,7 +17,7 @@ from pyoxigraph import QueryResultsFormat, RdfFormat, Store
 
 from newsgraph import queries
 from newsgraph.errors import InvalidParameter, NotFound
-from newsgraph.ingest import articles, pipeline
+from newsgraph.ingest import articles, pipeline, triggers
 from newsgraph.settings import Settings
 from newsgraph.store import StoreFolder
 
@@ -26,7 +26,7 @@ CONTRACT = {
     "articles": ["article", "source", "title", "published"],
     "actors": ["article", "actor", "name", "type", "wikidata", "mentions"],
     "statements": ["article", "statement", "speaker", "speakerName", "text", "cue", "direct"],
-    "events": ["article", "event", "label", "cameo", "participantNames", "date", "place"],
+    "events": ["article", "event", "label", "cameo", "participantNames", "date", "place", "kind"],
 }
 NG = "https://w3id.org/newsgraph/ontology#"
 PREFIXES = f"PREFIX ng: <{NG}>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\nPREFIX sem: <http://semanticweb.cs.vu.nl/2009/11/sem/>\n"
@@ -68,7 +68,9 @@ def declared_variables(text: str) -> list[str]:
 # queries over dates or Wikidata links run against the same articles ingested as `newsgraph ingest`
 # does: with a publication date and the local Wikidata index.
 FEDERATED = {name for name, query in ALL.items() if "SERVICE" in query.text}
-NEEDS_LINKED_STORE = FEDERATED | {"timeline"}
+# The dashboard's and the story timeline's date filters need dated articles and stories.
+DATED = {"story_timeline", "dashboard_actors", "dashboard_speakers", "dashboard_network"}
+NEEDS_LINKED_STORE = FEDERATED | {"timeline", "dashboard_sources"} | DATED
 
 
 class _WikidataStandIn(BaseHTTPRequestHandler):
@@ -152,7 +154,15 @@ def values_from(store: Store) -> dict[str, str]:
     article = one(
         store, 'SELECT ?a WHERE { GRAPH ?a { ?s ng:speaker ?x } ?x rdfs:label "White House" }'
     )
+    source = one(
+        store, f"SELECT ?s WHERE {{ <{article}> <http://purl.org/dc/terms/source> ?s }}"
+    )
+    story = one(store, 'SELECT ?s WHERE { ?s ng:report ?e ; rdfs:label "video call" }')
     return {
+        "since": "2000-01-01",
+        "until": "2100-01-01",
+        "source": source,
+        "story": story,
         "actor": biden,
         "first": biden,
         "second": xi,
@@ -270,6 +280,18 @@ def test_events_query_gives_one_row_per_event(store: Store) -> None:
     events = [str(row["event"]) for row in rows]
     assert events
     assert len(events) == len(set(events))
+
+
+def test_events_query_gives_every_event_its_kind_and_a_cameo_code_only_where_one_applies(
+    store: Store,
+) -> None:
+    _, rows = run(store, "events", {})
+    kinds = {(row["label"].value, row["kind"].value) for row in rows}
+    assert ("video call", "Communication") in kinds
+    assert all(row["kind"] is not None for row in rows)
+    uncoded = {row["kind"].value for row in rows if row["cameo"] is None}
+    table = triggers.table().values()
+    assert uncoded <= {row.kind for rows in table for row in rows if row.cameo is None}
 
 
 def test_actors_query_gives_one_row_per_actor_per_article(store: Store) -> None:

@@ -5,13 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import ROOT
-from rdflib import Graph
-from rdflib.namespace import SKOS
 
 from newsgraph.ingest import nlp, pipeline
 from newsgraph.ingest.articles import from_text
-from newsgraph.ingest.events import AID_KINDS, NOUN_TRIGGERS, VERB_TRIGGERS
 from newsgraph.ingest.extraction import Extraction
 from newsgraph.ingest.linking import Linker
 from newsgraph.settings import Settings
@@ -310,13 +306,6 @@ def test_who_condemns_an_attack_is_not_its_attacker() -> None:
     attacks = [(sources, targets) for label, code, _, sources, targets in found if code == "190"]
     assert all("NATO" not in sources for sources, _ in attacks)
     assert ("condemned", "111") in [(label, code) for label, code, *_ in found]
-
-
-def test_every_trigger_code_is_a_concept_of_the_cameo_scheme() -> None:
-    scheme = Graph().parse(ROOT / "ontology" / "cameo.ttl")
-    notations = {str(n) for n in scheme.objects(None, SKOS.notation)}
-    codes = {*NOUN_TRIGGERS.values(), *VERB_TRIGGERS.values(), *AID_KINDS.values()}
-    assert codes <= notations, codes - notations
 
 
 def test_a_video_call_between_two_leaders_is_one_041_event_however_often_named() -> None:

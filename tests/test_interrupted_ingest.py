@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+from newsgraph import search
 from newsgraph.store import StoreFolder
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,8 +71,9 @@ def test_a_killed_ingest_leaves_whole_articles_and_a_rerun_completes_the_store(
     process.wait()
 
     # Readers see only published snapshots; open the primary itself, as the next writer will.
-    with StoreFolder(store).writer():
-        pass
+    with StoreFolder(store).writer() as writer:
+        # The search index, repaired by the writer, holds what the store holds.
+        assert writer.search.articles() == search.entries_from_store(writer.store)
     partial = counts(store)
     assert 0 < len(partial) < 120
     for article, figures in partial.items():

@@ -1,4 +1,5 @@
-"""The shipped ontology, CAMEO scheme and SHACL shapes: parseable, documented, and enforcing."""
+"""The shipped ontology, CAMEO scheme, event kinds and SHACL shapes: parseable, documented, and
+enforcing."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pyoxigraph
 import pytest
 from pyshacl import validate
 from rdflib import RDF, RDFS, SKOS, Graph, Literal, Namespace, URIRef
+from rdflib.collection import Collection
 
 try:
     from newsgraph.ontology import ontology_file
@@ -19,19 +21,20 @@ except ImportError:  # running from a checkout that was never pip-installed
 
 NG = Namespace("https://w3id.org/newsgraph/ontology#")
 CAMEO = Namespace("https://w3id.org/newsgraph/cameo/")
+KIND = Namespace("https://w3id.org/newsgraph/kind/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
 SCHEMA = Namespace("http://schema.org/")
 
-FILES = ("newsgraph.ttl", "cameo.ttl", "shapes.ttl")
+FILES = ("newsgraph.ttl", "cameo.ttl", "eventkinds.ttl", "shapes.ttl")
 
 # The terms the rest of the code base relies on; an addition or a typo shows up here.
 DECLARED = {
     "Article", "Actor", "Person", "Organization", "Country", "Group", "Mention", "Statement",
     "Event", "Place", "Factuality", "Asserted", "Hypothetical", "Negated", "LinkMethod",
-    "LocalIndex", "Cache", "LiveQuery", "speaker", "cue", "direct", "cameo", "sourceActor",
+    "LocalIndex", "Cache", "LiveQuery", "speaker", "cue", "direct", "cameo", "kind", "sourceActor",
     "targetActor", "factuality", "timeExpression", "linkScore", "linkMethod", "linkedAt",
-    "wikidata",
+    "wikidata", "articleLabel", "Story", "report", "reportedBy", "participant", "storyKind", "sourceCount",
 }  # fmt: skip
 
 
@@ -97,7 +100,7 @@ def test_wikidata_link_is_exact_match_not_same_as(ontology: Graph) -> None:
     assert not list(ontology.triples((None, None, URIRef("http://www.w3.org/2002/07/owl#sameAs"))))
 
 
-@pytest.mark.parametrize("name", ("shapes.ttl", "cameo.ttl"))
+@pytest.mark.parametrize("name", ("shapes.ttl", "cameo.ttl", "eventkinds.ttl"))
 def test_other_files_use_only_declared_ng_terms(ontology: Graph, name: str) -> None:
     used = {t for triple in load(name) for t in triple if isinstance(t, URIRef)}
     undeclared = {t for t in used if t.startswith(NG)} - ng_subjects(ontology)
@@ -142,6 +145,57 @@ def test_every_second_level_code_is_under_its_root(cameo: Graph) -> None:
         assert (concept, SKOS.topConceptOf, CAMEO.scheme) not in cameo
 
 
+# ---------------------------------------------------------------- eventkinds.ttl
+
+
+@pytest.fixture(scope="module")
+def kinds() -> Graph:
+    return load("eventkinds.ttl")
+
+
+def kind_concepts(graph: Graph) -> set[URIRef]:
+    return set(graph.subjects(SKOS.inScheme, KIND.scheme))
+
+
+def test_event_kinds_hold_the_gold_types_and_the_kinds_analysts_track(kinds: Graph) -> None:
+    names = {str(c)[len(KIND) :] for c in kind_concepts(kinds)}
+    gold_types = {
+        "Meeting", "Communication", "Attack", "Sanction", "Aid", "Agreement", "Accusation",
+        "Demand", "Threat", "Protest", "Election", "Legislation",
+    }  # fmt: skip
+    more = {
+        "Vote", "CourtRuling", "Publication", "Speech", "Appointment", "Resignation", "Disaster",
+    }  # fmt: skip
+    assert gold_types | more <= names
+    assert set(kinds.objects(KIND.scheme, SKOS.hasTopConcept)) == kind_concepts(kinds)
+
+
+def test_every_kind_has_a_label_and_a_definition_and_close_matches_only_cameo_roots(
+    kinds: Graph, cameo: Graph
+) -> None:
+    roots = set(cameo.subjects(SKOS.topConceptOf, CAMEO.scheme))
+    plover = set(kinds.subjects(SKOS.inScheme, URIRef("https://w3id.org/newsgraph/plover/scheme")))
+    assert len(plover) == 16
+    for concept in kind_concepts(kinds):
+        assert kinds.value(concept, SKOS.prefLabel) and kinds.value(concept, SKOS.definition)
+        matches = set(kinds.objects(concept, SKOS.closeMatch))
+        assert matches <= roots | plover, (concept, matches - roots - plover)
+    # Elections have no CAMEO counterpart; attacks map to CAMEO's force roots.
+    assert not list(kinds.objects(KIND.Election, SKOS.closeMatch))
+    attack = set(kinds.objects(KIND.Attack, SKOS.closeMatch))
+    assert {CAMEO["18"], CAMEO["19"], CAMEO["20"]} <= attack
+
+
+def test_the_shapes_allow_exactly_the_kinds_of_the_scheme(kinds: Graph, shapes: Graph) -> None:
+    (allowed,) = [
+        Collection(shapes, node)
+        for prop in shapes.objects(None, SH.property)
+        if shapes.value(prop, SH.path) == NG.kind
+        for node in shapes.objects(prop, SH["in"])
+    ]
+    assert set(allowed) == kind_concepts(kinds)
+
+
 # ---------------------------------------------------------------- shapes.ttl
 
 # One article as ingest would write it, actors typed only with their subclass so that the
@@ -149,6 +203,7 @@ def test_every_second_level_code_is_under_its_root(cameo: Graph) -> None:
 VALID = """
 @prefix ng:      <https://w3id.org/newsgraph/ontology#> .
 @prefix cameo:   <https://w3id.org/newsgraph/cameo/> .
+@prefix kind:    <https://w3id.org/newsgraph/kind/> .
 @prefix sem:     <http://semanticweb.cs.vu.nl/2009/11/sem/> .
 @prefix schema:  <http://schema.org/> .
 @prefix prov:    <http://www.w3.org/ns/prov#> .
@@ -206,6 +261,7 @@ VALID = """
 
 <article/0123456789abcdef/event/53-70> a ng:Event ;
     rdfs:label "face consequences" ;
+    ng:kind kind:Threat ;
     ng:cameo cameo:130 ;
     ng:factuality ng:Asserted ;
     ng:sourceActor <actor/Q6279> ;
@@ -219,6 +275,7 @@ VALID = """
 PREFIXES = """
 PREFIX ng:     <https://w3id.org/newsgraph/ontology#>
 PREFIX cameo:  <https://w3id.org/newsgraph/cameo/>
+PREFIX kind:   <https://w3id.org/newsgraph/kind/>
 PREFIX schema: <http://schema.org/>
 PREFIX nif:    <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#>
 PREFIX xsd:    <http://www.w3.org/2001/XMLSchema#>
@@ -240,6 +297,12 @@ BREAKAGES = {
         "DELETE { ?e ng:cameo ?c } INSERT { ?e ng:cameo cameo:scheme } WHERE { ?e ng:cameo ?c }",
         NG.cameo,
     ),
+    "event without kind": ("DELETE WHERE { ?e ng:kind ?k }", NG.kind),
+    "kind not of the scheme": (
+        "DELETE { ?e ng:kind ?k } INSERT { ?e ng:kind kind:Picnic } WHERE { ?e ng:kind ?k }",
+        NG.kind,
+    ),
+    "two kinds": ("INSERT { ?e ng:kind kind:Meeting } WHERE { ?e ng:kind ?k }", NG.kind),
     "upper-case hash": (
         "DELETE { ?a schema:sha256 ?h } INSERT { ?a schema:sha256 ?u }"
         " WHERE { ?a schema:sha256 ?h BIND(UCASE(?h) AS ?u) }",

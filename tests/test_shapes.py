@@ -30,7 +30,12 @@ def ontology() -> Graph:
 
 
 def article_graphs(store: Store, actors_graph: NamedNode) -> list[NamedNode]:
-    graphs = [g for g in store.named_graphs() if isinstance(g, NamedNode) and g != actors_graph]
+    stories_graph = NamedNode(actors_graph.value.removesuffix("actors") + "stories")
+    graphs = [
+        g
+        for g in store.named_graphs()
+        if isinstance(g, NamedNode) and g not in (actors_graph, stories_graph)
+    ]
     return sorted(graphs, key=lambda g: g.value)
 
 
@@ -82,6 +87,20 @@ def test_every_sample_article_graph_conforms_to_the_shapes(
     ingested_store: Path, settings: Settings, shapes: Graph, ontology: Graph
 ) -> None:
     assert assert_every_article_conforms(ingested_store, settings, shapes, ontology) == 2
+
+
+def test_the_stories_graph_conforms_to_the_shapes(
+    ingested_store: Path, settings: Settings, shapes: Graph, ontology: Graph
+) -> None:
+    store = StoreFolder(ingested_store).reader()
+    stories_graph = Minter(settings.base).stories_graph()
+    assert store.contains_named_graph(stories_graph)
+    everything = [Quad(q.subject, q.predicate, q.object) for q in store]
+    data = Graph().parse(
+        data=serialize(everything, format=RdfFormat.N_TRIPLES).decode("utf-8"), format="nt"
+    )
+    conforms, _, report = validate(data, shacl_graph=shapes, ont_graph=ontology, inference="rdfs")
+    assert conforms, summarise(report)
 
 
 def test_articles_with_urls_titles_and_wikidata_links_conform_to_the_shapes(

@@ -1,7 +1,8 @@
 """The benchmark suite's shared parts: the corpora, and the figures written to docs/.
 
 Every test records its figures with `record(...)` before it asserts its target, so a missed
-target still lands in docs/benchmarks.json and in the table of docs/benchmarks.md.
+target still lands in docs/benchmarks.json and in the table of docs/benchmarks.md. The table is
+rewritten only by a run that measured every figure, and holds that run's figures alone.
 """
 
 from __future__ import annotations
@@ -105,25 +106,41 @@ def _table(figures: dict[str, dict]) -> str:
     return "\n".join(lines)
 
 
+# Every figure of a full run; the table is rewritten only from a run that measured them all.
+FIGURES = {
+    "ingest_overhead_1", "ingest_overhead_2", "ingest_scaling", "ingest_memory", "store_bulk",
+    "per_entity_statements_by_speaker", "per_entity_events_between", "per_entity_actor_profile",
+    "aggregates_repeated", "http_sparql", "http_sparql_distinct", "http_api",
+    "large_result_memory",
+}  # fmt: skip
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """Merge this run's figures into docs/benchmarks.json and rewrite the table in the doc."""
+    """Write this run's figures to docs/benchmarks.json and, after a full run, the table.
+
+    Nothing is carried over from an earlier run: a table holds the figures of one run, and a
+    partial run (`-k`, one file) leaves the table as it was and says so.
+    """
     if not _figures:
         return
-    try:
-        previous = json.loads(RESULTS.read_text(encoding="utf-8"))["figures"]
-    except (FileNotFoundError, ValueError, KeyError):
-        previous = {}
-    figures = previous | _figures
+    about = machine()
+    missing = sorted(FIGURES - set(_figures))
     RESULTS.write_text(
-        json.dumps({"machine": machine(), "figures": figures}, indent=2) + "\n", encoding="utf-8"
+        json.dumps({"machine": about, "complete": not missing, "figures": _figures}, indent=2)
+        + "\n",
+        encoding="utf-8",
     )
+    if missing:
+        print(f"\nbenchmarks: a partial run (not measured: {', '.join(missing)}); "
+              f"{TABLE.name} is left as it was, {RESULTS.name} holds this run alone")  # fmt: skip
+        return
     if TABLE.exists():
         text = TABLE.read_text(encoding="utf-8")
-        about = machine()
         where = (
             f"Last measured on {about['nproc']} CPUs ({about['cpu']}), {about['memory_gib']} GiB, "
-            f"Python {about['python']}, spaCy {about['spacy']}, pyoxigraph {about['pyoxigraph']}."
+            f"Python {about['python']}, spaCy {about['spacy']}, pyoxigraph {about['pyoxigraph']}, "
+            f"all in one run."
         )
-        block = f"<!-- figures -->\n{_table(figures)}\n\n{where}\n<!-- /figures -->"
+        block = f"<!-- figures -->\n{_table(_figures)}\n\n{where}\n<!-- /figures -->"
         text = re.sub(r"<!-- figures -->.*?<!-- /figures -->", lambda _: block, text, flags=re.S)
         TABLE.write_text(text, encoding="utf-8")

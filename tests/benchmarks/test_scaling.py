@@ -1,11 +1,11 @@
-"""Figures 15 to 20: past one process and past the embedded store (docs/scaling.md).
+"""Figures 18 to 23: past one process and past the embedded store (docs/scaling.md).
 
-15-16  `ingest --cluster local --workers 2` (Dask) over one process, and over the process pool
+18-19  `ingest --cluster local --workers 2` (Dask) over one process, and over the process pool
        of `--workers 2`: what the cluster machinery costs on one machine.
-17-18  ingest into an external store (Oxigraph's own server, Virtuoso): the write path of
+20-21  ingest into an external store (Oxigraph's own server, Virtuoso): the write path of
        `ingest --endpoint` (one SPARQL Update per article, as RemoteWriter sends it) in quads
        a second, over the same server's own bulk loader on the same quads.
-19-20  query latency of the entity queries and an aggregate on generated graphs of 1 M and
+22-23  query latency of the entity queries and an aggregate on generated graphs of 1 M and
        10 M quads (tests/benchmarks/generated.py), the engine alone: the capacity model's
        query inputs.
 """
@@ -71,14 +71,14 @@ def test_a_local_cluster_of_two_scales_like_the_process_pool(
     overhead = cluster.wall / pool.wall
     walls = {name: [round(r.wall, 2) for r in found] for name, found in runs.items()}
     record(
-        "cluster_scaling", 15, "ingest throughput, local Dask cluster of 2 over 1 process",
+        "cluster_scaling", 18, "ingest throughput, local Dask cluster of 2 over 1 process",
         scaling, "x", f">= {MIN_CLUSTER_SCALING:.1f}x", scaling >= MIN_CLUSTER_SCALING,
         f"{ARTICLES / cluster.wall:.1f} vs {ARTICLES / one.wall:.1f} articles/s "
         f"({cluster.wall:.1f} s vs {one.wall:.1f} s, start-up included)",
         articles=ARTICLES, cluster=cluster.as_json(), one=one.as_json(), all_walls=walls,
     )  # fmt: skip
     record(
-        "cluster_overhead", 16, "ingest time, local Dask cluster of 2 over --workers 2",
+        "cluster_overhead", 19, "ingest time, local Dask cluster of 2 over --workers 2",
         overhead, "x", f"<= {MAX_CLUSTER_OVERHEAD:.2f}x", overhead <= MAX_CLUSTER_OVERHEAD,
         f"{cluster.wall:.1f} s vs {pool.wall:.1f} s; peak memory {cluster.peak_rss / 2**20:.0f} "
         f"vs {pool.peak_rss / 2**20:.0f} MB, all processes",
@@ -157,7 +157,7 @@ def test_ingest_into_an_external_store_against_its_own_bulk_loader(
             loader.stop()
     ratio = (quads / written) / (quads / loaded)
     record(
-        f"external_ingest_{name}", 17 if name == "oxigraph" else 18,
+        f"external_ingest_{name}", 20 if name == "oxigraph" else 21,
         f"ingest --endpoint into {name}, over its own bulk loader (quads/s)",
         ratio, "x", "reported", None,
         f"{quads / written / 1000:.1f} k vs {quads / loaded / 1000:.1f} k quads/s "
@@ -222,7 +222,7 @@ def test_query_latency_at_one_and_ten_million_quads(tmp_path: Path, record) -> N
             medians[aggregate] = _engine_ms(store, catalog[aggregate].text)
         figures[size] = medians
         record(
-            f"latency_{size // 1_000_000}m", 19 + order,
+            f"latency_{size // 1_000_000}m", 22 + order,
             f"query latency on {size / 1e6:g} M generated quads, engine alone (worst median)",
             max(medians[name] for name in timings), " ms", "reported", None,
             ", ".join(f"{name} {ms:.1f} ms" for name, ms in medians.items())

@@ -39,6 +39,7 @@ SAMPLE = 25  # entities asked about, each once (a canned result is cached per sn
 PER_ENTITY_MS = 25.0
 REPEATED_MS = 5.0
 MIN_RPS_RATIO = 0.8
+MIN_UNCACHED_RPS_RATIO = 0.6  # /sparql with every query new, never answered from the cache
 CONCURRENCY, REQUESTS, SECONDS = 16, 6000, 8.0
 LARGE_ROWS, SMALL_ROWS = 1_000_000, 1_000
 MAX_MEMORY_GROWTH = 1.2
@@ -187,28 +188,22 @@ def test_per_entity_queries_answer_in_25_ms_and_aggregates_come_from_the_cache(
     after = aggregates(served, served.engine())
     repeated = max(max(before[n]["repeated_ms"], after[n]["repeated_ms"]) for n in AGGREGATES)
     record(
-        "aggregates_repeated", 9, "top_actors, top_speakers, timeline repeated (slowest median)",
+        "aggregates_repeated", 9,
+        "top_actors, top_speakers, timeline repeated, cached (slowest median)",
         repeated, " ms", f"<= {REPEATED_MS:.0f} ms", repeated <= REPEATED_MS,
         ", ".join(f"{n} {after[n]['repeated_ms']:.1f} ms" for n in AGGREGATES)
         + " (HTTP, between two ingests)",
-        before=before, after=after,
-    )
-    first = max(after[n]["first_ms"] / after[n]["engine_ms"] for n in AGGREGATES)
-    record(
-        "aggregates_first", 10, "aggregates, first call after an ingest over the engine (worst)",
-        first, "x", "<= 1.0x", first <= 1.0,
-        ", ".join(f"{n} {after[n]['first_ms']:.1f} vs {after[n]['engine_ms']:.0f} ms"
-                  for n in AGGREGATES)
-        + f" (materialized by the ingest of 20 articles, which took {ingest_s:.1f} s)",
         before=before, after=after, ingest_s=round(ingest_s, 2),
     )
+    # No figure compares the first call after an ingest with the engine: the server reads a
+    # result the ingest computed, the engine runs the query, and that is not like with like.
+    # Its times stay in the JSON (figure 9's details), with the time the ingest took.
     for name in AGGREGATES:
         assert after[name]["correct"], f"{name} after the ingest differs from the engine's answer"
         assert after[name]["body"] != before[name]["body"], f"{name} did not see the ingest"
     slowest = max(figure["latency_median"] for figure in per_entity.values())
     assert slowest <= PER_ENTITY_MS, per_entity
     assert repeated <= REPEATED_MS
-    assert first <= 1.0
 
 
 def aggregates(served: Served, engine: Store) -> dict[str, dict]:
@@ -267,10 +262,11 @@ def test_http_serves_small_results_at_four_fifths_of_a_bare_asgi_app(
         return "@" + str(path)
 
     loads = {  # figure order, label, what the warm-up asks, what the measured run asks
-        "sparql": (11, "/sparql, a repeated query", sparql(rarest, 1000), sparql(rarest, 1000)),
-        "sparql_distinct": (12, "/sparql, every query new", distinct("warm", 0),
+        "sparql": (11, "/sparql, a repeated query, cached", sparql(rarest, 1000),
+                   sparql(rarest, 1000)),
+        "sparql_distinct": (12, "/sparql, every query new, uncached", distinct("warm", 0),
                             distinct("measured", REQUESTS)),
-        "api": (13, "/api/queries/statements_by_speaker",
+        "api": (13, "/api/queries/statements_by_speaker, cached",
                 *["/api/queries/statements_by_speaker?" + urlencode({"speaker": rarest})] * 2),
     }
     snapshot = StoreFolder(served.folder).current()
@@ -289,10 +285,13 @@ def test_http_serves_small_results_at_four_fifths_of_a_bare_asgi_app(
             theirs = load(port, accept, [measured])
             assert ours["errors"] == 0 and theirs["errors"] == 0, (ours, theirs)
             ratios[name] = ratio = ours["rps"] / theirs["rps"]
-            # A query asked once pays the round trip to a query worker, the price of a timeout
-            # that stops the work; no target is set for it beside the repeated one.
-            met = None if name == "sparql_distinct" else ratio >= MIN_RPS_RATIO
-            target = "reported" if met is None else f">= {MIN_RPS_RATIO:.1f}x of bare ASGI"
+            # A cached figure is answered from the per-snapshot result cache, which the bare
+            # app does not have: it says so in its title. A query asked once pays the round trip
+            # to a query worker (the price of a timeout that stops the work), and has a target
+            # of its own.
+            minimum = MIN_UNCACHED_RPS_RATIO if name == "sparql_distinct" else MIN_RPS_RATIO
+            met = ratio >= minimum
+            target = f">= {minimum:.1f}x of bare ASGI (no cache)"
             record(
                 f"http_{name}", order, f"{label}, small result, concurrency {CONCURRENCY}",
                 ratio, "x", target, met,
@@ -303,6 +302,7 @@ def test_http_serves_small_results_at_four_fifths_of_a_bare_asgi_app(
     finally:
         stop(bare)
     assert ratios["sparql"] >= MIN_RPS_RATIO and ratios["api"] >= MIN_RPS_RATIO
+    assert ratios["sparql_distinct"] >= MIN_UNCACHED_RPS_RATIO, ratios
 
 
 def server_tree_rss(pid: int) -> int:

@@ -27,7 +27,11 @@ from newsgraph.store import StoreFolder
 ARTICLES = 1500
 REPEATS = 2
 MAX_RATIO = 1.2
-PER_GRAPH = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+# The article and actor graphs; the stories graph, derived from them, is newsgraph's own.
+PER_GRAPH = (
+    "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+    'FILTER (!STRENDS(STR(?g), "/graph/stories")) } GROUP BY ?g'
+)
 LABELS = (
     "SELECT DISTINCT ?label WHERE "
     "{ GRAPH ?g { ?actor <http://www.w3.org/2000/01/rdf-schema#label> ?label } }"

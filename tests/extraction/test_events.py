@@ -1,0 +1,255 @@
+"""Events: triggers named by verbs and nouns, their kinds, participants and factuality, on
+sentences written for these tests, through the real model; and the trigger table itself."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from rdflib import Graph, Namespace
+from rdflib.namespace import SKOS
+
+from newsgraph.ingest import nlp, pipeline, triggers
+from newsgraph.ingest.articles import from_text
+from newsgraph.ingest.extraction import Event, Extraction, Factuality
+from newsgraph.ontology import ontology_file
+from newsgraph.settings import Settings
+
+PUBLISHED = dt.date(2024, 5, 18)  # a Saturday
+KIND = Namespace("https://w3id.org/newsgraph/kind/")
+
+
+def extract(text: str) -> Extraction:
+    article = from_text(text, "test.txt", PUBLISHED)
+    return pipeline.extract(nlp.load(Settings().model)(article.text), article, None)
+
+
+def names(found: Extraction, keys: list[str]) -> set[str]:
+    return {found.actors[key].name for key in keys}
+
+
+def only(found: Extraction, kind: str) -> Event:
+    (event,) = [e for e in found.events if e.kind == kind]
+    return event
+
+
+# ---------------------------------------------------------------- the table
+
+
+def test_every_kind_a_trigger_can_give_is_a_concept_of_the_kind_scheme() -> None:
+    scheme = Graph().parse(ontology_file("eventkinds.ttl"))
+    declared = {str(c)[len(KIND) :] for c in scheme.subjects(SKOS.inScheme, KIND.scheme)}
+    kinds = {row.kind for rows in triggers.table().values() for row in rows}
+    assert kinds <= declared, kinds - declared
+
+
+def test_every_code_a_trigger_can_give_is_a_concept_of_the_cameo_scheme() -> None:
+    scheme = Graph().parse(ontology_file("cameo.ttl"))
+    notations = {str(n) for n in scheme.objects(None, SKOS.notation)}
+    codes = {row.cameo for rows in triggers.table().values() for row in rows if row.cameo}
+    assert codes <= notations, codes - notations
+
+
+def test_every_word_set_a_row_names_exists_and_every_label_is_known() -> None:
+    rows = [row for rows in triggers.table().values() for row in rows]
+    assert {row.label for row in rows} <= {"word", "mods", "obj", "prep", "gov"}
+    assert {row.pos for row in rows} <= {"NOUN", "VERB", "PROPN"}
+
+
+def test_an_unknown_condition_is_refused_naming_the_known_ones() -> None:
+    with pytest.raises(ValueError, match="unknown trigger condition 'colour'.*known: by"):
+        triggers._conditions("colour=red")
+
+
+# ---------------------------------------------------------------- kinds with and without CAMEO
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "label"),
+    [
+        ("The Liberal Party won the by-election in Kent on Thursday.", "Election", "by-election"),
+        ("Ireland will hold a referendum on the treaty in June.", "Election", "referendum"),
+        ("The Supreme Court ruled that the curfew was unlawful.", "CourtRuling", "ruled"),
+        (
+            "Anna Price's pre-Budget report was welcomed by business leaders.",
+            "Publication",
+            "pre-Budget report",
+        ),
+        ("The Green Party unveiled plans to cut rail fares.", "Publication", "unveiled plans"),
+        ("Tom Hale resigned as health secretary on Monday.", "Resignation", "resigned"),
+        ("The Reform Alliance appointed Sara Moyo as its new leader.", "Appointment", "appointed"),
+        ("Maria Ruiz gave an interview to the Daily Post.", "Speech", "interview"),
+        (
+            "The Senate passed the immigration bill on Tuesday.",
+            "Legislation",
+            "passed immigration bill",
+        ),
+        (
+            "Nelson Okafor launched his leadership campaign in Leeds.",
+            "Campaign",
+            "launched leadership campaign",
+        ),
+    ],
+)  # fmt: skip
+def test_events_analysts_track_have_a_kind_whether_or_not_cameo_codes_them(
+    text: str, kind: str, label: str
+) -> None:
+    assert (kind, label) in [(e.kind, e.label) for e in extract(text).events]
+
+
+def test_an_election_has_no_cameo_code_and_an_invasion_has_one() -> None:
+    found = extract("Russia invaded Georgia in 2008. Labour won the general election in 2005.")
+    assert [(e.kind, e.cameo) for e in found.events] == [("Attack", "190"), ("Election", None)]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "code"),
+    [
+        ("Ahmed Khan began a hunger strike in prison.", "Protest", "142"),
+        ("The Fire Brigades Union went on strike over pay.", "Protest", "143"),
+        ("Israeli air strikes hit Gaza overnight.", "Attack", "195"),
+        ("Senator Tom Hale launched a personal attack on the governor.", "Accusation", "111"),
+    ],
+)
+def test_a_strike_or_an_attack_is_read_by_its_modifiers(text: str, kind: str, code: str) -> None:
+    assert [(e.kind, e.cameo) for e in extract(text).events] == [(kind, code)]
+
+
+# ---------------------------------------------------------------- nouns take part through the parse
+
+
+def test_a_noun_takes_the_participants_of_the_verb_that_carries_it() -> None:
+    found = extract("Iran held talks with Oman in Muscat on Friday.")
+    talks = only(found, "Meeting")
+    assert (talks.label, talks.cameo, talks.date) == ("talks", "046", "2024-05-17")
+    assert names(found, talks.sources) == {"Iran"} and names(found, talks.others) == {"Oman"}
+
+
+def test_a_possessive_is_who_does_what_the_noun_names() -> None:
+    found = extract("Anna Price's pre-Budget report was welcomed by business leaders.")
+    assert names(found, only(found, "Publication").sources) == {"Anna Price"}
+
+
+def test_a_relative_pronoun_stands_for_its_antecedent() -> None:
+    found = extract("Tom Hale, who was expelled from the Unity Party in 2003, will stand again.")
+    expelled = only(found, "Resignation")
+    assert {"Tom Hale", "Unity Party"} <= names(found, expelled.participants)
+
+
+def test_a_verb_and_its_object_naming_one_event_make_one_event() -> None:
+    found = extract("France and Germany signed a trade treaty in Berlin.")
+    assert [(e.kind, e.label) for e in found.events] == [("Agreement", "signed trade treaty")]
+
+
+def test_an_indefinite_mention_is_a_new_event_and_a_definite_one_the_same() -> None:
+    found = extract(
+        "The Liberal Party lost the general election in 2001. The election cost it dearly. "
+        "In 2003 the Liberal Party won a by-election in Kent."
+    )
+    elections = [e for e in found.events if e.kind == "Election"]
+    assert [e.label for e in elections] == ["lost general election", "by-election"]
+    assert len(elections[0].more_spans) == 1
+
+
+# ---------------------------------------------------------------- evidence against
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "All agreements on trade are worth little, the Liberal Party said.",
+        "The Committee for a Responsible Federal Budget said the plan would cost more.",
+        "Maria Ruiz won 40% of the votes.",
+        "The report said unemployment was falling.",
+        "Critics say the war on drugs has failed.",
+        "Tony Blair said the war on terror would last for years.",
+        "Donald Trump said it was a big deal for Ohio.",
+        "Senator Tom Hale died of a heart attack.",
+        "The Liberal Party is courting the Muslim vote in Leeds.",
+    ],
+)
+def test_generic_or_idiomatic_or_named_words_are_no_events(text: str) -> None:
+    assert [(e.kind, e.label) for e in extract(text).events] == []
+
+
+def test_protesters_marching_against_a_war_do_not_wage_it() -> None:
+    found = extract("Members of the Stop the War Coalition marched against the war in Iraq.")
+    attacks = [e for e in found.events if e.kind == "Attack"]
+    assert all("Stop the War Coalition" not in names(found, e.sources) for e in attacks)
+
+
+def test_a_negation_inside_a_condition_is_hypothetical() -> None:
+    found = extract("Iran would face sanctions if it did not agree to a ceasefire with Iraq.")
+    ceasefire = only(found, "Agreement")
+    assert ceasefire.factuality is Factuality.HYPOTHETICAL
+
+
+def test_no_plans_for_an_event_negate_it() -> None:
+    found = extract("There were no plans for a call between Putin and Biden this week.")
+    assert [(e.label, e.factuality) for e in found.events] == [("call", Factuality.NEGATED)]
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Jack Straw met Kamal Kharrazi in Tehran for talks on trade.", "talks"),
+        (
+            "Ann Lee will stand against Tom Reed at the next general election.",
+            "next general election",
+        ),
+        ("Dmitry Peskov held a conference call with reporters on Monday.", "conference call"),
+    ],
+)
+def test_words_that_name_one_event_together_make_one_event(text: str, label: str) -> None:
+    assert [e.label for e in extract(text).events] == [label]
+
+
+def test_a_noun_in_a_clause_of_its_own_does_not_borrow_the_sentence_subject() -> None:
+    found = extract("The Crown Prosecution Service charged Tom Reed with conspiracy to murder.")
+    assert [(e.kind, e.label) for e in found.events] == [("LegalAction", "charged")]
+
+
+def test_the_winner_of_an_event_takes_part_in_it_but_a_critic_of_a_war_does_not_wage_it() -> None:
+    won = extract("Ann Lee was the clear winner of Tuesday's debate.")
+    assert [(e.kind, names(won, e.participants)) for e in won.events] == [("Debate", {"Ann Lee"})]
+    assert extract("China is a critic of the war.").events == []
+
+
+def test_a_disaster_takes_place_in_its_country_and_kills_without_an_attacker() -> None:
+    found = extract("The earthquake in Turkey killed hundreds of people.")
+    assert [(e.kind, names(found, e.participants)) for e in found.events] == [
+        ("Disaster", {"Turkey"})
+    ]
+
+
+def test_they_is_the_party_last_the_subject_and_it_as_an_object_is_a_thing() -> None:
+    found = extract(
+        "The Liberal Party promised lower taxes. Ann Lee said they would win the next election. "
+        "The Senate debated the bill on Monday, and the Liberal Party voted against it."
+    )
+    election = only(found, "Election")
+    assert names(found, election.participants) == {"Liberal Party"}
+    assert names(found, only(found, "Vote").targets) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        ("The White House sought to deter China from providing military aid to Russia.", "China"),
+        ("Iran accused the United States of sending weapons to Israel.", "United States"),
+    ],
+)
+def test_who_is_kept_from_or_accused_of_doing_something_does_it(text: str, source: str) -> None:
+    found = extract(text)
+    assert names(found, only(found, "Aid").sources) == {source}
+
+
+def test_a_by_election_is_not_the_election_named_before() -> None:
+    found = extract(
+        "The Liberal Party came third in the European elections. "
+        "Later the Liberal Party gained a council seat in a by-election in Kent."
+    )
+    assert [e.label for e in found.events if e.kind == "Election"] == [
+        "elections",
+        "by-election",
+    ]

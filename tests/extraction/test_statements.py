@@ -1,0 +1,160 @@
+"""Statements, sentence by sentence, through the real model: sentences written for the test."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from newsgraph import training
+from newsgraph.ingest import attribution, nlp, pipeline
+from newsgraph.ingest.articles import from_text
+from newsgraph.ingest.extraction import Extraction
+from newsgraph.settings import Settings
+
+
+def extract(text: str) -> Extraction:
+    article = from_text(text, "test.txt")
+    return pipeline.extract(nlp.load(Settings().model)(article.text), article)
+
+
+def said(found: Extraction) -> list[tuple[str, str, str, bool]]:
+    return [(found.actors[s.speaker].name, s.cue, s.text, s.direct) for s in found.statements]
+
+
+def speaker_of(found: Extraction, words: str) -> str:
+    matches = [found.actors[s.speaker].name for s in found.statements if words in s.text]
+    assert matches, f"no statement holds {words!r}: {said(found)}"
+    return matches[0]
+
+
+def test_the_shipped_model_loads_and_knows_the_common_cues() -> None:
+    model = attribution.shipped()
+    assert {"say", "tell", "accord", "accuse", "urge", "warn"} <= model.lemmas
+    assert {"official", "spokesman", "police"} <= model.speakers
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "content"),
+    [
+        (
+            "Headline\n\nSenator Jane Holloway dismissed the report as a partisan smear.",
+            "dismissed",
+            "the report as a partisan smear",
+        ),
+        (
+            "Headline\n\nMayor Tom Ridley urged residents to stay indoors during the storm.",
+            "urged",
+            "residents to stay indoors during the storm",
+        ),
+        (
+            "Headline\n\nThe opposition leader, Helen Marsh, criticised the decision as reckless.",
+            "criticised",
+            "the decision as reckless",
+        ),
+    ],
+)
+def test_cues_the_model_learned_report_their_object(text: str, cue: str, content: str) -> None:
+    found = said(extract(text))
+    assert [(c, words) for _, c, words, _ in found] == [(cue, content)]
+
+
+def test_a_name_inside_the_quote_is_never_its_speaker() -> None:
+    found = extract(
+        "Headline\n\nTom Hardy addressed the rally on Friday. "
+        "“Robert Finch has failed this city for ten long years,” he said."
+    )
+    assert speaker_of(found, "failed this city") == "Tom Hardy"
+
+
+def test_he_is_the_subject_of_the_sentence_before_not_a_name_in_passing() -> None:
+    found = extract(
+        "Headline\n\nGovernor Paul Sutton met the banker Mark Ellis on Tuesday. "
+        "He said the budget would pass before the summer."
+    )
+    assert speaker_of(found, "the budget would pass") == "Paul Sutton"
+
+
+def test_unnamed_speakers_are_actors_of_their_own() -> None:
+    found = extract("Headline\n\nLocal officials said the suspect had fled across the border.")
+    speaker = found.actors[found.statements[0].speaker]
+    assert (speaker.name, speaker.type) == ("Local officials", "Group")
+
+
+def test_a_cue_inside_the_clause_it_reports() -> None:
+    found = extract("Headline\n\nThe new bridge, officials said, will cost four billion dollars.")
+    assert said(found) == [
+        (
+            "officials",
+            "said",
+            "The new bridge, officials said, will cost four billion dollars",
+            False,
+        )
+    ]
+
+
+def test_according_to_names_a_source_even_unnamed() -> None:
+    found = extract("Headline\n\nTurnout fell sharply in the north, according to recent polls.")
+    assert said(found) == [
+        ("recent polls", "according to", "Turnout fell sharply in the north", False)
+    ]
+
+
+def test_quotes_in_doubled_apostrophes_are_direct_speech() -> None:
+    found = extract(
+        "Headline\n\nThe vote was close. ''We will win this fight in the courts,'' Ms. Carter said."
+    )
+    assert ("We will win this fight in the courts", True) in [(t, d) for _, _, t, d in said(found)]
+
+
+def _corpus(folder: Path) -> Path:
+    """A small corpus in PolNeAR's layout, written for the test."""
+    texts = [
+        "The mayor said the bridge would open in May. Critics warned that it was unsafe.",
+        "Ms. Lee told reporters the deal was done. The company said it would hire 200 people.",
+        "He said taxes would fall. The party claimed the vote was rigged. She added that it was.",
+    ]
+    (folder / "articles").mkdir(parents=True)
+    (folder / "gold").mkdir()
+    for n, text in enumerate(texts):
+        name = f"a{n}.txt"
+        (folder / "articles" / name).write_text(text)
+        attributions = []
+        for cue in ("said", "told", "warned", "claimed", "added"):
+            at = text.find(cue)
+            if at < 0:
+                continue
+            content_at = at + len(cue) + 1
+            end = text.find(".", content_at)
+            attributions.append(
+                {
+                    "content": [content_at, end],
+                    "content_text": text[content_at:end],
+                    "cue": cue,
+                    "source": text[:at].split(".")[-1].strip(),
+                    "source_names": [],
+                    "speech": True,
+                }
+            )
+        record = {"article": name, "source": "test", "attributions": attributions}
+        (folder / "gold" / f"a{n}.json").write_text(json.dumps(record))
+    return folder
+
+
+def test_training_is_deterministic_given_its_seed(tmp_path: Path) -> None:
+    corpus = _corpus(tmp_path / "corpus")
+    first, second = tmp_path / "first.json.gz", tmp_path / "second.json.gz"
+    report = training.train(corpus, first, Settings().model, seed=7)
+    training.train(corpus, second, Settings().model, seed=7)
+    assert first.read_bytes() == second.read_bytes()
+    assert (report.articles, report.positives, report.lemmas) == (3, 3, 1)  # "say" thrice
+    model = attribution.CueModel.from_json(json.loads(gzip.decompress(first.read_bytes())))
+    assert model.lemmas == {"say"}
+
+
+def test_a_corpus_without_gold_is_refused_by_name(tmp_path: Path) -> None:
+    (tmp_path / "articles").mkdir()
+    with pytest.raises(Exception, match="articles/ and gold/"):
+        training.train(tmp_path, tmp_path / "model.json.gz", Settings().model)
