@@ -92,8 +92,14 @@ class SparqlGraphs:
     def write(self, graph: str, old: set[str], new: set[str]) -> None:
         from newsgraph.store import sparql_file
 
+        # Only the operations that have triples: Virtuoso 7.2 refuses an empty DATA block.
+        deleting, _, inserting = sparql_file("replace_stories.ru").partition("} ;\n")
+        operations = [deleting + "}"] if old else []
+        operations += [inserting] if new else []
+        if not operations:
+            return
         self._update(
-            sparql_file("replace_stories.ru")
+            " ;\n".join(operations)
             .replace("%%STORIES%%", str(NamedNode(graph)))
             .replace("%%OLD_TRIPLES%%", "\n".join(sorted(old)))
             .replace("%%NEW_TRIPLES%%", "\n".join(sorted(new)))
