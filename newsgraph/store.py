@@ -380,8 +380,10 @@ class RemoteWriter:
         return [{name: row[name] for name in names} for row in solutions]  # type: ignore[union-attr]
 
     def finish(self) -> None:
-        """The last step of an ingest: the stories, computed over the endpoint."""
+        """The last step of an ingest: the stories, computed over the endpoint, and a change
+        stamp after them, so that a server's results cached before them are not kept."""
         stories.refresh(stories.SparqlGraphs(self.select, self.update))
+        self.update(change_stamp_update())
 
     def former_actors(self, article: NamedNode) -> list[NamedNode]:
         # Remote endpoints take no bindings, so the one IRI goes in as a VALUES block written

@@ -92,13 +92,14 @@ class SparqlGraphs:
     def write(self, graph: str, old: set[str], new: set[str]) -> None:
         from newsgraph.store import sparql_file
 
-        delete, insert = sparql_file("replace_stories.ru").split(" ;\n")
-        # Only the parts with triples: Virtuoso refuses an empty GRAPH block.
-        parts = [part for part, triples in ((delete, old), (insert, new)) if triples]
-        if not parts:
+        # Only the operations that have triples: Virtuoso 7.2 refuses an empty DATA block.
+        deleting, _, inserting = sparql_file("replace_stories.ru").partition("} ;\n")
+        operations = [deleting + "}"] if old else []
+        operations += [inserting] if new else []
+        if not operations:
             return
         self._update(
-            " ;\n".join(parts)
+            " ;\n".join(operations)
             .replace("%%STORIES%%", str(NamedNode(graph)))
             .replace("%%OLD_TRIPLES%%", "\n".join(sorted(old)))
             .replace("%%NEW_TRIPLES%%", "\n".join(sorted(new)))

@@ -1,11 +1,11 @@
 """Figures 18 to 23: past one process and past the embedded store (docs/scaling.md).
 
-15-16  `ingest --cluster local --workers 2` (Dask) over one process, and over the process pool
+18-19  `ingest --cluster local --workers 2` (Dask) over one process, and over the process pool
        of `--workers 2`: what the cluster machinery costs on one machine.
-17-18  ingest into an external store (Oxigraph's own server, Virtuoso): the write path of
+20-21  ingest into an external store (Oxigraph's own server, Virtuoso): the write path of
        `ingest --endpoint` (one SPARQL Update per article, as RemoteWriter sends it) in quads
        a second, over the same server's own bulk loader on the same quads.
-19-20  query latency of the entity queries and an aggregate on generated graphs of 1 M and
+22-23  query latency of the entity queries and an aggregate on generated graphs of 1 M and
        10 M quads (tests/benchmarks/generated.py), the engine alone: the capacity model's
        query inputs.
 """
