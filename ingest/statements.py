@@ -247,12 +247,13 @@ class Speakers:
             if lower in ("it", "they"):
                 return self._collective(subject)
             return None
+        if subject.i in self.actors.token_actor:
+            # Before an apposition: "Senator Tim Scott, Republican of South Carolina, said".
+            return self.actors.token_actor[subject.i]
         for child in subject.children:
             # "spokesman, Dmitry Peskov," / "the newspaper, Moskovsky Komsomolets,"
             if child.dep_ == "appos" and child.i in self.actors.token_actor:
                 return self.actors.token_actor[child.i]
-        if subject.i in self.actors.token_actor:
-            return self.actors.token_actor[subject.i]
         determiner = subject.left_edge.lower_
         if determiner == "the" and subject.lower_ in DEFINITE_ORGANIZATIONS:
             return self.actors.last_subject_before(
@@ -265,14 +266,16 @@ class Speakers:
             [subject.i]
             + [c.right_edge.i for c in subject.rights if c.dep_ not in CLAUSES_ON_A_NOUN]
         )
-        people = [
+        # A person who only qualifies the noun does not speak: "a Trump campaign source said".
+        named = [
             key
             for key in self.actors.actors_in(subject.left_edge.i, right + 1)
-            if self.actors.actors[key].type == "Person"
+            if self.actors.actors[key].type != "Person" or not self._modifier(key, subject)
         ]
+        people = [key for key in named if self.actors.actors[key].type == "Person"]
         if people:
             return people[0]
-        inside = self.actors.actors_in(phrase.start, phrase.end)
+        inside = [k for k in self.actors.actors_in(phrase.start, phrase.end) if k in named]
         if inside:
             return inside[0]
         if subject.lower_ in SPOKESPEOPLE:
@@ -297,6 +300,17 @@ class Speakers:
             # named by a noun the corpus names speakers by (not "the attempt", "the report").
             return self.describe(phrase, "Group" if subject.tag_ == "NNS" else "Person")
         return None
+
+    def _modifier(self, key: str, noun: Token) -> bool:
+        """Whether an actor is named only as a modifier of a common noun ("Trump campaign")."""
+        if noun.pos_ != "NOUN":
+            return False
+        tokens = [
+            self.doc[i]
+            for i in range(noun.left_edge.i, noun.i)
+            if self.actors.token_actor.get(i) == key
+        ]
+        return bool(tokens) and all(t.dep_ == "compound" for t in tokens)
 
     def _collective(self, pronoun: Token) -> str | None:
         """What 'it' or 'they' means as a speaker: the organization or group that spoke last, or

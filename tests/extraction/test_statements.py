@@ -158,3 +158,18 @@ def test_a_corpus_without_gold_is_refused_by_name(tmp_path: Path) -> None:
     (tmp_path / "articles").mkdir()
     with pytest.raises(Exception, match="articles/ and gold/"):
         training.train(tmp_path, tmp_path / "model.json.gz", Settings().model)
+
+
+def test_a_person_who_only_qualifies_the_speaker_noun_is_not_the_speaker() -> None:
+    found = extract(
+        "Headline\n\nDonald Trump held a rally in Ohio. "
+        "A Trump campaign source said the candidate would skip the debate."
+    )
+    assert speaker_of(found, "skip the debate") == "Trump campaign source"
+
+
+def test_a_named_speaker_comes_before_the_apposition_on_it() -> None:
+    found = extract(
+        "Headline\n\nSenator Tim Scott, Republican of South Carolina, said the bill would fail."
+    )
+    assert speaker_of(found, "the bill would fail") == "Tim Scott"
