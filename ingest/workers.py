@@ -302,8 +302,13 @@ def _work(
             else:
                 result = pipeline.encode(doc, article, minter, linker)
             outbox.send((RESULT, index, sequence, result, answers.since_last()))
+    except (BrokenPipeError, EOFError):
+        return  # the parent is gone (killed): there is no one left to tell
     except BaseException as error:  # noqa: BLE001 - the parent raises it
-        outbox.send((FAILED, index, _picklable(error)))
+        try:
+            outbox.send((FAILED, index, _picklable(error)))
+        except (BrokenPipeError, EOFError):
+            pass  # the parent is gone as well
         return
     outbox.send((DONE, index))
 
