@@ -17,9 +17,11 @@ is the likely cause).
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import multiprocessing
 import os
+import signal
 from collections import deque
 from collections.abc import Iterator
 from multiprocessing.connection import Connection, wait
@@ -37,6 +39,7 @@ RESULT, DONE, FAILED, DIED = "result", "done", "failed", "died"
 # A worker is one of as many processes as there are cores, and keeps to one thread (see above):
 # BLAS threads of its own would make it a many-thread process and compete with the other workers.
 SINGLE_THREADED = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal this process gets when its parent dies
 # Workers that may die with no article in hand (at start, say) before the run stops.
 MAX_IDLE_DEATHS = 3
 # Seconds between checks that every worker is still alive while waiting for results.
@@ -280,6 +283,7 @@ def _work(
     log_level: int,
 ) -> None:
     """A worker's life: load the model once, then parse, extract and encode until told to stop."""
+    _die_with_parent()
     logging.basicConfig(level=log_level, format="%(levelname)s %(name)s: %(message)s")
     for name in SINGLE_THREADED:
         os.environ.setdefault(name, "1")  # before spaCy imports numpy, which reads them once
@@ -302,10 +306,30 @@ def _work(
             else:
                 result = pipeline.encode(doc, article, minter, linker)
             outbox.send((RESULT, index, sequence, result, answers.since_last()))
+    except (BrokenPipeError, EOFError):
+        return  # the parent is gone (killed): there is no one left to tell
     except BaseException as error:  # noqa: BLE001 - the parent raises it
-        outbox.send((FAILED, index, _picklable(error)))
+        try:
+            outbox.send((FAILED, index, _picklable(error)))
+        except (BrokenPipeError, EOFError):
+            pass  # the parent is gone as well
         return
     outbox.send((DONE, index))
+
+
+def _die_with_parent() -> None:
+    """Have Linux kill this worker when the ingest process dies, even by SIGKILL.
+
+    A worker holds both ends of its inbox's pipe (a spawned Queue carries both), so it would
+    never see the pipe close and would wait on it forever, an orphan.
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return  # not Linux
+    if os.getppid() == 1:
+        os._exit(0)  # the parent died before the request was made
 
 
 def _source(message: tuple[int, Article]) -> str:

@@ -13,6 +13,7 @@ import random
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import Counter, defaultdict
@@ -32,10 +33,22 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED = int(os.environ.get("NEWSGRAPH_STRESS_SEED", "1303"))
 
 
-def ingest(texts: Path, store: Path, workers: int = 1) -> subprocess.Popen[bytes]:
+# spaCy batches of a few articles, so that articles reach the store all through a run rather
+# than a whole default batch at a time: a random point then falls among writes, not before them.
+KILL_BATCH = 4
+
+
+def ingest(
+    texts: Path, store: Path, workers: int = 1, batch_size: int | None = None
+) -> subprocess.Popen[bytes]:
     command = [sys.executable, "-m", "newsgraph", "ingest", str(texts), "--store", str(store)]
     command += ["--workers", str(workers)]
-    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    if batch_size is not None:
+        command += ["--batch-size", str(batch_size)]
+    # Nothing is read from stderr while it runs (a killed run's orphaned workers write their
+    # tracebacks there as they stop): a file, never a pipe that could fill.
+    log = tempfile.TemporaryFile()
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log)
 
 
 def graphs(store: Path) -> dict[str, set[str]]:
@@ -69,8 +82,8 @@ def kill_runs(tmp_path: Path, kills: int, copies: int) -> list[tuple[float, int,
     texts = corpus(tmp_path / "corpus", copies)
     reference_store = tmp_path / "reference"
     started = time.monotonic()
-    clean = ingest(texts, reference_store)
-    assert clean.wait(timeout=600) == 0, clean.stderr.read() if clean.stderr else b""
+    clean = ingest(texts, reference_store, batch_size=KILL_BATCH)
+    assert clean.wait(timeout=600) == 0
     duration = time.monotonic() - started
     reference = graphs(reference_store)
     actors_graph = str(Minter(Settings().base).actors_graph())
@@ -85,7 +98,7 @@ def kill_runs(tmp_path: Path, kills: int, copies: int) -> list[tuple[float, int,
     for run in range(kills):
         workers = 2 - run % 2
         at = rng.uniform(0.3, duration * 0.95)
-        process = ingest(texts, store, workers)
+        process = ingest(texts, store, workers, KILL_BATCH)
         time.sleep(at)
         if process.poll() is not None:
             assert process.returncode == 0  # finished first: nothing to kill this time
@@ -102,8 +115,8 @@ def kill_runs(tmp_path: Path, kills: int, copies: int) -> list[tuple[float, int,
         runs.append((at, workers, len(set(stored) & articles)))
         print(f"  run {run + 1:2d}: killed at {at:5.1f} s, {workers} workers, "
               f"{runs[-1][2]:3d}/{copies} articles stored, each whole")  # fmt: skip
-    final = ingest(texts, store, 2)
-    assert final.wait(timeout=600) == 0, final.stderr.read() if final.stderr else b""
+    final = ingest(texts, store, 2, KILL_BATCH)
+    assert final.wait(timeout=600) == 0
     assert graphs(store) == reference
     deadline = time.monotonic() + 15
     while orphan_workers(since) and time.monotonic() < deadline:
