@@ -111,7 +111,9 @@ FIGURES = {
     "ingest_overhead_1", "ingest_overhead_2", "ingest_scaling", "ingest_memory", "store_bulk",
     "per_entity_statements_by_speaker", "per_entity_events_between", "per_entity_actor_profile",
     "aggregates_repeated", "http_sparql", "http_sparql_distinct", "http_api",
-    "large_result_memory",
+    "large_result_memory", "search_rare", "search_common", "stories_incremental",
+    "cluster_scaling", "cluster_overhead", "external_ingest_oxigraph", "external_ingest_virtuoso",
+    "latency_1m", "latency_10m",
 }  # fmt: skip
 
 
