@@ -305,8 +305,12 @@ def find(doc: Doc, body_start: int, countries: dict[str, str]) -> list[Mention]:
             covered.update(range(ent.start, ent.end))
             span = nonactors.without_nickname(span, full_names)
             text, lower = span.text, span.text.lower()
-            if nonactors.only_titles(span, surnames) or nonactors.indefinite(span):
-                continue  # "President" alone, "a former Miss Universe"
+            if (
+                nonactors.only_titles(span, surnames)
+                or nonactors.indefinite(span)
+                or nonactors.credit(span)
+            ):
+                continue  # "President" alone, "a former Miss Universe", "(Reuters: J. Ernst)"
             if lower not in surnames and nonactors.names_a_people(span, peoples):
                 kind = "Group"  # "Africans", "Roma": a people, not a person
         gender = None

@@ -124,6 +124,18 @@ def _named_before(tail: Span, before: int) -> bool:
     )
 
 
+def credit(span: Span) -> bool:
+    """A name in a picture credit, "(Reuters: Jonathan Ernst)": who took the photograph, not an
+    actor of the story."""
+    doc = span.doc
+    if span.start < 2 or span.end >= len(doc) or doc[span.end].text != ")":
+        return False
+    if doc[span.start - 1].text != ":":
+        return False
+    opening = doc[max(span.start - 3, 0) : span.start - 1]
+    return any("(" in token.text for token in opening)
+
+
 def indefinite(span: Span) -> bool:
     """ "a former Miss Universe": a title after an indefinite article names a rank, not
     someone."""

@@ -152,6 +152,13 @@ def test_a_title_alone_is_no_person() -> None:
     assert sorted(actors(found, "Person")) == ["Joe Biden", "reporter"]
 
 
+def test_a_picture_credit_names_no_actor() -> None:
+    found = extract(
+        "The two leaders met in November.(Reuters: Jonathan Ernst)\n\nThey spoke again."
+    )
+    assert "Jonathan Ernst" not in actors(found)
+
+
 def test_a_people_the_recogniser_calls_a_person_is_a_group() -> None:
     found = extract("Africans said the deal was unfair, according to the union.")
     assert "Africans" not in actors(found, "Person")
