@@ -99,13 +99,17 @@ def test_a_3mb_article_is_stored_with_right_spans_and_bad_inputs_are_reported(
     assert not wrong
     last_copy = text.rindex(sample)
     begins = sorted(int(r["begin"]) for r in rows)
-    # Mentions in all three copies, the last one past 2.9 MB: the same mentions in each.
+    # Mentions in all three copies, the last one past 2.9 MB. The second and third copies tell
+    # again what the first told, so they hold the same mentions; the first may hold more: an
+    # event first told by a verb takes its span from a later noun phrase ("the video call"),
+    # which in a retold copy names the event already known.
     in_copies = [
         [b - start for b in begins if start <= b < start + len(sample)]
         for start in (0, text.index(sample, 1), last_copy)
     ]
-    assert len(in_copies[0]) > 10
-    assert in_copies[0] == in_copies[1] == in_copies[2]
+    assert len(in_copies[1]) > 10
+    assert in_copies[1] == in_copies[2]
+    assert set(in_copies[1]) <= set(in_copies[0])
     assert last_copy > 2_900_000
 
 
