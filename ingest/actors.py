@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
-from newsgraph.ingest import nonactors
+from newsgraph.ingest import gazetteer, nonactors
 from newsgraph.ingest.extraction import Actor, Span
+from newsgraph.ingest.linking import Linker, LinkRequest
 from newsgraph.ingest.mentions import Mention, find
 from newsgraph.ontology import slug
 
@@ -232,15 +233,12 @@ def _label(name: str) -> str:
     return name
 
 
-def link(result: ActorSet, linker: object) -> None:
+def link(result: ActorSet, linker: Linker) -> None:
     """Link each actor to Wikidata; actors linked to one entity become one actor.
 
     A linked actor takes its label from the link (countries their short common name), so the
     same entity has one label in every article.
     """
-    from newsgraph.ingest import gazetteer
-    from newsgraph.ingest.linking import LinkRequest
-
     # A capitalised group name ("Conservatives", tagged a nationality or group by the
     # recogniser) may be an organization the index knows: ask for it as one.
     keys = [

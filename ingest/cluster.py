@@ -24,7 +24,7 @@ import itertools
 import logging
 import os
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsgraph.errors import ConfigError, InputError, NewsgraphError
 from newsgraph.ingest.articles import Article
@@ -34,6 +34,9 @@ from newsgraph.ingest.serialized import SerializedGraph
 # the driver merges and saves them.
 from newsgraph.ingest.workers import SINGLE_THREADED, _merge_answers, _NewAnswers
 from newsgraph.settings import Settings
+
+if TYPE_CHECKING:
+    from newsgraph.ingest.linking import Linker
 
 try:
     from distributed import WorkerPlugin
@@ -78,7 +81,7 @@ class IngestPlugin(WorkerPlugin):
 
     name = PLUGIN
 
-    def __init__(self, settings: Settings, linker: object | None) -> None:
+    def __init__(self, settings: Settings, linker: Linker | None) -> None:
         self.model = settings.model
         self.base = settings.base
         self.batch_size = settings.batch_size
@@ -123,7 +126,7 @@ def encode_batch(batch: _Batch) -> tuple[list[tuple[int, _Result]], dict | None]
 class ClusterPool:
     """A Dask client for one run: a connection to the cluster, or a local cluster it started."""
 
-    def __init__(self, settings: Settings, linker: object | None = None) -> None:
+    def __init__(self, settings: Settings, linker: Linker | None = None) -> None:
         try:
             from distributed import Client, LocalCluster
         except ImportError:

@@ -19,7 +19,7 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Protocol
 
 from pyoxigraph import NamedNode
 
@@ -30,11 +30,14 @@ from newsgraph.ingest.extraction import Extraction
 from newsgraph.ingest.serialized import SerializedGraph, serialize_graph
 from newsgraph.ontology import Minter
 from newsgraph.settings import Settings
+from newsgraph.store import Writer
 
 if TYPE_CHECKING:
     from typing import TypeAlias
 
     from spacy.tokens import Doc
+
+    from newsgraph.ingest.linking import Linker
 
     # What the writer thread is given: a parsed article to extract and store (one worker), or
     # what a worker process made of one (more workers).
@@ -63,7 +66,7 @@ class Summary:
         )
 
 
-def extract(doc: Doc, article: Article, linker: object | None = None) -> Extraction:
+def extract(doc: Doc, article: Article, linker: Linker | None = None) -> Extraction:
     """Actors, statements and events of one parsed article."""
     from newsgraph.ingest import actors, events, gazetteer, statements
 
@@ -76,7 +79,7 @@ def extract(doc: Doc, article: Article, linker: object | None = None) -> Extract
 
 
 def encode(
-    doc: Doc, article: Article, minter: Minter, linker: object | None = None
+    doc: Doc, article: Article, minter: Minter, linker: Linker | None = None
 ) -> SerializedGraph | InputError:
     """One parsed article's graph as N-Triples, or the reason it has none."""
     try:
@@ -112,6 +115,17 @@ def _source(article: Article) -> str:
     return article.source
 
 
+class WorkerPool(Protocol):
+    """Processes that parse, extract and build RDF: local (workers.Pool) or Dask's
+    (cluster.ClusterPool)."""
+
+    def map(self, articles: Iterator[Article]) -> Iterator[SerializedGraph | InputError]:
+        """Each article's graph, or the reason it has none, in input order."""
+
+    def close(self) -> None:
+        """Stop the workers, or leave the cluster."""
+
+
 class _Writer(threading.Thread):
     """Stores article graphs on a second thread, and with one worker extracts them there first.
 
@@ -120,7 +134,7 @@ class _Writer(threading.Thread):
     """
 
     def __init__(
-        self, writer: object, summary: Summary, minter: Minter, linker: object | None
+        self, writer: Writer, summary: Summary, minter: Minter, linker: Linker | None
     ) -> None:
         super().__init__(name="newsgraph-writer", daemon=True)
         self.writer = writer
@@ -171,10 +185,10 @@ class _Writer(threading.Thread):
 
 def ingest_articles(
     items: Iterable[Article | InputError],
-    writer: object,
+    writer: Writer,
     settings: Settings,
     progress: bool = False,
-    linker: object | None = None,
+    linker: Linker | None = None,
 ) -> Summary:
     """Extract and store every article; a failing article is skipped, never half-written.
 
@@ -187,7 +201,7 @@ def ingest_articles(
     summary = Summary()
     minter = Minter(settings.base)
     articles = _articles_only(items, summary)
-    pool: Any = None
+    pool: WorkerPool | None = None
     work: Iterator[_Work]
     if settings.cluster:
         from newsgraph.ingest.cluster import ClusterPool

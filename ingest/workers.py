@@ -25,12 +25,15 @@ import signal
 from collections import deque
 from collections.abc import Iterator
 from multiprocessing.connection import Connection, wait
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsgraph.errors import InputError, NewsgraphError
 from newsgraph.ingest.articles import Article
 from newsgraph.ingest.serialized import SerializedGraph
 from newsgraph.settings import Settings
+
+if TYPE_CHECKING:
+    from newsgraph.ingest.linking import Linker, _Cache
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +58,7 @@ class Pool:
     InputError naming it, and the others go on.
     """
 
-    def __init__(self, settings: Settings, linker: object | None = None) -> None:
+    def __init__(self, settings: Settings, linker: Linker | None = None) -> None:
         self.settings = settings
         self.linker = linker
         # Each worker holds two spaCy batches: one being parsed and the next one waiting.
@@ -277,7 +280,7 @@ class Pool:
 def _work(
     index: int,
     settings: Settings,
-    linker: object | None,
+    linker: Linker | None,
     inbox: Any,
     outbox: Connection,
     log_level: int,
@@ -345,15 +348,14 @@ def _picklable(error: BaseException) -> BaseException:
 class _NewAnswers:
     """The live Wikidata answers a worker's linker cached since it last reported them."""
 
-    def __init__(self, linker: object | None) -> None:
-        self.cache = getattr(linker, "cache", None)
-        if not all(hasattr(self.cache, name) for name in ("answers", "dirty", "path")):
-            self.cache = None
-            return
-        self.cache.path = None  # the parent owns the cache file
-        self.reported = set(self.cache.answers)
+    def __init__(self, linker: Linker | None) -> None:
+        self.cache: _Cache | None = None if linker is None else linker.cache
+        self.reported: set[str] = set()
+        if self.cache is not None:
+            self.cache.path = None  # the parent owns the cache file
+            self.reported = set(self.cache.answers)
 
-    def since_last(self) -> dict | None:
+    def since_last(self) -> dict[str, dict[str, Any]] | None:
         if self.cache is None or not self.cache.dirty:
             return None
         new = {k: v for k, v in self.cache.answers.items() if k not in self.reported}
@@ -362,10 +364,10 @@ class _NewAnswers:
         return new or None
 
 
-def _merge_answers(linker: object | None, answers: dict) -> None:
-    cache = getattr(linker, "cache", None)
-    if cache is None:
+def _merge_answers(linker: Linker | None, answers: dict[str, dict[str, Any]]) -> None:
+    if linker is None:
         return
+    cache = linker.cache
     cache.answers.update(answers)
     cache.dirty = True
     cache.save()

@@ -6,6 +6,7 @@ import json
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from pyoxigraph import (
@@ -23,6 +24,9 @@ from newsgraph.errors import NewsgraphError
 from newsgraph.ontology import PREFIXES
 from newsgraph.settings import BY_NAME, Settings, from_environment
 from newsgraph.store import StoreFolder, sparql_file
+
+if TYPE_CHECKING:
+    from newsgraph.ingest.linking import Linker
 
 RESULT_FORMATS = {
     "json": QueryResultsFormat.JSON,
@@ -145,7 +149,7 @@ def ingest(
         sys.exit(1)
 
 
-def _linker(settings: Settings, online: bool) -> object | None:
+def _linker(settings: Settings, online: bool) -> Linker | None:
     try:
         from newsgraph.ingest.linking import Linker
     except ImportError:

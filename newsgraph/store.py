@@ -42,6 +42,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
+from typing import Protocol
 
 import httpx
 from pyoxigraph import (
@@ -227,6 +228,29 @@ def undo_chunk(store: Store, path: Path) -> None:
         )
     store.flush()
     path.unlink()
+
+
+class Writer(Protocol):
+    """Where ingest stores article graphs: a store folder (LocalWriter) or a SPARQL endpoint
+    (RemoteWriter). Ingest calls it from one thread only."""
+
+    def write_article(
+        self,
+        article: NamedNode,
+        article_triples: bytes,
+        actors_graph: NamedNode,
+        actor_triples: bytes,
+    ) -> None:
+        """Store one article graph given as N-Triples, replacing any earlier version whole."""
+
+    def idle(self) -> None:
+        """Nothing more to write for now: a chance to send what is pending."""
+
+    def publish(self, every: float = 0.0) -> Path | None:
+        """Let readers see what is written; with `every`, only if that many seconds passed."""
+
+    def finish(self) -> None:
+        """The last steps of a run, once every article is written."""
 
 
 class LocalWriter:

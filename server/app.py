@@ -25,6 +25,7 @@ from newsgraph.server import search as search_api
 from newsgraph.server.access_log import AccessLog
 from newsgraph.server.cache import ResultCache
 from newsgraph.server.canned import CannedApi
+from newsgraph.server.query_process import QueryJob
 from newsgraph.server.responses import error_response, http_error_response
 from newsgraph.server.sparql import Protocol, SparqlFastPath
 from newsgraph.server.workers import QueryPool, Snapshots
@@ -38,10 +39,6 @@ DESCRIPTION = (
     "article graphs); `/api/queries` lists canned queries, each an operation below."
 )
 
-# Settings this module reads that newsgraph.settings may not declare yet, with their defaults.
-QUERY_WORKERS = 2
-API_CACHE_BYTES = 32_000_000
-
 
 def create_app(settings: Settings) -> FastAPI:
     """The ASGI application serving the store folder named in the settings."""
@@ -54,7 +51,7 @@ def create_app(settings: Settings) -> FastAPI:
         snapshots = ChangeStamp(settings.endpoint)
         pool = ExternalPool(settings, snapshots)
     else:
-        pool = QueryPool(int(getattr(settings, "query_workers", QUERY_WORKERS)))
+        pool = QueryPool(settings.query_workers)
         snapshots = Snapshots(folder)
     quads = _QuadCount(pool, snapshots, settings.query_timeout)
 
@@ -86,7 +83,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_exception_handler(NewsgraphError, error_response)
     # Every error answers {"error": ...}, Starlette's 404 and 405 included.
     app.add_exception_handler(StarletteHTTPException, http_error_response)
-    cache = ResultCache(int(getattr(settings, "api_cache_bytes", API_CACHE_BYTES)))
+    cache = ResultCache(settings.api_cache_bytes)
     protocol = Protocol(
         settings, pool, snapshots, cache, update=pool.update if settings.endpoint else None
     )
@@ -195,7 +192,7 @@ class _QuadCount:
     async def get(self) -> int:
         snapshot = self.snapshots.current()
         if self._counted is None or self._counted[0] != snapshot:
-            job = {"op": "count", "snapshot": str(snapshot) if snapshot else None}
+            job = QueryJob(op="count", snapshot=str(snapshot) if snapshot else None)
             result = await self.pool.run(job, self.timeout)
             self._counted = (snapshot, int(bytes(result.body)))
         return self._counted[1]

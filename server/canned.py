@@ -30,6 +30,7 @@ from newsgraph.queries import CannedQuery, get
 from newsgraph.server.cache import CACHE_CONTROL, ResultCache, etag, matches
 from newsgraph.server.negotiation import RESULT_FORMATS, choose
 from newsgraph.server.paging import projection, with_limit
+from newsgraph.server.query_process import QueryJob
 from newsgraph.server.responses import ResultResponse
 from newsgraph.server.workers import QueryPool, Snapshots
 from newsgraph.settings import Settings
@@ -145,16 +146,16 @@ class CannedApi:
             if found is not None and found.rows <= cap:
                 self.cache.put(tag, output.media_type, found.body)
                 return Response(found.body, media_type=output.media_type, headers=headers)
-        job = {
-            "op": "query",
-            "snapshot": str(snapshot) if snapshot else None,
-            "text": _paged(query.text, cap, offset),
-            "options": {
+        job = QueryJob(
+            op="query",
+            snapshot=str(snapshot) if snapshot else None,
+            text=_paged(query.text, cap, offset),
+            options={
                 "use_default_graph_as_union": True,
                 "substitutions": {variable.value: term for variable, term in substitutions.items()},
             },
-            "formats": {"results": output.oxigraph, "graph": None},
-        }
+            formats={"results": output.oxigraph, "graph": None},
+        )
         result = await self.pool.run(job, self.settings.query_timeout)
         if result.complete:
             request.state.query_ms = result.milliseconds

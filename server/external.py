@@ -51,7 +51,7 @@ from newsgraph.errors import BadRequest, Forbidden, NewsgraphError, QuerySyntaxE
 from newsgraph.ontology import PREFIXES
 from newsgraph.server.lexer import prologue, tokenize
 from newsgraph.server.negotiation import FORMATS_BY_KIND, GRAPH, RESULTS, not_acceptable
-from newsgraph.server.query_process import _rows
+from newsgraph.server.query_process import QueryJob, _rows
 from newsgraph.settings import Settings
 from newsgraph.store import change_stamp_update, sparql_file
 
@@ -125,16 +125,16 @@ class ExternalPool:
         if self._client is not None:
             await self._client.aclose()
 
-    async def run(self, job: dict[str, Any], timeout: float) -> ExternalResult:
+    async def run(self, job: QueryJob, timeout: float) -> ExternalResult:
         """Answer a job as workers.QueryPool.run does, by asking the store."""
         started = time.perf_counter()
-        if job["op"] == "count":
+        if job.op == "count":
             response = await self._send(COUNT_QUERY, {}, timeout)
             rows = list(parse_query_results(response.content, format=QueryResultsFormat.JSON))
             body = rows[0]["quads"].value.encode() if rows else b"0"
             return ExternalResult("count", "-", bytearray(body), time.perf_counter() - started)
-        options = dict(job["options"])
-        text = with_prefixes(job["text"])
+        options = dict(job.options)
+        text = with_prefixes(job.text)
         substitutions = options.pop("substitutions", None)
         if substitutions:
             text = with_values(text, substitutions)
@@ -143,7 +143,7 @@ class ExternalPool:
             "named-graph-uri": [term.value for term in options.get("named_graphs", [])],
         }
         response = await self._send(text, params, timeout - (time.perf_counter() - started))
-        kind, name, body = await asyncio.to_thread(_convert, response, job["formats"])
+        kind, name, body = await asyncio.to_thread(_convert, response, job.formats)
         return ExternalResult(kind, name, bytearray(body), time.perf_counter() - started)
 
     async def _send(self, text: str, params: dict[str, Any], timeout: float) -> httpx.Response:

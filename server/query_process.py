@@ -26,7 +26,9 @@ import pickle
 import signal
 import socket
 import struct
-from typing import Any, BinaryIO
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO, Literal
 
 from pyoxigraph import QueryResultsFormat, QuerySolutions, QueryTriples, RdfFormat, Store, Variable
 
@@ -46,6 +48,24 @@ _NUMERIC = {
 }  # fmt: skip
 _FLOATING = {"http://www.w3.org/2001/XMLSchema#" + name for name in ("decimal", "double", "float")}
 _BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+
+
+@dataclass(frozen=True)
+class QueryJob:
+    """What the server asks a query worker (or an external store, server.external) to answer.
+
+    `op` "count" asks for the number of quads and reads only `snapshot`. `options` are
+    keyword arguments of Store.query, substitutions keyed by variable name; `formats` names the
+    Oxigraph format wanted for "results" and for "graph", None where that kind is refused.
+    `original` is the user's own text when `text` was rewritten, to report syntax errors in it.
+    """
+
+    op: Literal["query", "count"]
+    snapshot: str | None
+    text: str = ""
+    options: Mapping[str, Any] = field(default_factory=dict)
+    formats: Mapping[str, str | None] = field(default_factory=dict)
+    original: str | None = None
 
 
 def encode(kind: bytes, payload: bytes = b"") -> bytes:
@@ -112,9 +132,9 @@ def main(sock: socket.socket) -> None:
             return
         output = _Output(sock)
         try:
-            if job["snapshot"] != snapshot:
-                store = Store.read_only(job["snapshot"]) if job["snapshot"] else Store()
-                snapshot = job["snapshot"]
+            if job.snapshot != snapshot:
+                store = Store.read_only(job.snapshot) if job.snapshot else Store()
+                snapshot = job.snapshot
             _run(store, job, output)
         except SyntaxError as error:
             output.fail("syntax", str(error))
@@ -124,29 +144,29 @@ def main(sock: socket.socket) -> None:
             output.fail("error", f"{type(error).__name__}: {error}")
 
 
-def _run(store: Store, job: dict[str, Any], output: _Output) -> None:
-    if job["op"] == "count":
+def _run(store: Store, job: QueryJob, output: _Output) -> None:
+    if job.op == "count":
         output.head("count -")
         output.write(str(len(store)).encode())
         output.end()
         return
-    options = dict(job["options"])
+    options = dict(job.options)
     # The namespaces of our data are predeclared, as many endpoints do; a query's own PREFIX
     # declarations still win.
     options.setdefault("prefixes", PREFIXES)
     if "substitutions" in options:
         options["substitutions"] = {Variable(k): v for k, v in options["substitutions"].items()}
     try:
-        result = store.query(job["text"], **options)
+        result = store.query(job.text, **options)
     except SyntaxError:
-        original = job.get("original")
-        if original is not None and original != job["text"]:
+        original = job.original
+        if original is not None and original != job.text:
             # The row limit was written into the text: report the error in the user's own
             # text, whose line and column they can find. Over an empty store this is instant.
             Store().query(original, prefixes=PREFIXES, base_iri=options.get("base_iri"))
         raise
     kind = "graph" if isinstance(result, QueryTriples) else "results"
-    name = job["formats"].get(kind)
+    name = job.formats.get(kind)
     if name is None:
         output.fail("not_acceptable", kind)
         return
@@ -194,7 +214,7 @@ def _plain(term: dict[str, str]) -> str | int | float | bool:
     return value
 
 
-def _read_job(reader: BinaryIO) -> dict[str, Any] | None:
+def _read_job(reader: BinaryIO) -> QueryJob | None:
     header = reader.read(FRAME.size)
     if len(header) < FRAME.size:
         return None
@@ -202,7 +222,8 @@ def _read_job(reader: BinaryIO) -> dict[str, Any] | None:
     payload = reader.read(length)
     if len(payload) < length:
         return None
-    return pickle.loads(payload)
+    job: QueryJob = pickle.loads(payload)
+    return job
 
 
 def _die_with_parent() -> None:

@@ -39,6 +39,7 @@ from newsgraph.server.negotiation import (
     not_acceptable,
 )
 from newsgraph.server.paging import shape, with_limit
+from newsgraph.server.query_process import QueryJob
 from newsgraph.server.responses import error_response, result_response
 from newsgraph.server.update_dataset import with_dataset
 from newsgraph.server.workers import QueryPool, Snapshots
@@ -172,22 +173,22 @@ class Protocol:
         if chosen[RESULTS] is None and chosen[GRAPH] is None:
             raise not_acceptable((*RESULT_FORMATS, *GRAPH_FORMATS), "results")
         snapshot = self.snapshots.current()
-        job = {
-            "op": "query",
-            "snapshot": str(snapshot) if snapshot else None,
-            "text": prepared.text,
-            "original": queries[0],
+        job = QueryJob(
+            op="query",
+            snapshot=str(snapshot) if snapshot else None,
+            text=prepared.text,
+            original=queries[0],
             # Relative IRIs resolve against the endpoint's own URL, as Oxigraph's server does.
-            "options": {
+            options={
                 **_dataset(params, prepared.declares_dataset),
                 "base_iri": _endpoint(request),
             },
-            "formats": {k: (f.oxigraph if f else None) for k, f in chosen.items()},
-        }
+            formats={k: (f.oxigraph if f else None) for k, f in chosen.items()},
+        )
         headers = {"Vary": "Accept"}
         tag = None
         if prepared.cacheable:
-            tag = etag(job["snapshot"], job["text"], job["options"], job["formats"])
+            tag = etag(job.snapshot, job.text, job.options, job.formats)
             headers |= {"ETag": tag, "Cache-Control": CACHE_CONTROL}
             if matches(request.headers.get("if-none-match"), tag):
                 return Response(status_code=304, headers=headers)

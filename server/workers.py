@@ -27,7 +27,17 @@ from typing import Any
 from newsgraph.errors import NewsgraphError, QuerySyntaxError, QueryTimeout
 from newsgraph.server import query_process
 from newsgraph.server.negotiation import FORMATS_BY_KIND, not_acceptable
-from newsgraph.server.query_process import CHUNK, DATA, END, ERROR, FRAME, HEAD, JOB, READY
+from newsgraph.server.query_process import (
+    CHUNK,
+    DATA,
+    END,
+    ERROR,
+    FRAME,
+    HEAD,
+    JOB,
+    READY,
+    QueryJob,
+)
 from newsgraph.store import StoreFolder
 
 log = logging.getLogger("newsgraph.server")
@@ -108,7 +118,7 @@ class QueryPool:
             self._stop(worker)
         await asyncio.gather(*self._tasks, return_exceptions=True)
 
-    async def run(self, job: dict[str, Any], timeout: float) -> Result:
+    async def run(self, job: QueryJob, timeout: float) -> Result:
         """Start a job; the result comes back with its head and first chunk read.
 
         Raises QueryTimeout when no worker is free or the job outlives `timeout` seconds,
