@@ -8,7 +8,7 @@ ingest does.
 The spaCy pipeline is loaded once per worker process: a worker plugin loads it when the worker
 joins (or when the plugin is registered), and keeps it in a per-process cache that every task
 of every later run finds. Articles travel in batches of `batch_size`, one task each; a task
-sends back each article's graph as N-Triples (pipeline.encode, the same function the local
+sends back each article's graph as N-Triples (encoding.encode, the same function the local
 worker processes run), and this process hands the results, in input order, to the writer it
 was given: bulk chunks and journal, or a SPARQL endpoint, exactly as without a cluster.
 
@@ -33,6 +33,7 @@ from newsgraph.ingest.serialized import SerializedGraph
 # The local pool's helpers for a linker's new live-Wikidata answers: a worker reports them,
 # the driver merges and saves them.
 from newsgraph.ingest.workers import SINGLE_THREADED, _merge_answers, _NewAnswers
+from newsgraph.ontology import Minter
 from newsgraph.settings import Settings
 
 if TYPE_CHECKING:
@@ -70,6 +71,7 @@ _PARSERS: dict[str, Any] = {}
 
 def _parser(model: str) -> Any:
     if model not in _PARSERS:
+        # In the Dask worker only: the driver never loads spaCy.
         from newsgraph.ingest import nlp
 
         _PARSERS[model] = nlp.load(model)
@@ -87,13 +89,11 @@ class IngestPlugin(WorkerPlugin):
         self.batch_size = settings.batch_size
         self.linker = linker
         self.answers: _NewAnswers | None = None
-        self.minter: Any = None
+        self.minter: Minter | None = None
 
     def setup(self, worker: object) -> None:
         for name in SINGLE_THREADED:
             os.environ.setdefault(name, "1")  # before spaCy imports numpy, which reads them once
-        from newsgraph.ontology import Minter
-
         _parser(self.model)
         self.minter = Minter(self.base)
         self.answers = _NewAnswers(self.linker)
@@ -102,12 +102,13 @@ class IngestPlugin(WorkerPlugin):
         """The pipeline stays in the process cache, for the next run."""
 
     def encode(self, batch: _Batch) -> tuple[list[tuple[int, _Result]], dict | None]:
-        from newsgraph.ingest import pipeline
+        # In the Dask worker only: the driver never loads spaCy.
+        from newsgraph.ingest import encoding
 
         parser = _parser(self.model)
         texts = ((article.text, (sequence, article)) for sequence, article in batch)
         results = [
-            (sequence, pipeline.encode(doc, article, self.minter, self.linker))
+            (sequence, encoding.encode(doc, article, self.minter, self.linker))
             for doc, (sequence, article) in parser.pipe(
                 texts, as_tuples=True, batch_size=self.batch_size
             )
@@ -117,7 +118,7 @@ class IngestPlugin(WorkerPlugin):
 
 def encode_batch(batch: _Batch) -> tuple[list[tuple[int, _Result]], dict | None]:
     """The task: one batch of articles, encoded by this worker's plugin."""
-    from distributed import get_worker
+    from distributed import get_worker  # Dask, an optional extra, is there on a worker
 
     plugin = get_worker().plugins[PLUGIN]
     return plugin.encode(batch)  # type: ignore[attr-defined, no-any-return]
@@ -127,7 +128,7 @@ class ClusterPool:
     """A Dask client for one run: a connection to the cluster, or a local cluster it started."""
 
     def __init__(self, settings: Settings, linker: Linker | None = None) -> None:
-        try:
+        try:  # Dask is an optional extra: say what to install when it is missing
             from distributed import Client, LocalCluster
         except ImportError:
             raise ConfigError(
@@ -140,7 +141,7 @@ class ClusterPool:
         logging.getLogger("distributed").setLevel(logging.WARNING)
         address = settings.cluster
         if address == LOCAL:
-            import dask
+            import dask  # present: distributed, imported above, needs it
 
             # Set before the cluster starts, so its worker processes inherit it.
             dask.config.set(QUIET_WORKERS)
@@ -172,6 +173,7 @@ class ClusterPool:
 
     def map(self, articles: Iterator[Article]) -> Iterator[_Result]:
         """Each article's graph, or the reason it has none, in input order."""
+        # Dask is an optional extra, present once __init__ connected.
         from distributed import as_completed
         from distributed.scheduler import KilledWorker
 

@@ -142,7 +142,7 @@ class LiveError(Exception):
     """A live Wikidata query that failed after its retries."""
 
 
-class _Cache:
+class AnswerCache:
     """Earlier live answers, one per (type, text), "no candidates" included, in a JSON file."""
 
     def __init__(self, path: Path | None) -> None:
@@ -318,7 +318,7 @@ class Linker:
         self.online = online
         self.endpoint = endpoint
         self.threshold = threshold
-        self.cache = _Cache(cache_path)
+        self.cache = AnswerCache(cache_path)
         self.live = _Live(endpoint, timeout, retries, backoff)
 
     def link(

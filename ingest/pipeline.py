@@ -5,9 +5,8 @@ extracts, builds RDF and stores (spaCy releases the GIL for much of its parsing,
 while it writes, so the two overlap). With more, a pool of worker processes
 (newsgraph.ingest.workers) parses, extracts and builds RDF, and sends each article back as
 N-Triples; this process only reads the inputs and stores. With a cluster, the workers of a Dask
-cluster do the same (newsgraph.ingest.cluster). spaCy and the extraction modules are
-imported on first use, so that with workers this process never imports them and the workers
-start sooner.
+cluster do the same (newsgraph.ingest.cluster). All three extract and build RDF with
+newsgraph.ingest.encoding.
 """
 
 from __future__ import annotations
@@ -19,29 +18,28 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol, TypeAlias
 
 from pyoxigraph import NamedNode
+from spacy.tokens import Doc
+from tqdm import tqdm
 
 from newsgraph.errors import InputError
-from newsgraph.ingest import rdf
+from newsgraph.ingest import nlp, parsing
 from newsgraph.ingest.articles import Article
-from newsgraph.ingest.extraction import Extraction
-from newsgraph.ingest.serialized import SerializedGraph, serialize_graph
+from newsgraph.ingest.encoding import encode, extract
+from newsgraph.ingest.linking import Linker
+from newsgraph.ingest.serialized import SerializedGraph
+from newsgraph.ingest.workers import Pool
 from newsgraph.ontology import Minter
 from newsgraph.settings import Settings
 from newsgraph.store import Writer
 
-if TYPE_CHECKING:
-    from typing import TypeAlias
+__all__ = ["Summary", "WorkerPool", "encode", "extract", "ingest_articles"]
 
-    from spacy.tokens import Doc
-
-    from newsgraph.ingest.linking import Linker
-
-    # What the writer thread is given: a parsed article to extract and store (one worker), or
-    # what a worker process made of one (more workers).
-    _Work: TypeAlias = tuple[Doc, Article] | SerializedGraph | InputError
+# What the writer thread is given: a parsed article to extract and store (one worker), or
+# what a worker process made of one (more workers).
+_Work: TypeAlias = tuple[Doc, Article] | SerializedGraph | InputError
 
 log = logging.getLogger(__name__)
 # Seconds between snapshots published while a long ingest runs, so the server sees progress.
@@ -66,29 +64,6 @@ class Summary:
         )
 
 
-def extract(doc: Doc, article: Article, linker: Linker | None = None) -> Extraction:
-    """Actors, statements and events of one parsed article."""
-    from newsgraph.ingest import actors, events, gazetteer, statements
-
-    actor_set = actors.extract(doc, article.body_start, gazetteer.country_names())
-    if linker is not None:
-        actors.link(actor_set, linker)
-    found_statements = statements.extract(doc, article.body_start, actor_set)
-    found_events = events.extract(doc, article.body_start, actor_set, article.published)
-    return Extraction(actor_set.actors, found_statements, found_events)
-
-
-def encode(
-    doc: Doc, article: Article, minter: Minter, linker: Linker | None = None
-) -> SerializedGraph | InputError:
-    """One parsed article's graph as N-Triples, or the reason it has none."""
-    try:
-        return serialize_graph(rdf.build(article, extract(doc, article, linker), minter))
-    except Exception as error:  # noqa: BLE001 - one bad article must not stop the batch
-        log.exception("extraction failed for %s", article.source)
-        return InputError(article.source, f"extraction failed: {error!r}")
-
-
 def _articles_only(items: Iterable[Article | InputError], summary: Summary) -> Iterator[Article]:
     """The articles among the inputs; bad inputs go to the summary and the rest goes on."""
     for item in items:
@@ -103,8 +78,6 @@ def _parsed(
     articles: Iterator[Article], settings: Settings
 ) -> Iterator[tuple[Doc, Article] | InputError]:
     """Each article parsed, or the reason it could not be: one failure never stops the rest."""
-    from newsgraph.ingest import nlp, parsing
-
     parser = nlp.load(settings.model)
     texts = ((article.text, article) for article in articles)
     for doc, article in parsing.parse_each(parser, texts, settings.batch_size, _source):
@@ -204,20 +177,17 @@ def ingest_articles(
     pool: WorkerPool | None = None
     work: Iterator[_Work]
     if settings.cluster:
+        # Dask is an optional extra, imported only for a cluster run.
         from newsgraph.ingest.cluster import ClusterPool
 
         pool = ClusterPool(settings, linker)  # the workers load the model meanwhile
         work = pool.map(articles)
     elif settings.workers > 1:
-        from newsgraph.ingest.workers import Pool
-
         pool = Pool(settings, linker)  # started first: the workers load the model meanwhile
         work = pool.map(articles)
     else:
         work = _parsed(articles, settings)
     if progress:
-        from tqdm import tqdm
-
         work = tqdm(work, unit=" articles", file=sys.stderr)
     storing = _Writer(writer, summary, minter, linker)
     storing.start()

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pyoxigraph import Store
 
 from newsgraph.ingest.articles import Article
-from newsgraph.store import sparql_file
+from newsgraph.sparql_text import sparql_file
 
 
 def articles(store: Store) -> Iterator[Article]:

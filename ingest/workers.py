@@ -25,15 +25,13 @@ import signal
 from collections import deque
 from collections.abc import Iterator
 from multiprocessing.connection import Connection, wait
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from newsgraph.errors import InputError, NewsgraphError
 from newsgraph.ingest.articles import Article
+from newsgraph.ingest.linking import AnswerCache, Linker
 from newsgraph.ingest.serialized import SerializedGraph
 from newsgraph.settings import Settings
-
-if TYPE_CHECKING:
-    from newsgraph.ingest.linking import Linker, _Cache
 
 log = logging.getLogger(__name__)
 
@@ -291,7 +289,8 @@ def _work(
     for name in SINGLE_THREADED:
         os.environ.setdefault(name, "1")  # before spaCy imports numpy, which reads them once
     try:
-        from newsgraph.ingest import nlp, parsing, pipeline
+        # The worker's entry point: spaCy is imported after the thread variables above are set.
+        from newsgraph.ingest import encoding, nlp, parsing
         from newsgraph.ontology import Minter
 
         parser = nlp.load(settings.model)
@@ -307,7 +306,7 @@ def _work(
             if isinstance(doc, InputError):
                 result: SerializedGraph | InputError = doc
             else:
-                result = pipeline.encode(doc, article, minter, linker)
+                result = encoding.encode(doc, article, minter, linker)
             outbox.send((RESULT, index, sequence, result, answers.since_last()))
     except (BrokenPipeError, EOFError):
         return  # the parent is gone (killed): there is no one left to tell
@@ -349,7 +348,7 @@ class _NewAnswers:
     """The live Wikidata answers a worker's linker cached since it last reported them."""
 
     def __init__(self, linker: Linker | None) -> None:
-        self.cache: _Cache | None = None if linker is None else linker.cache
+        self.cache: AnswerCache | None = None if linker is None else linker.cache
         self.reported: set[str] = set()
         if self.cache is not None:
             self.cache.path = None  # the parent owns the cache file

@@ -19,11 +19,12 @@ from pyoxigraph import (
     serialize,
 )
 
-from newsgraph import __version__, queries
+from newsgraph import __version__, queries, search
 from newsgraph.errors import NewsgraphError
 from newsgraph.ontology import PREFIXES
 from newsgraph.settings import BY_NAME, Settings, from_environment
-from newsgraph.store import StoreFolder, sparql_file
+from newsgraph.sparql_text import sparql_file
+from newsgraph.store import RemoteWriter, StoreFolder
 
 if TYPE_CHECKING:
     from newsgraph.ingest.linking import Linker
@@ -114,8 +115,8 @@ def ingest(
 ) -> None:
     """Read articles (.txt, .html, .json, .jsonl files and folders; - for JSON Lines on stdin)
     and store their actors, statements and events, one named graph per article."""
+    # Each command imports what only it needs: `newsgraph query` never waits for spaCy.
     from newsgraph.ingest import articles, pipeline
-    from newsgraph.store import RemoteWriter
 
     settings = _settings(
         ctx,
@@ -149,11 +150,10 @@ def ingest(
         sys.exit(1)
 
 
-def _linker(settings: Settings, online: bool) -> Linker | None:
-    try:
-        from newsgraph.ingest.linking import Linker
-    except ImportError:
-        return None
+def _linker(settings: Settings, online: bool) -> Linker:
+    # Imported by the commands that extract only: `newsgraph query` never reads the index.
+    from newsgraph.ingest.linking import Linker
+
     return Linker(
         cache_path=Path(settings.store) / "wikidata-cache.json",
         online=online,
@@ -335,11 +335,11 @@ def serve(
 
     The update token is read from NEWSGRAPH_UPDATE_TOKEN only, so it never shows in a process list.
     """
+    # Each command imports what only it needs: the server's own start-up is its business.
     from newsgraph.server import serve as run_server
-    from newsgraph.settings import BY_NAME as SETTING
 
     lists = {
-        name: SETTING[name].parse(value)
+        name: BY_NAME[name].parse(value)
         for name, value in (("service_allow", service_allow), ("cors_origins", cors_origins))
         if value is not None
     }
@@ -376,7 +376,8 @@ def link(
     ctx: click.Context, store: str | None, online: bool, endpoint: str | None, gold: str | None
 ) -> None:
     """Link (or relink) the stored actors to Wikidata by extracting the stored articles again."""
-    from newsgraph import link_evaluation
+    # Each command imports what only it needs: `newsgraph query` never waits for spaCy.
+    from newsgraph.evaluation import links
     from newsgraph.ingest import pipeline, stored
 
     settings = _settings(ctx, store=store, wikidata_endpoint=endpoint)
@@ -399,7 +400,7 @@ def link(
     )
     if gold:
         # Scored on the actors extracted and stored, as a user gets them, not on gold names.
-        click.echo(link_evaluation.evaluate(folder.reader(), Path(gold)).line())
+        click.echo(links.evaluate(folder.reader(), Path(gold)).line())
 
 
 @main.command(name="search")
@@ -423,8 +424,6 @@ def search_command(
 ) -> None:
     """Full-text search of statements (words, speaker) and events (label, participants):
     WORDS is an SQLite FTS5 query ('sanctions', 'video call', '"open lines"', 'Xi AND Biden')."""
-    from newsgraph import search
-
     folder = StoreFolder(_settings(ctx, store=store).store)
     if rebuild:
         with folder.writer() as writer:
@@ -471,13 +470,14 @@ def evaluate(
     ctx: click.Context, gold: str, articles: str, as_json: bool, verbose: bool, model: str | None
 ) -> None:
     """Score extraction against gold annotations: precision, recall and F1 of each kind."""
-    from newsgraph import evaluation
+    # Each command imports what only it needs: `newsgraph query` never waits for spaCy.
+    from newsgraph.evaluation import scores
 
-    report = evaluation.evaluate(Path(gold), Path(articles), _settings(ctx, model=model))
+    report = scores.evaluate(Path(gold), Path(articles), _settings(ctx, model=model))
     if as_json:
         click.echo(json.dumps(report.to_json(), indent=2))
     else:
-        click.echo(evaluation.render(report, verbose=verbose))
+        click.echo(scores.render(report, verbose=verbose))
 
 
 @main.group()
@@ -504,7 +504,7 @@ def train_attribution(
     ctx: click.Context, corpus: str, output: str | None, seed: int, model: str | None
 ) -> None:
     """Fit the cue-of-saying model that statement extraction uses, deterministically."""
-    # Imported here: only this command needs the training code.
+    # Each command imports what only it needs: only this one the training code.
     from newsgraph import training
     from newsgraph.ingest import attribution
 

@@ -29,6 +29,7 @@ from pyoxigraph import NamedNode, Store, Variable
 from newsgraph import article_lines
 from newsgraph.errors import BadRequest
 from newsgraph.ontology import NG, RDF, RDFS, SCHEMA, SEM
+from newsgraph.sparql_text import sparql_file
 
 FILE = "search.sqlite"
 KINDS = ("statement", "event")
@@ -132,7 +133,6 @@ def _who(names: Iterable[str | None]) -> str:
 
 def entries_from_store(store: Store, article: NamedNode | None = None) -> dict[str, list[Entry]]:
     """Entries by article, read from the store: one article's, or every article's."""
-    from newsgraph.store import sparql_file
 
     substitutions = {Variable("article"): article} if article is not None else None
     rows = store.query(sparql_file("search_entries.rq"), substitutions=substitutions)

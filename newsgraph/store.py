@@ -40,7 +40,6 @@ import shutil
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from importlib import resources
 from pathlib import Path
 from typing import Protocol
 
@@ -60,6 +59,7 @@ from pyoxigraph import (
 
 from newsgraph import article_lines, materialized, search, stories
 from newsgraph.errors import NewsgraphError, StoreBusy
+from newsgraph.sparql_text import sparql_file
 
 log = logging.getLogger(__name__)
 
@@ -70,11 +70,6 @@ SNAPSHOT_GRACE_SECONDS = 300.0
 BULK_CHUNK_QUADS = 100_000
 # A writer with nothing to write loads a chunk this big at once (see LocalWriter.idle).
 BULK_IDLE_QUADS = 10_000
-
-
-def sparql_file(name: str) -> str:
-    """The text of one of the store's own SPARQL files."""
-    return resources.files("newsgraph").joinpath("sparql", name).read_text(encoding="utf-8")
 
 
 def ntriples(triples: Iterable[Triple]) -> bytes:

@@ -34,6 +34,7 @@ from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store, parse
 
 from newsgraph import article_lines
 from newsgraph.ontology import CAMEO, NG, RDF, RDFS, SCHEMA, SEM, XSD, Minter
+from newsgraph.sparql_text import sparql_file
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +91,6 @@ class SparqlGraphs:
         return self._select(text)
 
     def write(self, graph: str, old: set[str], new: set[str]) -> None:
-        from newsgraph.store import sparql_file
 
         # Only the operations that have triples: Virtuoso 7.2 refuses an empty DATA block.
         deleting, _, inserting = sparql_file("replace_stories.ru").partition("} ;\n")
@@ -110,7 +110,6 @@ class SparqlGraphs:
         return {str(_value(row["graph"])) for row in self.select(query)}
 
     def affected(self, articles: Iterable[str], new: Sequence[Report]) -> dict[str, set[str]]:
-        from newsgraph.store import sparql_file
 
         keys = {(report.kind, actor) for report in new for actor in report.actors}
         pairs = " ".join(f"({NamedNode(k)} {NamedNode(a)})" for k, a in sorted(keys))
@@ -125,13 +124,11 @@ class SparqlGraphs:
         return found
 
     def reports(self, events: Iterable[str] | None) -> list[Report]:
-        from newsgraph.store import sparql_file
 
         restrict = "" if events is None else _values("event", events)
         return reports(self.select(sparql_file("story_events.rq").replace("%%EVENTS%%", restrict)))
 
     def story_lines(self, graph: str, stories: Iterable[str] | None) -> set[str]:
-        from newsgraph.store import sparql_file
 
         query = (
             sparql_file("story_graph.rq")

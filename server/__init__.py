@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 def create_app(settings: Settings) -> FastAPI:
     """The ASGI application serving the store folder named in the settings."""
+    # Not at the top: query workers import this package, and must start without FastAPI.
     from newsgraph.server.app import create_app as create
 
     return create(settings)
@@ -26,6 +27,7 @@ def serve(settings: Settings) -> None:
 
     A script calling this must do so under `if __name__ == "__main__":` (see app.serve).
     """
+    # Not at the top: query workers import this package, and must start without FastAPI.
     from newsgraph.server.app import serve as run
 
     run(settings)

@@ -25,6 +25,7 @@ from newsgraph.server import search as search_api
 from newsgraph.server.access_log import AccessLog
 from newsgraph.server.cache import ResultCache
 from newsgraph.server.canned import CannedApi
+from newsgraph.server.external import ChangeStamp, ExternalPool
 from newsgraph.server.query_process import QueryJob
 from newsgraph.server.responses import error_response, http_error_response
 from newsgraph.server.sparql import Protocol, SparqlFastPath
@@ -46,8 +47,6 @@ def create_app(settings: Settings) -> FastAPI:
     pool: Any
     snapshots: Any
     if settings.endpoint:
-        from newsgraph.server.external import ChangeStamp, ExternalPool
-
         snapshots = ChangeStamp(settings.endpoint)
         pool = ExternalPool(settings, snapshots)
     else:

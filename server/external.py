@@ -53,7 +53,8 @@ from newsgraph.server.lexer import prologue, tokenize
 from newsgraph.server.negotiation import FORMATS_BY_KIND, GRAPH, RESULTS, not_acceptable
 from newsgraph.server.query_process import QueryJob, _rows
 from newsgraph.settings import Settings
-from newsgraph.store import change_stamp_update, sparql_file
+from newsgraph.sparql_text import sparql_file
+from newsgraph.store import change_stamp_update
 
 log = logging.getLogger("newsgraph.server")
 

@@ -10,7 +10,18 @@ import pytest
 from pyoxigraph import RdfFormat, Store
 
 from newsgraph.errors import InputError
-from newsgraph.evaluation import (
+from newsgraph.evaluation.gold import (
+    GoldActor,
+    GoldArticle,
+    GoldEvent,
+    GoldStatement,
+    content_words,
+    holds_start,
+    normalize_name,
+    parse_gold,
+    read_gold_folder,
+)
+from newsgraph.evaluation.scores import (
     TARGETS,
     Score,
     SystemActor,
@@ -24,17 +35,6 @@ from newsgraph.evaluation import (
     read_system,
     render,
     score,
-)
-from newsgraph.gold import (
-    GoldActor,
-    GoldArticle,
-    GoldEvent,
-    GoldStatement,
-    content_words,
-    holds_start,
-    normalize_name,
-    parse_gold,
-    read_gold_folder,
 )
 from newsgraph.settings import Settings
 

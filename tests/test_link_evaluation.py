@@ -10,8 +10,8 @@ from pathlib import Path
 from click.testing import CliRunner
 from conftest import ROOT
 
-from newsgraph import link_evaluation
 from newsgraph.cli import main
+from newsgraph.evaluation import links
 from newsgraph.store import StoreFolder
 
 GOLD = ROOT / "tests" / "gold"
@@ -27,7 +27,7 @@ def test_link_gold_scores_the_stored_actors_of_the_gold_articles(
     )
     assert result.exit_code == 0, result.output
     assert "on the extracted actors of 2 gold articles" in result.output
-    scores = link_evaluation.evaluate(StoreFolder(store).reader(), GOLD)
+    scores = links.evaluate(StoreFolder(store).reader(), GOLD)
     assert scores.articles == 2 and scores.gold_with_qid >= 15
     assert scores.precision >= 0.9 and scores.recall >= 0.8, (scores.wrong, scores.missed)
 
@@ -45,7 +45,7 @@ def test_a_gold_actor_the_extraction_did_not_store_counts_against_recall(
     store = tmp_path / "store"
     shutil.copytree(ingested_store, store)
     CliRunner().invoke(main, ["link", "--store", str(store)], catch_exceptions=False)
-    scores = link_evaluation.evaluate(StoreFolder(store).reader(), gold)
+    scores = links.evaluate(StoreFolder(store).reader(), gold)
     assert {"article": "000_ee27ff7c3978a191.json", "name": "Angela Merkel", "gold": "Q567"} in (
         scores.missed
     )

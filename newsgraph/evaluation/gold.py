@@ -4,7 +4,7 @@ The file format is described in docs/GOLD_FORMAT.md. This module reads and check
 and says what a gold item accepts: which names denote an actor (`normalize_name`), which
 statement texts hold a gold text's start (`holds_start`), which words a trigger is made of
 (`content_words`), which CAMEO roots fit an event type and which type our event kinds
-fall under (`gold_type`). newsgraph.evaluation does the
+fall under (`gold_type`). newsgraph.evaluation.scores does the
 one-to-one matching and the scoring.
 """
 

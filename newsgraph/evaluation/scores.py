@@ -3,7 +3,8 @@
 `evaluate` ingests the articles into a fresh temporary store and reads back the rows of the
 `articles`, `actors`, `statements` and `events` queries, so what is scored is what users get.
 Every kind is scored by a maximum one-to-one matching between gold and system items: a second
-system item for one gold item is a false positive. What a gold item accepts is in newsgraph.gold.
+system item for one gold item is a false positive. What a gold item accepts is in
+newsgraph.evaluation.gold.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pyoxigraph import Store
 
 from newsgraph import queries
 from newsgraph.errors import InputError
-from newsgraph.gold import (
+from newsgraph.evaluation.gold import (
     HEAD_WORDS,
     GoldActor,
     GoldArticle,
@@ -32,6 +33,8 @@ from newsgraph.gold import (
     read_gold_folder,
     statement_words,
 )
+from newsgraph.ingest.articles import read_file
+from newsgraph.ingest.pipeline import ingest_articles
 from newsgraph.settings import Settings
 from newsgraph.store import StoreFolder
 
@@ -594,10 +597,6 @@ def evaluate(gold_dir: Path, articles_dir: Path, settings: Settings) -> Report:
     Raises InputError for a bad gold file or one whose article is not in articles_dir. An
     article that cannot be read is scored as empty and named in the report's notes.
     """
-    # Imported here so that scoring and rendering work without loading spaCy.
-    from newsgraph.ingest.articles import read_file
-    from newsgraph.ingest.pipeline import ingest_articles
-
     golds = read_gold_folder(Path(gold_dir))
     inputs: list[Any] = []
     for gold in golds:
