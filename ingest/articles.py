@@ -121,16 +121,20 @@ def from_html(html: str, source: str, published: dt.date | None = None) -> Artic
         data.get("url") if str(data.get("url") or "").startswith(("http://", "https://")) else None
     )
     title = (data.get("title") or "").strip() or None
-    # Extractors often repeat the headline as the first line: it is not body text.
-    body_start = len(title) + 1 if title and text.startswith(title + "\n") else 0
     return Article(
         text=text,
         source=url or source,
         title=title,
         url=url,
         published=parse_date(data.get("date"), source) or published,
-        body_start=body_start,
+        # Extractors often repeat the headline as the first line: it is not body text.
+        body_start=body_start(text, title),
     )
+
+
+def body_start(text: str, title: str | None) -> int:
+    """Where the body starts in a text that may open with its title line."""
+    return len(title) + 1 if title and text.startswith(title + "\n") else 0
 
 
 def read_file(path: Path, max_bytes: int, published: dt.date | None = None) -> list[Article]:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from pyoxigraph import Store
 
-from newsgraph.ingest.articles import Article
+from newsgraph.ingest.articles import Article, body_start
 from newsgraph.sparql_text import sparql_file
 
 
@@ -16,7 +16,6 @@ def articles(store: Store) -> Iterator[Article]:
     for row in store.query(sparql_file("stored_articles.rq")):
         text = row["text"].value
         title = row["title"].value if row["title"] is not None else None
-        body_start = len(title) + 1 if title and text.startswith(title + "\n") else 0
         published = (
             dt.date.fromisoformat(row["published"].value) if row["published"] is not None else None
         )
@@ -26,5 +25,5 @@ def articles(store: Store) -> Iterator[Article]:
             title=title,
             url=row["url"].value if row["url"] is not None else None,
             published=published,
-            body_start=body_start,
+            body_start=body_start(text, title),
         )

@@ -48,6 +48,7 @@ from pyoxigraph import (
     Literal,
     NamedNode,
     QueryResultsFormat,
+    QuerySolutions,
     RdfFormat,
     Store,
     Triple,
@@ -90,9 +91,9 @@ _ACTORS_BLOCK = "  GRAPH %%ACTORS%% {\n%%ACTOR_TRIPLES%%\n  }\n"
 
 def replace_article_update(
     article: NamedNode,
-    article_triples: str,
+    article_triples: bytes,
     actors_graph: NamedNode,
-    actor_triples: str,
+    actor_triples: bytes,
     former_actors: Iterable[NamedNode],
 ) -> str:
     """The SPARQL Update that atomically replaces one article graph, collects orphaned actors
@@ -104,8 +105,8 @@ def replace_article_update(
     slots = {
         "%%ARTICLE%%": str(article),
         "%%ACTORS%%": str(actors_graph),
-        "%%ARTICLE_TRIPLES%%": article_triples,
-        "%%ACTOR_TRIPLES%%": actor_triples,
+        "%%ARTICLE_TRIPLES%%": article_triples.decode("utf-8"),
+        "%%ACTOR_TRIPLES%%": actor_triples.decode("utf-8"),
         "%%FORMER_ACTORS%%": " ".join(str(actor) for actor in former_actors),
     }
     text = sparql_file("replace_article.ru")
@@ -303,12 +304,9 @@ class LocalWriter:
             if self._chunk.quads >= BULK_CHUNK_QUADS:
                 self.flush_bulk()
             return
+        former = self.former_actors(article)
         update = replace_article_update(
-            article,
-            article_triples.decode("utf-8"),
-            actors_graph,
-            actor_triples.decode("utf-8"),
-            self.former_actors(article),
+            article, article_triples, actors_graph, actor_triples, former
         )
         self.search.put(article.value, entries)  # journaled first: see newsgraph.search
         self.store.update(update)
@@ -388,6 +386,11 @@ class RemoteWriter:
 
     def select(self, text: str) -> list[dict[str, object]]:
         """The rows of a SELECT query, as the stories step reads them."""
+        solutions = self._solutions(text)
+        names = [variable.value for variable in solutions.variables]
+        return [{name: row[name] for name in names} for row in solutions]
+
+    def _solutions(self, text: str) -> QuerySolutions:
         response = self.client.post(
             self.query_url,
             data={"query": text},
@@ -395,8 +398,9 @@ class RemoteWriter:
         )
         self._check(response)
         solutions = parse_query_results(response.content, format=QueryResultsFormat.JSON)
-        names = [variable.value for variable in solutions.variables]  # type: ignore[union-attr]
-        return [{name: row[name] for name in names} for row in solutions]  # type: ignore[union-attr]
+        if not isinstance(solutions, QuerySolutions):
+            raise NewsgraphError(f"{self.query_url} answered a boolean to a SELECT query")
+        return solutions
 
     def finish(self) -> None:
         """The last step of an ingest: the stories, computed over the endpoint, and a change
@@ -411,14 +415,7 @@ class RemoteWriter:
             "SELECT DISTINCT ?article ?actor WHERE {",
             f"SELECT DISTINCT ?article ?actor WHERE {{ VALUES ?article {{ {article} }}",
         )
-        response = self.client.post(
-            self.query_url,
-            data={"query": query},
-            headers={"Accept": "application/sparql-results+json"},
-        )
-        self._check(response)
-        rows = parse_query_results(response.content, format=QueryResultsFormat.JSON)
-        return [row["actor"] for row in rows]
+        return [row["actor"] for row in self._solutions(query)]
 
     def write_article(
         self,
@@ -427,12 +424,9 @@ class RemoteWriter:
         actors_graph: NamedNode,
         actor_triples: bytes,
     ) -> None:
+        former = self.former_actors(article)
         update = replace_article_update(
-            article,
-            article_triples.decode("utf-8"),
-            actors_graph,
-            actor_triples.decode("utf-8"),
-            self.former_actors(article),
+            article, article_triples, actors_graph, actor_triples, former
         )
         self.update(update + " ;\n" + change_stamp_update())
 

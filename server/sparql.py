@@ -379,6 +379,17 @@ def _query_parameter(name: str, description_text: str, **schema: Any) -> dict[st
     }
 
 
+def _text_body(field: str, media_type: str, required: bool) -> dict[str, Any]:
+    """A request body of the SPARQL Protocol: a form with one field, or the text itself."""
+    return {
+        "required": required,
+        "content": {
+            FORM_ENCODED: {"schema": {"type": "object", "properties": {field: {"type": "string"}}}},
+            media_type: {"schema": {"type": "string"}},
+        },
+    }
+
+
 _QUERY_POST_OPENAPI: dict[str, Any] = {
     "parameters": [
         _query_parameter("query", "The SPARQL query; leave out for the service description."),
@@ -390,15 +401,7 @@ _QUERY_POST_OPENAPI: dict[str, Any] = {
         _query_parameter("default-graph-uri", "A graph of the default graph (repeatable)."),
         _query_parameter("named-graph-uri", "A graph available to GRAPH (repeatable)."),
     ],
-    "requestBody": {
-        "required": False,
-        "content": {
-            FORM_ENCODED: {
-                "schema": {"type": "object", "properties": {"query": {"type": "string"}}}
-            },
-            QUERY_TYPE: {"schema": {"type": "string"}},
-        },
-    },
+    "requestBody": _text_body("query", QUERY_TYPE, required=False),
     "responses": {
         "200": {
             "description": "The results",
@@ -419,15 +422,7 @@ _UPDATE_OPENAPI: dict[str, Any] = {
             "using-named-graph-uri", "A graph of each operation's USING NAMED (repeatable)."
         ),
     ],
-    "requestBody": {
-        "required": True,
-        "content": {
-            FORM_ENCODED: {
-                "schema": {"type": "object", "properties": {"update": {"type": "string"}}}
-            },
-            UPDATE_TYPE: {"schema": {"type": "string"}},
-        },
-    },
+    "requestBody": _text_body("update", UPDATE_TYPE, required=True),
     "responses": {
         "403": {"description": "No update_token configured, or a wrong one sent"},
         "503": {"description": "The store is being written by `newsgraph ingest`; retry later"},
