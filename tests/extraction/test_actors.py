@@ -26,6 +26,19 @@ def extract(text: str, linker: Linker | None = None) -> Extraction:
     return pipeline.extract(doc, article, linker)
 
 
+def names(extraction: Extraction, kind: str | None = None) -> list[str]:
+    return sorted(a.name for a in extraction.actors.values() if kind is None or a.type == kind)
+
+
+def said(extraction: Extraction) -> list[tuple[str, str, bool]]:
+    return [(extraction.actors[s.speaker].name, s.text, s.direct) for s in extraction.statements]
+
+
+@pytest.fixture(scope="module")
+def linker() -> Linker:
+    return Linker()
+
+
 def actors(extraction: Extraction, kind: str | None = None) -> dict[str, list[str]]:
     """name -> mention texts, for the actors of one type (or all)."""
     return {
@@ -195,3 +208,98 @@ def test_a_collective_noun_is_a_group_where_it_acts() -> None:
     groups = actors(found, "Group")
     assert any("protesters" in name for name in groups)
     assert "journalists" not in groups
+
+
+# ---------------------------------------------------------------- one actor per entity
+
+
+def test_titles_honorifics_possessives_and_surnames_make_one_person() -> None:
+    found = extract(
+        "President Joe Biden spoke on Monday. Mr. Biden said the talks went well. "
+        "Biden's aides were pleased, and Mr Biden left for Delaware."
+    )
+    people = [a for a in found.actors.values() if a.type == "Person"]
+    assert [p.name for p in people] == ["Joe Biden"]
+    assert len(people[0].mentions) == 4
+
+
+def test_a_surname_alone_joins_the_person_named_in_full_later() -> None:
+    found = extract("Markov arrived first. Later, Elena Markov told reporters she was ready.")
+    assert names(found, "Person") == ["Elena Markov"]
+
+
+def test_a_spokesman_title_is_not_part_of_the_name() -> None:
+    found = extract("Foreign Ministry spokesman Wang Wenbin said the visit would go ahead.")
+    assert "Wang Wenbin" in names(found, "Person")
+    assert said(found)[0][0] == "Wang Wenbin"
+
+
+def test_country_names_capitals_and_abbreviations_make_one_country() -> None:
+    found = extract(
+        "The United States warned Moscow. Washington said the U.S. would not wait, "
+        "and Moscow replied that Russia was ready."
+    )
+    assert names(found, "Country") == ["Russia", "United States"]
+
+
+def test_a_nationality_stands_for_the_government_only_where_it_does() -> None:
+    found = extract(
+        "Chinese state media said the talks were useful. "
+        "The Chinese government said it would respond."
+    )
+    speakers = {speaker for speaker, _, _ in said(found)}
+    assert "Chinese State Media" in speakers or "Chinese state media" in speakers
+    assert "China" in speakers  # "the Chinese government" speaks for China
+    media = [s for s in found.statements if "useful" in s.text]
+    assert found.actors[media[0].speaker].type == "Organization"
+
+
+def test_an_adjective_the_recogniser_takes_for_a_name_belongs_to_its_group() -> None:
+    # The small English model tags "Bangladeshi" here as a PERSON modifying "population".
+    found = extract("The council wants to reach the Bangladeshi population in the east.")
+    assert names(found, "Person") == []
+    assert names(found, "Group") == ["Bangladeshi population"]
+
+
+@pytest.mark.parametrize(
+    ("text", "party"),
+    [
+        ("The activist will stand against pro-Brexit Conservative MP Anna Hollis.", "Conservative"),
+        ("He is to stand against pro-Iraq war Liberal MP John Harte next year.", "Liberal"),
+        ("Campaigners will stand against pro-Iraq war Labour MP Ruth Kelso next time.", "Labour"),
+    ],
+)
+def test_a_stance_and_a_role_around_a_party_name_are_not_part_of_it(text: str, party: str) -> None:
+    found = extract(text)
+    assert names(found, "Organization") == [party]
+
+
+def test_a_name_with_its_abbreviation_in_brackets_is_one_organization() -> None:
+    found = extract(
+        "The World Health Organization (WHO) warned of a new outbreak. The WHO will meet "
+        "again on Friday to review the data, WHO officials said."
+    )
+    assert [(a.type, a.name, len(a.mentions)) for a in found.actors.values()] == [
+        ("Organization", "World Health Organization", 3)
+    ]
+
+
+def test_a_surname_the_recogniser_takes_for_a_place_is_the_person() -> None:
+    found = extract(
+        "Secretary of State Antony Blinken arrived in Beijing. Mr Blinken met Chinese leader "
+        "Xi Jinping. Blinken later told reporters the talks were candid."
+    )
+    assert names(found) == ["Antony Blinken", "Xi Jinping"]  # "State" is part of a title
+    assert said(found) == [("Antony Blinken", "the talks were candid", False)]
+
+
+def test_linked_actors_take_the_wikidata_entity_and_merge(linker: Linker) -> None:
+    found = extract("Vladimir Putin met Xi Jinping. Putin and President Xi signed a deal.", linker)
+    linked = {a.name: a.wikidata for a in found.actors.values() if a.wikidata}
+    assert linked == {"Vladimir Putin": "Q7747", "Xi Jinping": "Q15031"}
+
+
+def test_a_party_the_recogniser_calls_a_group_links_as_an_organization(linker: Linker) -> None:
+    found = extract("Both the Conservatives and Labour chose candidates on Monday.", linker)
+    parties = {a.name: (a.type, a.wikidata) for a in found.actors.values() if a.wikidata}
+    assert parties.get("Conservative Party") == ("Organization", "Q9626")

@@ -33,6 +33,15 @@ def only(found: Extraction, kind: str) -> Event:
     return event
 
 
+def events(extraction: Extraction) -> list[tuple[str, str | None, str, list[str], list[str]]]:
+    """(label, CAMEO code, factuality, sources, targets) of each event."""
+    name = lambda keys: [extraction.actors[k].name for k in keys]  # noqa: E731
+    return [
+        (e.label, e.cameo, e.factuality, name(e.sources), name(e.targets))
+        for e in extraction.events
+    ]
+
+
 # ---------------------------------------------------------------- the table
 
 
@@ -259,3 +268,121 @@ def test_whose_decision_it_is_takes_part_in_what_was_decided() -> None:
     found = extract("Tony Blair defended his decision to go to war in Iraq.")
     war = only(found, "Attack")
     assert names(found, war.sources) == {"Tony Blair"}
+
+
+# ---------------------------------------------------------------- codes, factuality and dates
+
+
+def test_triggers_map_to_cameo_codes_with_source_and_target() -> None:
+    found = extract(
+        "Russia invaded Ukraine in February. The European Union imposed sanctions on Russia."
+    )
+    table = {label: (code, sources, targets) for label, code, _, sources, targets in events(found)}
+    assert table["invaded"] == ("190", ["Russia"], ["Ukraine"])
+    assert table["sanctions"] == ("163", ["European Union"], ["Russia"])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Protesters demanded an end to the occupation of Iraq.", ("occupation", "192")),
+        ("Russian troops occupied the Zaporizhzhia region in 2022.", ("occupied", "192")),
+        ("The rebels kidnapped two aid workers from France.", ("kidnapped", "181")),
+        ("Israel imposed a blockade on Gaza.", ("blockade", "191")),
+        ("The opposition leader Maria Ruiz attacked the government's budget.", ("attacked", "111")),
+        (
+            "Senator Tom Hale launched a fierce attack on the president's record.",
+            ("fierce attack", "111"),
+        ),
+        ("Iran attacked an Israeli air base with missiles.", ("attacked", "190")),
+        ("Egypt called for an immediate ceasefire in Gaza.", ("called for", "020")),
+        ("The United Nations called on both sides to cease fire.", ("called on", "020")),
+        ("Erdogan called Netanyahu after the attack.", ("called", "041")),
+        ("Iran rejected the proposal from the United States.", ("rejected", "120")),
+        ("The president praised Kenya for its help.", ("praised", "051")),
+        ("Blinken met his Chinese counterpart Wang Yi in Munich.", ("met", "040")),
+        ("Hezbollah fired rockets at northern Israel.", ("fired rockets", "190")),
+    ],
+)
+def test_triggers_beyond_the_first_table_have_their_cameo_codes(
+    text: str, expected: tuple[str, str]
+) -> None:
+    assert expected in [(label, code) for label, code, *_ in events(extract(text))]
+
+
+@pytest.mark.parametrize(
+    "text", ["Her occupation was listed as teacher.", "Students occupied the library for a week."]
+)
+def test_occupying_a_job_or_a_building_is_not_occupying_territory(text: str) -> None:
+    assert events(extract(text)) == []
+
+
+def test_a_country_s_minister_acts_for_the_country() -> None:
+    found = events(extract("France's foreign minister met his German counterpart."))
+    assert [(code, sources, targets) for _, code, _, sources, targets in found] == [
+        ("040", ["France"], ["Germany"])
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "North Korea fired a ballistic missile into the sea.",
+        "The coach fired the goalkeeper after the match.",
+        "The company hopes to meet its targets this year.",
+    ],
+)
+def test_a_missile_test_a_dismissal_and_a_target_met_are_no_events(text: str) -> None:
+    assert events(extract(text)) == []
+
+
+@pytest.mark.parametrize(
+    "text", ["Trump called Zelensky a dictator.", "Critics called Johnson weak."]
+)
+def test_calling_someone_something_is_not_a_phone_call(text: str) -> None:
+    assert [code for _, code, *_ in events(extract(text)) if code == "041"] == []
+
+
+def test_who_condemns_an_attack_is_not_its_attacker() -> None:
+    found = events(extract("NATO condemned the attack on the convoy."))
+    attacks = [(sources, targets) for label, code, _, sources, targets in found if code == "190"]
+    assert all("NATO" not in sources for sources, _ in attacks)
+    assert ("condemned", "111") in [(label, code) for label, code, *_ in found]
+
+
+def test_a_video_call_between_two_leaders_is_one_041_event_however_often_named() -> None:
+    found = extract(
+        "Joe Biden held a video call with Xi Jinping on Friday. "
+        "During the call, the two men spoke for two hours."
+    )
+    calls = [e for e in found.events if e.cameo == "041"]
+    assert len(calls) == 1
+    assert {found.actors[k].name for k in calls[0].participants} == {"Joe Biden", "Xi Jinping"}
+    assert calls[0].date == "2024-05-17"
+
+
+def test_negated_and_conditional_events_are_marked_not_asserted() -> None:
+    found = extract(
+        "Russia did not invade Georgia. "
+        "The United States would impose sanctions on Iran if talks failed. "
+        "Iran threatened to attack Israel."
+    )
+    factuality = {label: f for label, _, f, _, _ in events(found)}
+    assert factuality["invade"] == "Negated"
+    assert factuality["sanctions"] == "Hypothetical"
+    assert factuality["attack"] == "Hypothetical"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Canada and Mexico met in Ottawa on Friday.", "2024-05-17"),
+        ("Canada and Mexico met in Ottawa in November.", "2023-11"),
+        ("Canada and Mexico met in Ottawa on 3 March 2021.", "2021-03-03"),
+        ("Canada and Mexico met in Ottawa last week.", "2024-05"),
+    ],
+)
+def test_event_dates_resolve_against_the_publication_date(text: str, expected: str) -> None:
+    found = extract(text)
+    assert [e.date for e in found.events] == [expected]
+    assert found.events[0].place == "Ottawa"
