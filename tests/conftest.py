@@ -7,29 +7,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fixtures import SAMPLE_DATA, ingest_into, shared_servers, stop_shared_servers
 
-from newsgraph.ingest import articles, pipeline
 from newsgraph.settings import Settings
-from newsgraph.store import StoreFolder
-
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE_DATA = ROOT / "data"
-# A few real Wikidata facts, for stand-ins of the Wikidata endpoint.
-WIKIDATA_COUNTRIES = ROOT / "tests" / "wikidata_fixture" / "countries.ttl"
 
 
 @pytest.fixture(scope="session")
 def settings() -> Settings:
     return Settings()
-
-
-def ingest_into(
-    folder: Path, paths: list[str], settings: Settings, **overrides: object
-) -> pipeline.Summary:
-    """Ingest the given paths into a store folder, as `newsgraph ingest` does."""
-    settings = settings.replace(store=str(folder), **overrides)
-    with StoreFolder(folder).writer() as writer:
-        return pipeline.ingest_articles(articles.read(paths, settings.max_bytes), writer, settings)
 
 
 @pytest.fixture(scope="session")
@@ -51,8 +36,6 @@ def server_store(ingested_store: Path, tmp_path_factory: pytest.TempPathFactory)
 
 @pytest.fixture(scope="session")
 def servers(server_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    """Real servers on free 127.0.0.1 ports (see tests/test_server_support.py)."""
-    from test_server_support import shared_servers, stop_shared_servers
-
+    """Real servers on free 127.0.0.1 ports (see tests/fixtures.py)."""
     yield shared_servers(server_store, tmp_path_factory)
     stop_shared_servers()

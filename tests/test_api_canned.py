@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from test_server_support import (
+from fixtures import (
     UPDATE_TOKEN,
     Servers,
     select,

@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE_DATA, WIKIDATA_COUNTRIES
+from fixtures import SAMPLE_DATA, WIKIDATA_COUNTRIES
 from pyoxigraph import QueryResultsFormat, RdfFormat, Store
 
 from newsgraph import queries

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from conftest import SAMPLE_DATA
+from fixtures import SAMPLE_DATA
 from pyoxigraph import Dataset, RdfFormat, Store, parse
 
 from newsgraph import queries

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import SAMPLE_DATA
+from fixtures import SAMPLE_DATA
 from test_browser import CHROMIUM_ARGS, SERVE, TIMEOUT_MS, free_port
 from test_stories import OTHER_PUBLISHED, SAMPLE_PUBLISHED, STORIES_INPUTS, ingest
 

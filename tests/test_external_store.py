@@ -13,10 +13,16 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import SAMPLE_DATA, WIKIDATA_COUNTRIES
 from external_stores import ExternalStore, start_oxigraph, start_virtuoso
+from fixtures import (
+    SAMPLE_DATA,
+    UPDATE_TOKEN,
+    WIKIDATA_COUNTRIES,
+    RunningServer,
+    free_port,
+    start_server,
+)
 from pyoxigraph import QueryResultsFormat, QuerySolutions, parse_query_results
-from test_server_support import UPDATE_TOKEN, RunningServer, free_port, start_server
 
 from newsgraph import queries
 from newsgraph.ingest import articles, pipeline

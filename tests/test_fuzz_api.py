@@ -13,10 +13,10 @@ from collections.abc import Callable
 import httpx
 import pytest
 import schemathesis
+from fixtures import Servers
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
-from test_server_support import Servers
 
 QUICK, LONG = 8, 150
 

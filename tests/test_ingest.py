@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE_DATA, ingest_into
+from fixtures import SAMPLE_DATA, ingest_into
 from pyoxigraph import NamedNode, RdfFormat, Store, Variable
 
 from newsgraph import queries

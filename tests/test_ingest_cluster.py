@@ -10,7 +10,7 @@ import signal
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE_DATA, ingest_into
+from fixtures import SAMPLE_DATA, ingest_into
 from pyoxigraph import RdfFormat
 
 from newsgraph.ingest import articles

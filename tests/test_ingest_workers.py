@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import psutil
-from conftest import SAMPLE_DATA, ingest_into
+from fixtures import SAMPLE_DATA, ingest_into
 
 from newsgraph.errors import InputError
 from newsgraph.ingest import articles, pipeline

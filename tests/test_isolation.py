@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import spacy
-from conftest import SAMPLE_DATA, ingest_into
+from fixtures import SAMPLE_DATA, ingest_into
 from pyoxigraph import NamedNode
 from test_ingest import ANCHORS, article_iri, select
 

@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 from click.testing import CliRunner
-from conftest import ROOT
+from fixtures import ROOT
 
 from newsgraph.cli import main
 from newsgraph.evaluation import links

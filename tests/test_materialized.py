@@ -4,13 +4,14 @@ the server answers their default call from those files instead of the engine."""
 from __future__ import annotations
 
 import json
+import shutil
 import time
 from pathlib import Path
 
 import httpx
 import pytest
+from fixtures import free_port, start_server
 from pyoxigraph import QueryResultsFormat
-from test_server_support import build_sample_store, free_port, start_server
 
 from newsgraph import materialized, queries
 from newsgraph.settings import Settings
@@ -23,8 +24,16 @@ def test_the_corpus_wide_queries_are_the_materialized_ones() -> None:
     assert MATERIALIZED == ["timeline", "top_actors", "top_speakers"]
 
 
-def test_a_writer_materializes_what_the_engine_answers_on_its_snapshot(tmp_path: Path) -> None:
-    folder = StoreFolder(build_sample_store(tmp_path / "store"))
+def sample_copy(ingested_store: Path, tmp_path: Path) -> StoreFolder:
+    """A copy of the ingested sample store, for a test that writes into its snapshot."""
+    shutil.copytree(ingested_store, tmp_path / "store")
+    return StoreFolder(tmp_path / "store")
+
+
+def test_a_writer_materializes_what_the_engine_answers_on_its_snapshot(
+    ingested_store: Path, tmp_path: Path
+) -> None:
+    folder = sample_copy(ingested_store, tmp_path)
     snapshot = folder.current()
     assert snapshot is not None
     reader = folder.reader()
@@ -58,8 +67,10 @@ def test_a_materialized_query_cannot_need_a_parameter() -> None:
         queries.parse("bad", "# title: t\n# description: d\n# materialize: maybe\nASK {}")
 
 
-def test_the_server_answers_the_default_call_from_the_materialized_file(tmp_path: Path) -> None:
-    folder = StoreFolder(build_sample_store(tmp_path / "store"))
+def test_the_server_answers_the_default_call_from_the_materialized_file(
+    ingested_store: Path, tmp_path: Path
+) -> None:
+    folder = sample_copy(ingested_store, tmp_path)
     snapshot = folder.current()
     assert snapshot is not None
     # Overwrite the file with a result the engine would never give: only a server that reads

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 from click.testing import CliRunner
-from conftest import SAMPLE_DATA, ingest_into
+from fixtures import SAMPLE_DATA, ingest_into
 from pyoxigraph import NamedNode
 
 from newsgraph import search

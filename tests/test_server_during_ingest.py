@@ -8,8 +8,8 @@ import time
 from pathlib import Path
 
 import httpx
+from fixtures import free_port, start_server
 from test_interrupted_ingest import corpus
-from test_server_support import free_port, start_server
 
 from newsgraph.settings import Settings
 

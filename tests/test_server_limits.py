@@ -12,13 +12,13 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import psutil
 import pytest
-from pyoxigraph import Literal, NamedNode, Quad, Store
-from test_server_support import (
+from fixtures import (
     PREFIXES,
     REMOTE_MARK,
     Servers,
     select,
 )
+from pyoxigraph import Literal, NamedNode, Quad, Store
 
 from newsgraph.errors import BadRequest
 from newsgraph.server.federation import check_services

@@ -9,14 +9,14 @@ import io
 import httpx
 import pytest
 import rdflib
-from pyoxigraph import QueryResultsFormat, RdfFormat, parse, parse_query_results
-from SPARQLWrapper import CSV, JSON, POST, RDFXML, TURTLE, XML, SPARQLWrapper
-from test_server_support import (
+from fixtures import (
     MINTER,
     PREFIXES,
     Servers,
     select,
 )
+from pyoxigraph import QueryResultsFormat, RdfFormat, parse, parse_query_results
+from SPARQLWrapper import CSV, JSON, POST, RDFXML, TURTLE, XML, SPARQLWrapper
 
 SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = rdflib.Namespace("http://www.w3.org/ns/formats/")

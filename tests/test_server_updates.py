@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 import httpx
 import pytest
-from test_server_support import (
+from fixtures import (
     UPDATE_TOKEN,
     Servers,
     select,

@@ -6,7 +6,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import ingest_into
+from fixtures import ingest_into
 from pyoxigraph import NamedNode, Quad, RdfFormat, Store, serialize
 from pyshacl import validate
 from rdflib import Graph

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE_DATA
+from fixtures import SAMPLE_DATA
 from pyoxigraph import NamedNode, Store
 
 from newsgraph import queries, stories

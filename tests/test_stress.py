@@ -22,8 +22,8 @@ from pathlib import Path
 import httpx
 import psutil
 import pytest
+from fixtures import free_port, start_server
 from test_interrupted_ingest import corpus
-from test_server_support import free_port, start_server
 
 from newsgraph.ontology import Minter
 from newsgraph.settings import Settings

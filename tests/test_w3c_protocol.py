@@ -17,7 +17,7 @@ from urllib.parse import quote, urlencode
 
 import httpx
 import pytest
-from test_server_support import UPDATE_TOKEN, RunningServer, free_port, start_server
+from fixtures import UPDATE_TOKEN, RunningServer, free_port, start_server
 
 from newsgraph.settings import Settings
 from newsgraph.store import StoreFolder

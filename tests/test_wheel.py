@@ -17,7 +17,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SAMPLE_DATA
+from fixtures import ROOT, SAMPLE_DATA
 
 INPUTS = ROOT / "tests" / "inputs"
 INSTALL_SECONDS = 900

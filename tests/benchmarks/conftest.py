@@ -23,8 +23,6 @@ from measure import ROOT
 DOCS = ROOT / "docs"
 RESULTS = DOCS / "benchmarks.json"
 TABLE = DOCS / "benchmarks.md"
-# Articles in the corpus that the ingest speed figures use; BENCH_ARTICLES overrides it.
-ARTICLES = int(os.environ.get("BENCH_ARTICLES", "300"))
 
 _figures: dict[str, dict] = {}
 

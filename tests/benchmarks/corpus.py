@@ -8,11 +8,14 @@ text are the same in every copy.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from measure import ROOT
 
 SOURCE_FOLDERS = (ROOT / "tests" / "articles", ROOT / "data")
+# Articles in the corpus that the ingest speed figures use; BENCH_ARTICLES overrides it.
+ARTICLES = int(os.environ.get("BENCH_ARTICLES", "300"))
 
 
 def source_texts() -> list[tuple[str, str]]:

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import measure
-from conftest import ARTICLES
+from corpus import ARTICLES
 
 from newsgraph.settings import Settings
 from newsgraph.store import StoreFolder

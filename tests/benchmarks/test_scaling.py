@@ -22,7 +22,7 @@ import generated
 import graphs as graph_maker
 import measure
 import pytest
-from conftest import ARTICLES
+from corpus import ARTICLES
 from pyoxigraph import NamedNode, QueryResultsFormat, Store, Variable
 
 sys.path.insert(0, str(measure.ROOT / "tests"))
