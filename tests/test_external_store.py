@@ -75,9 +75,7 @@ def ingest(writer: object, paths: list[str], settings: Settings) -> pipeline.Sum
 
 
 @pytest.fixture(scope="module")
-def reference(
-    tmp_path_factory: pytest.TempPathFactory, settings: Settings
-) -> Iterator[Reference]:
+def reference(tmp_path_factory: pytest.TempPathFactory, settings: Settings) -> Iterator[Reference]:
     """The sample articles ingested into the embedded store, and a Wikidata stand-in: Oxigraph's
     server holding a few real Wikidata facts, which the federated canned queries call."""
     folder = tmp_path_factory.mktemp("reference")
@@ -189,9 +187,7 @@ def parameters(embedded: Path) -> dict[str, dict[str, str]]:
     }
 
 
-def test_canned_queries_give_the_embedded_stores_rows(
-    served: Served, reference: Reference
-) -> None:
+def test_canned_queries_give_the_embedded_stores_rows(served: Served, reference: Reference) -> None:
     catalog = queries.load(reference.wikidata)
     reader = StoreFolder(reference.store).reader()
     bound = parameters(reference.store)
