@@ -49,7 +49,8 @@ def parse_date(value: Any, source: str) -> dt.date | None:
     except ValueError:
         pass
     try:
-        return dateparser.parse(value).date()
+        parsed: dt.datetime = dateparser.parse(value)
+        return parsed.date()
     except (ValueError, OverflowError):
         raise InputError(source, f"'published' value {value!r} is not a date") from None
 

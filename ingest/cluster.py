@@ -101,14 +101,17 @@ class IngestPlugin(WorkerPlugin):
     def teardown(self, worker: object) -> None:
         """The pipeline stays in the process cache, for the next run."""
 
-    def encode(self, batch: _Batch) -> tuple[list[tuple[int, _Result]], dict | None]:
+    def encode(self, batch: _Batch) -> tuple[list[tuple[int, _Result]], dict[str, Any] | None]:
         # In the Dask worker only: the driver never loads spaCy.
         from newsgraph.ingest import encoding
 
+        minter = self.minter
+        if minter is None:
+            raise NewsgraphError("the ingest plugin was not set up on this worker")
         parser = _parser(self.model)
         texts = ((article.text, (sequence, article)) for sequence, article in batch)
         results = [
-            (sequence, encoding.encode(doc, article, self.minter, self.linker))
+            (sequence, encoding.encode(doc, article, minter, self.linker))
             for doc, (sequence, article) in parser.pipe(
                 texts, as_tuples=True, batch_size=self.batch_size
             )
@@ -116,7 +119,7 @@ class IngestPlugin(WorkerPlugin):
         return results, self.answers.since_last() if self.answers else None
 
 
-def encode_batch(batch: _Batch) -> tuple[list[tuple[int, _Result]], dict | None]:
+def encode_batch(batch: _Batch) -> tuple[list[tuple[int, _Result]], dict[str, Any] | None]:
     """The task: one batch of articles, encoded by this worker's plugin."""
     from distributed import get_worker  # Dask, an optional extra, is there on a worker
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from spacy.tokens import Doc, Span, Token
 
 
-def _table(doc: Doc, name: str, spans: object) -> dict[int, Span]:
+def _table(doc: Doc, name: str, spans: Iterable[Span]) -> dict[int, Span]:
     table = doc.user_data.get(name)
     if table is None:
         table = doc.user_data[name] = {

@@ -102,7 +102,9 @@ def _when(trigger: Token, published: dt.date | None) -> tuple[str | None, str | 
                 for grand in child.children:
                     if grand.ent_type_ == "DATE":
                         span = docindex.entity(grand)
-                        value = dates.resolve(span.text, published) if span is not None else None
+                        if span is None:
+                            continue
+                        value = dates.resolve(span.text, published)
                         if value:
                             return value, span.text
     return None, None
@@ -154,7 +156,7 @@ def _modifiers(token: Token) -> set[str]:
 PARTICIPANT_TYPES = ("PERSON", "GPE", "NORP")
 
 
-def _same(event: Event, token: Token, date: str | None, mentions: dict) -> bool:
+def _same(event: Event, token: Token, date: str | None, mentions: dict[int, list[Token]]) -> bool:
     """Whether a trigger names an event already found again ("the video call" ... "the
     call"): not when it has a modifier or a date of its own ("the general election" ... "the
     European elections", "Trump's criticism" ... "some rare criticism")."""

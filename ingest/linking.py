@@ -147,7 +147,7 @@ class AnswerCache:
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
-        self.answers: dict[str, dict] = {}
+        self.answers: dict[str, dict[str, Any]] = {}
         self.dirty = False
         if path is not None and path.exists():
             try:
@@ -162,7 +162,7 @@ class AnswerCache:
     def key(actor_type: str, text: str) -> str:
         return f"{actor_type}|{text}"
 
-    def get(self, actor_type: str, text: str) -> list[dict] | None:
+    def get(self, actor_type: str, text: str) -> list[dict[str, Any]] | None:
         answer = self.answers.get(self.key(actor_type, text))
         return None if answer is None else answer["candidates"]
 
@@ -175,7 +175,9 @@ class AnswerCache:
         ]
         return max(times, default="")
 
-    def put(self, actor_type: str, text: str, candidates: list[dict], endpoint: str) -> None:
+    def put(
+        self, actor_type: str, text: str, candidates: list[dict[str, Any]], endpoint: str
+    ) -> None:
         fetched = datetime.now(UTC).isoformat(timespec="seconds")
         self.answers[self.key(actor_type, text)] = {
             "candidates": candidates, "endpoint": endpoint, "fetched": fetched,
@@ -212,13 +214,14 @@ class _Live:
         self.endpoint, self.timeout = endpoint, timeout
         self.retries, self.backoff = retries, backoff
 
-    def fetch(self, actor_type: str, texts: Sequence[str]) -> dict[str, list[dict]]:
+    def fetch(self, actor_type: str, texts: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
         """Candidates for each text; raises LiveError saying why after the last retry."""
         wrapper = SPARQLWrapper(self.endpoint, agent=USER_AGENT)
         wrapper.setMethod(POST)
         wrapper.setReturnFormat(JSON)
         wrapper.setQuery(live_query(actor_type, texts))
-        wrapper.timeout = self.timeout  # setTimeout() would round it to whole seconds
+        # setTimeout() would round it to whole seconds; urlopen takes a float all the same.
+        wrapper.timeout = self.timeout  # type: ignore[assignment]
         for attempt in range(self.retries + 1):
             try:
                 return self._answers(wrapper.query().convert(), texts)
@@ -234,10 +237,10 @@ class _Live:
         raise LiveError(f"{reason}, after {self.retries + 1} attempts")
 
     @staticmethod
-    def _answers(results: object, texts: Sequence[str]) -> dict[str, list[dict]]:
+    def _answers(results: object, texts: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
         if not isinstance(results, dict) or "results" not in results:
             raise ValueError("the answer is not SPARQL JSON results")
-        answers: dict[str, dict[str, dict]] = {text: {} for text in texts}
+        answers: dict[str, dict[str, dict[str, Any]]] = {text: {} for text in texts}
         for row in results["results"]["bindings"]:
             text, item = row["text"]["value"], row["item"]["value"]
             qid = item.removeprefix(WD)
@@ -252,8 +255,9 @@ class _Live:
         return {text: sorted(found.values(), key=_by_qid) for text, found in answers.items()}
 
 
-def _by_qid(candidate: dict) -> str:
-    return candidate["qid"]
+def _by_qid(candidate: dict[str, Any]) -> str:
+    qid: str = candidate["qid"]
+    return qid
 
 
 def _reason(error: BaseException) -> str:
@@ -374,8 +378,8 @@ class Linker:
         # Types agree: whatever the source, a person is never linked to an entity the index
         # knows as a country or an organization, nor the other way round.
         for i, (request, link) in enumerate(zip(requests, results, strict=True)):
-            known = self.index.entries.get(link.qid) if link is not None else None
-            if known is not None and known.type != request.actor_type:
+            indexed = self.index.entries.get(link.qid) if link is not None else None
+            if indexed is not None and indexed.type != request.actor_type:
                 results[i] = None
         return results
 
@@ -512,10 +516,10 @@ class Linker:
         return failed
 
     def _choose(
-        self, candidates: list[dict], request: LinkRequest, method: str, at: str
+        self, candidates: list[dict[str, Any]], request: LinkRequest, method: str, at: str
     ) -> Link | None:
         """The one candidate of a cached or live answer the name stands for, if one stands out."""
-        merged: dict[str, dict] = {}
+        merged: dict[str, dict[str, Any]] = {}
         for candidate in candidates:
             best = merged.setdefault(candidate["qid"], dict(candidate))
             if candidate["matched"] == "label":

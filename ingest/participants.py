@@ -232,14 +232,18 @@ class Participants:
             if actor.type == "Country" and actor.name == country:
                 key = actor.key
                 break
-        actor = self.actors.actors.get(key)
-        if actor is None:
-            actor = self.actors.actors[key] = Actor(key=key, name=country, type="Country")
-        actor.mentions.append(TextSpan(word.idx, word.idx + len(word.text), word.text))
+        found = self.actors.actors.get(key)
+        if found is None:
+            found = self.actors.actors[key] = Actor(key=key, name=country, type="Country")
+        found.mentions.append(TextSpan(word.idx, word.idx + len(word.text), word.text))
         return key
 
     def _dependents(
-        self, token: Token, roles: dict[str, Role], prep_roles: dict[str, Role], found: dict
+        self,
+        token: Token,
+        roles: dict[str, Role],
+        prep_roles: dict[str, Role],
+        found: dict[Role, list[str]],
     ) -> None:
         """Adds the actors among a token's dependents to `found`, by role."""
         for child in token.children:

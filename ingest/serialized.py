@@ -27,8 +27,8 @@ def serialize_graph(graph: ArticleGraph) -> SerializedGraph:
     """One article's graph as N-Triples written by Oxigraph: small to pickle, fast to load."""
     return SerializedGraph(
         article=graph.article.value,
-        triples=serialize(graph.triples, format=RdfFormat.N_TRIPLES),
-        actor_triples=serialize(graph.actor_triples, format=RdfFormat.N_TRIPLES),
+        triples=serialize(graph.triples, format=RdfFormat.N_TRIPLES),  # type: ignore[arg-type]  # no output: bytes
+        actor_triples=serialize(graph.actor_triples, format=RdfFormat.N_TRIPLES),  # type: ignore[arg-type]  # no output: bytes
         actors=graph.actors,
         statements=graph.statements,
         events=graph.events,

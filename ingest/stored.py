@@ -8,12 +8,13 @@ from collections.abc import Iterator
 from pyoxigraph import Store
 
 from newsgraph.ingest.articles import Article, body_start
+from newsgraph.results import solutions
 from newsgraph.sparql_text import sparql_file
 
 
 def articles(store: Store) -> Iterator[Article]:
     """Every stored article, as ingest first read it (a .txt title line keeps its offsets)."""
-    for row in store.query(sparql_file("stored_articles.rq")):
+    for row in solutions(store.query(sparql_file("stored_articles.rq"))):
         text = row["text"].value
         title = row["title"].value if row["title"] is not None else None
         published = (

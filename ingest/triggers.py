@@ -225,7 +225,8 @@ def _together(token: Token, _: frozenset[str]) -> bool:
     subjects = [c for c in token.children if c.dep_ == "nsubj"]
     if subjects and (
         subjects[0].conjuncts
-        or subjects[0].tag_ in ("NNS", "NNPS")
+        # spaCy types conjuncts as a 1-tuple, always true; it is often empty.
+        or subjects[0].tag_ in ("NNS", "NNPS")  # type: ignore[unreachable]
         or subjects[0].lower_ in ("they", "we")
     ):
         return True

@@ -25,7 +25,7 @@ import signal
 from collections import deque
 from collections.abc import Iterator
 from multiprocessing.connection import Connection, wait
-from typing import Any
+from typing import Any, cast
 
 from newsgraph.errors import InputError, NewsgraphError
 from newsgraph.ingest.articles import Article
@@ -80,7 +80,7 @@ class Pool:
         for writer in writers:
             writer.close()  # so that a worker's pipe reads as closed once the worker is gone
         self.idle_deaths = 0  # workers that died with no article in hand
-        self.received: deque[tuple] = deque()  # messages read, not handled yet
+        self.received: deque[tuple[Any, ...]] = deque()  # messages read, not handled yet
 
     def _spawn(self, index: int) -> tuple[Any, Connection, Connection, Any]:
         inbox = _SPAWN.Queue()
@@ -219,7 +219,7 @@ class Pool:
                 yield done.pop(next_out)
                 next_out += 1
 
-    def _receive(self) -> tuple:
+    def _receive(self) -> tuple[Any, ...]:
         """The next result, ("result", sequence, graph, answers), or a worker's death,
         ("died", worker, exit code)."""
         while True:
@@ -241,7 +241,8 @@ class Pool:
         ready = wait(list(open_pipes), timeout=POLL_SECONDS)
         if not ready:
             self._check_alive()
-        for pipe in ready:
+        for ready_pipe in ready:
+            pipe = cast(Connection, ready_pipe)  # wait() gives back pipes it was given
             index = open_pipes[pipe]
             try:
                 self.received.append(pipe.recv())

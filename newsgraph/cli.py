@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from pyoxigraph import (
@@ -22,6 +23,7 @@ from pyoxigraph import (
 from newsgraph import __version__, queries, search
 from newsgraph.errors import NewsgraphError
 from newsgraph.ontology import PREFIXES
+from newsgraph.results import Result, solutions, triples
 from newsgraph.settings import BY_NAME, Settings, from_environment
 from newsgraph.sparql_text import sparql_file
 from newsgraph.store import RemoteWriter, StoreFolder
@@ -43,19 +45,22 @@ EXPORT_FORMATS = {
 }
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
 def _help(name: str) -> str:
     setting = BY_NAME[name]
     return f"{setting.help} [env {setting.env}; default {setting.default!r}]"
 
 
-def store_option(function):  # noqa: ANN001, ANN201 - a click decorator
+def store_option(function: F) -> F:
     return click.option("--store", help=_help("store"))(function)
 
 
 class Group(click.Group):
     """Turns domain errors into one clean line and exit status 1."""
 
-    def invoke(self, ctx: click.Context):  # noqa: ANN201
+    def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except NewsgraphError as error:
@@ -77,7 +82,8 @@ def main(ctx: click.Context, verbose: bool) -> None:
 
 
 def _settings(ctx: click.Context, **overrides: object) -> Settings:
-    return ctx.obj.replace(**overrides)
+    settings: Settings = ctx.obj
+    return settings.replace(**overrides)
 
 
 @main.command()
@@ -135,11 +141,11 @@ def ingest(
     progress = sys.stderr.isatty()
     linker = _linker(settings, online)
     if settings.endpoint:
-        writer = RemoteWriter(
+        remote = RemoteWriter(
             settings.endpoint, settings.update_endpoint or settings.endpoint, token or ""
         )
-        summary = pipeline.ingest_articles(items, writer, settings, progress, linker)
-        writer.finish()
+        summary = pipeline.ingest_articles(items, remote, settings, progress, linker)
+        remote.finish()
     else:
         with StoreFolder(settings.store).writer() as writer:
             summary = pipeline.ingest_articles(items, writer, settings, progress, linker)
@@ -203,12 +209,13 @@ def query(
     if sum(x is not None for x in (sparql, file_, canned)) != 1:
         raise click.UsageError("give exactly one of SPARQL, --file or --canned")
     reader = StoreFolder(settings.store).reader()
+    result: Result
     if canned:
         values = dict(_pair(param) for param in params)
         canned_queries = queries.load(settings.wikidata_endpoint)
         result = queries.run(reader, queries.get(canned, canned_queries), values)
     else:
-        text = Path(file_).read_text(encoding="utf-8") if file_ else sparql
+        text = Path(file_).read_text(encoding="utf-8") if file_ else sparql or ""
         try:
             result = reader.query(text, use_default_graph_as_union=True, prefixes=PREFIXES)
         except SyntaxError as error:
@@ -223,7 +230,7 @@ def _pair(param: str) -> tuple[str, str]:
     return name, value
 
 
-def _print_result(result: object, format_: str) -> None:
+def _print_result(result: Result, format_: str) -> None:
     out = sys.stdout.buffer
     if isinstance(result, QuerySolutions):
         if format_ == "table":
@@ -277,12 +284,12 @@ def export(ctx: click.Context, store: str | None, format_: str, output: str | No
     if rdf_format in (RdfFormat.N_QUADS, RdfFormat.TRIG):
         reader.dump(target, rdf_format, prefixes=PREFIXES if rdf_format == RdfFormat.TRIG else None)
         return
-    union = reader.query(
-        "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True
+    union = triples(
+        reader.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
     )
     # A Dataset keeps one copy of each triple, however many article graphs hold it.
-    triples = Dataset(Quad(t.subject, t.predicate, t.object) for t in union)
-    serialize(triples, target, rdf_format, prefixes=PREFIXES)
+    dataset = Dataset(Quad(t.subject, t.predicate, t.object) for t in union)
+    serialize(dataset, target, rdf_format, prefixes=PREFIXES)
 
 
 @main.command()
@@ -294,7 +301,9 @@ def stats(ctx: click.Context, store: str | None, as_json: bool) -> None:
     settings = _settings(ctx, store=store)
     reader = StoreFolder(settings.store).reader()
     counts = {"quads": len(reader)}
-    row = next(iter(reader.query(sparql_file("counts.rq"), use_default_graph_as_union=True)))
+    row = next(
+        iter(solutions(reader.query(sparql_file("counts.rq"), use_default_graph_as_union=True)))
+    )
     for name in ("articles", "actors", "statements", "events"):
         counts[name] = int(row[name].value)
     if as_json:
@@ -391,9 +400,8 @@ def link(
         summary = pipeline.ingest_articles(
             stored.articles(writer.store), writer, settings, linker=linker
         )
-    linked = next(
-        iter(folder.reader().query(sparql_file("linked.rq"), use_default_graph_as_union=True))
-    )
+    counted = folder.reader().query(sparql_file("linked.rq"), use_default_graph_as_union=True)
+    linked = next(iter(solutions(counted)))
     click.echo(
         f"relinked {summary.articles} articles: {linked['linked'].value} of "
         f"{linked['actors'].value} actors linked to Wikidata"

@@ -55,7 +55,7 @@ def write(store: Store, snapshot: Path) -> None:
 
 
 def _answer(store: Store, query: queries.CannedQuery) -> bytes:
-    return queries.run(store, query).serialize(format=QueryResultsFormat.JSON)
+    return queries.run(store, query).serialize(format=QueryResultsFormat.JSON)  # type: ignore[return-value]  # no output: bytes
 
 
 def read(snapshot: Path, name: str) -> Materialized | None:

@@ -29,6 +29,7 @@ from pyoxigraph import NamedNode, Store, Variable
 from newsgraph import article_lines
 from newsgraph.errors import BadRequest
 from newsgraph.ontology import NG, RDF, RDFS, SCHEMA, SEM
+from newsgraph.results import Substitutions
 from newsgraph.sparql_text import sparql_file
 
 FILE = "search.sqlite"
@@ -118,7 +119,8 @@ def entries_from_facts(article: article_lines.Facts, actors: article_lines.Facts
     entries = []
     for iri, found in article.items():
         kind = next((_KINDS[t] for t in found.get(_TYPE, ()) if t in _KINDS), None)
-        text = (found.get(_TEXT) or found.get(_LABEL) or [None])[0]
+        texts = found.get(_TEXT) or found.get(_LABEL)
+        text = texts[0] if texts else None
         if kind is None or text is None:
             continue
         people = found.get(NG + "speaker", []) + found.get(SEM + "hasActor", [])
@@ -134,7 +136,9 @@ def _who(names: Iterable[str | None]) -> str:
 def entries_from_store(store: Store, article: NamedNode | None = None) -> dict[str, list[Entry]]:
     """Entries by article, read from the store: one article's, or every article's."""
 
-    substitutions = {Variable("article"): article} if article is not None else None
+    substitutions: Substitutions | None = (
+        {Variable("article"): article} if article is not None else None
+    )
     rows = store.query(sparql_file("search_entries.rq"), substitutions=substitutions)
     found: dict[tuple[str, str], tuple[str, str, set[str]]] = {}
     for row in rows:  # type: ignore[union-attr]
@@ -151,7 +155,8 @@ def entries_from_store(store: Store, article: NamedNode | None = None) -> dict[s
 class SearchIndex:
     """The FTS5 index of one store folder; readers open it read-only."""
 
-    def __init__(self, path: Path, read_only: bool = False) -> None:
+    def __init__(self, path: Path | str, read_only: bool = False) -> None:
+        """`path` may be ":memory:", for an index held in memory."""
         self.path = path
         if read_only:
             self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)

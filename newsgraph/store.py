@@ -60,6 +60,7 @@ from pyoxigraph import (
 
 from newsgraph import article_lines, materialized, search, stories
 from newsgraph.errors import NewsgraphError, StoreBusy
+from newsgraph.results import solutions
 from newsgraph.sparql_text import sparql_file
 
 log = logging.getLogger(__name__)
@@ -74,7 +75,7 @@ BULK_IDLE_QUADS = 10_000
 
 
 def ntriples(triples: Iterable[Triple]) -> bytes:
-    return serialize(triples, format=RdfFormat.N_TRIPLES)
+    return serialize(triples, format=RdfFormat.N_TRIPLES)  # type: ignore[return-value]  # no output: bytes
 
 
 def nquads(ntriples_text: bytes, graph: NamedNode) -> bytes:
@@ -154,7 +155,7 @@ def several_labels(
         return []
     text = sparql_file("actors_with_several_labels.rq").replace("%%ACTORS%%", str(actors_graph))
     text = text.replace("%%TOUCHED_ACTORS%%", " ".join(str(actor) for actor in actors))
-    return [row["actor"] for row in store.query(text)]
+    return [row["actor"] for row in solutions(store.query(text))]
 
 
 def actors_of(actor_triples: str | bytes) -> list[NamedNode]:
@@ -270,8 +271,10 @@ class LocalWriter:
         self._all_stories = False
 
     def former_actors(self, article: NamedNode) -> list[NamedNode]:
-        rows = self.store.query(
-            sparql_file("article_actors.rq"), substitutions={Variable("article"): article}
+        rows = solutions(
+            self.store.query(
+                sparql_file("article_actors.rq"), substitutions={Variable("article"): article}
+            )
         )
         return [row["actor"] for row in rows]
 

@@ -168,7 +168,7 @@ class LocalGraphs(SparqlGraphs):
         chosen: set[str] = set()
         for article in written:
             found = self._quads(None, NG + "reportedBy", NamedNode(article))
-            chosen |= {q.subject.value for q in found}
+            chosen |= {q.subject.value for q in found}  # type: ignore[union-attr]  # IRIs
         facts: dict[str, Report | None] = {}
         by_actor: dict[str, set[str]] = {}
         days: dict[int, set[str]] = {}
@@ -177,7 +177,7 @@ class LocalGraphs(SparqlGraphs):
             for actor in report.actors:
                 if actor not in by_actor:
                     found = self._quads(None, SEM + "hasActor", NamedNode(actor))
-                    by_actor[actor] = {q.subject.value for q in found}  # type: ignore[union-attr]
+                    by_actor[actor] = {q.subject.value for q in found}  # type: ignore[union-attr]  # IRIs
                 near |= by_actor[actor]
             if len(near) > NARROW_ABOVE:  # a popular participant: narrowed by dates first
                 near &= self._at_the_time(report, near, days)
@@ -188,7 +188,7 @@ class LocalGraphs(SparqlGraphs):
                 other = facts[event]
                 if other is not None and other.article not in written and linked(report, other):
                     found = self._quads(None, NG + "report", NamedNode(event))
-                    chosen |= {q.subject.value for q in found}
+                    chosen |= {q.subject.value for q in found}  # type: ignore[union-attr]  # IRIs
         return {
             story: {q.object.value for q in self._quads(NamedNode(story), NG + "report")}  # type: ignore[union-attr]
             for story in chosen
@@ -281,13 +281,18 @@ def _rows(
     base = {
         "article": article,
         "event": event,
-        "label": (values.get(RDFS + "label") or [None])[0],
-        "cameo": (values.get(NG + "cameo") or [""])[0],
-        "kind": (values.get(NG + "kind") or [None])[0],
-        "date": (values.get(SEM + "hasTimeStamp") or [None])[0],
+        "label": _first(values.get(RDFS + "label")),
+        "cameo": _first(values.get(NG + "cameo"), ""),
+        "kind": _first(values.get(NG + "kind")),
+        "date": _first(values.get(SEM + "hasTimeStamp")),
         "published": published,
     }
-    return [{**base, "actor": actor} for actor in values.get(SEM + "hasActor") or [None]]
+    actors: list[str | None] = [*values.get(SEM + "hasActor", [])] or [None]
+    return [{**base, "actor": actor} for actor in actors]
+
+
+def _first(values: list[str] | None, default: str | None = None) -> str | None:
+    return values[0] if values else default
 
 
 @dataclass
@@ -431,9 +436,9 @@ def group(found: Sequence[Report]) -> list[list[Report]]:
                 undated.append(position)
         groups.chain(dated, DATED_DAYS)
         groups.chain(published, PUBLISHED_DAYS)
-        for members in (undated, *partial.values()):
-            for position in members[1:]:
-                groups.join(members[0], position)
+        for group in (undated, *partial.values()):
+            for position in group[1:]:
+                groups.join(group[0], position)
         dated.sort()
         days = [day for day, _ in dated]
         for day, position in published:
@@ -500,7 +505,7 @@ def reports_from_ntriples(article: str, data: bytes) -> list[Report]:
 
 def reports_from_facts(article: str, facts: article_lines.Facts) -> list[Report]:
     """The reports of one article graph, from its values by subject and predicate."""
-    published = (facts.get(article, {}).get(SCHEMA + "datePublished") or [None])[0]
+    published = _first(facts.get(article, {}).get(SCHEMA + "datePublished"))
     rows = []
     for subject, found in facts.items():
         if NG + "Event" in found.get(RDF + "type", ()) and NG + "Negated" not in found.get(

@@ -27,6 +27,7 @@ from pyoxigraph import Literal, NamedNode, QuerySolutions, Store, Variable
 
 from newsgraph.errors import InvalidParameter, NotFound
 from newsgraph.ontology import XSD
+from newsgraph.results import Substitutions, solutions
 
 TYPES = ("iri", "string", "date", "integer")
 _HEADER = re.compile(r"^#\s*(title|description|param|materialize):\s*(.*)$")
@@ -79,7 +80,7 @@ class CannedQuery:
     parameters: tuple[Parameter, ...] = field(default=())
     materialized: bool = False
 
-    def bind(self, values: dict[str, str]) -> dict[Variable, NamedNode | Literal]:
+    def bind(self, values: dict[str, str]) -> Substitutions:
         """Substitutions for raw values; raises InvalidParameter for a bad or unknown one."""
         known = {parameter.name: parameter for parameter in self.parameters}
         unknown = sorted(set(values) - set(known))
@@ -88,7 +89,7 @@ class CannedQuery:
                 f"query {self.name!r} has no parameter {unknown[0]!r}; "
                 f"parameters: {', '.join(known) or 'none'}"
             )
-        bindings: dict[Variable, NamedNode | Literal] = {}
+        bindings: Substitutions = {}
         for parameter in self.parameters:
             raw = values.get(parameter.name, parameter.default)
             if raw is None or raw == "":
@@ -178,6 +179,8 @@ def get(name: str, queries: dict[str, CannedQuery] | None = None) -> CannedQuery
 
 def run(store: Store, query: CannedQuery, values: dict[str, str] | None = None) -> QuerySolutions:
     """Run a canned query over the union of all graphs, with its parameters bound."""
-    return store.query(
-        query.text, substitutions=query.bind(values or {}), use_default_graph_as_union=True
+    return solutions(
+        store.query(
+            query.text, substitutions=query.bind(values or {}), use_default_graph_as_union=True
+        )
     )

@@ -72,8 +72,8 @@ def serialized(triples: list[Triple], chosen: Format) -> bytes:
     prefixes = {"sd": SD, "formats": FORMATS, "rdf": RDF, "rdfs": RDFS, "dcterms": DCTERMS}
     if chosen.name in ("nquads", "trig"):
         quads = [Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in triples]
-        return serialize(quads, format=rdf_format, prefixes=prefixes)
-    return serialize(triples, format=rdf_format, prefixes=prefixes)
+        return serialize(quads, format=rdf_format, prefixes=prefixes)  # type: ignore[return-value]  # no output: bytes
+    return serialize(triples, format=rdf_format, prefixes=prefixes)  # type: ignore[return-value]  # no output: bytes
 
 
 def _limits(settings: Settings) -> str:

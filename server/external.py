@@ -33,6 +33,7 @@ import itertools
 import json
 import logging
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,6 +50,7 @@ from pyoxigraph import (
 
 from newsgraph.errors import BadRequest, Forbidden, NewsgraphError, QuerySyntaxError, QueryTimeout
 from newsgraph.ontology import PREFIXES
+from newsgraph.results import solutions
 from newsgraph.server.lexer import prologue, tokenize
 from newsgraph.server.negotiation import FORMATS_BY_KIND, GRAPH, RESULTS, not_acceptable
 from newsgraph.server.query_process import QueryJob, _rows
@@ -131,7 +133,9 @@ class ExternalPool:
         started = time.perf_counter()
         if job.op == "count":
             response = await self._send(COUNT_QUERY, {}, timeout)
-            rows = list(parse_query_results(response.content, format=QueryResultsFormat.JSON))
+            rows = list(
+                solutions(parse_query_results(response.content, format=QueryResultsFormat.JSON))
+            )
             body = rows[0]["quads"].value.encode() if rows else b"0"
             return ExternalResult("count", "-", bytearray(body), time.perf_counter() - started)
         options = dict(job.options)
@@ -197,7 +201,9 @@ class ExternalPool:
     async def _poll_once(self) -> None:
         try:
             response = await self._send(sparql_file("last_change.rq"), {}, 10.0)
-            rows = list(parse_query_results(response.content, format=QueryResultsFormat.JSON))
+            rows = list(
+                solutions(parse_query_results(response.content, format=QueryResultsFormat.JSON))
+            )
             self.stamp.set(max(row["stamp"].value for row in rows) if rows else None)
         except (NewsgraphError, SyntaxError, ValueError) as error:
             log.warning("change stamp of %s not read: %s", self.endpoint, error)
@@ -235,7 +241,7 @@ def _check(response: httpx.Response, url: str) -> None:
         raise UpstreamError(f"{url} answered {response.status_code}: {response.text[:300]}")
 
 
-def _convert(response: httpx.Response, formats: dict[str, str | None]) -> tuple[str, str, bytes]:
+def _convert(response: httpx.Response, formats: Mapping[str, str | None]) -> tuple[str, str, bytes]:
     """The store's answer as (kind, format name, bytes) in the format the client asked for."""
     media_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
     results_format = QueryResultsFormat.from_media_type(media_type)
@@ -253,14 +259,15 @@ def _convert(response: httpx.Response, formats: dict[str, str | None]) -> tuple[
                 raise not_acceptable(FORMATS_BY_KIND[kind], f"{kind} of this query")
             return kind, name, _rows(result)
         answer: QuerySolutions | QueryBoolean = result
-        return kind, name, answer.serialize(format=getattr(QueryResultsFormat, name))
+        body = answer.serialize(format=getattr(QueryResultsFormat, name))
+        return kind, name, body  # type: ignore[return-value]  # no output: bytes
     rdf_format = RdfFormat.from_media_type(media_type)
     if rdf_format is None:
         raise UpstreamError(f"the store answered in {media_type!r}, which newsgraph cannot read")
     if name == "rows":
         raise not_acceptable(FORMATS_BY_KIND[kind], f"{kind} of this query")
     triples = parse(content, format=rdf_format)
-    return kind, name, serialize(triples, format=getattr(RdfFormat, name))
+    return kind, name, serialize(triples, format=getattr(RdfFormat, name))  # type: ignore[return-value]  # no output: bytes
 
 
 def _canonical_booleans(content: bytes) -> bytes:

@@ -179,17 +179,15 @@ def _run(store: Store, job: QueryJob, output: _Output) -> None:
         output.fail("not_acceptable", kind)
         return
     output.head(f"{kind} {name}")
-    result.serialize(output, format=_format(kind, name))
+    chosen = getattr(RdfFormat if kind == "graph" else QueryResultsFormat, name)
+    # _Output writes like a binary file, and the format is of the result's kind.
+    result.serialize(output, format=chosen)  # type: ignore[arg-type]
     output.end()
-
-
-def _format(kind: str, name: str) -> QueryResultsFormat | RdfFormat:
-    return getattr(RdfFormat if kind == "graph" else QueryResultsFormat, name)
 
 
 def _rows(result: QuerySolutions) -> bytes:
     """The solutions as a JSON list of flat objects: the dashboard-friendly `rows` format."""
-    document = json.loads(result.serialize(format=QueryResultsFormat.JSON))
+    document = json.loads(result.serialize(format=QueryResultsFormat.JSON))  # type: ignore[arg-type]  # no output: bytes
     rows = [
         {name: _plain(term) for name, term in binding.items()}
         for binding in document["results"]["bindings"]

@@ -23,7 +23,15 @@ FOLDERS = {
 # parts sharing a layer (ingest and server) may not import each other. A name stands for a
 # module and, for a package, every module in it; "newsgraph" alone is the package's __init__.
 LAYERS: list[dict[str, tuple[str, ...]]] = [
-    {"core": ("newsgraph", "newsgraph.errors", "newsgraph.settings", "newsgraph.ontology")},
+    {
+        "core": (
+            "newsgraph",
+            "newsgraph.errors",
+            "newsgraph.settings",
+            "newsgraph.ontology",
+            "newsgraph.results",
+        )
+    },
     {"queries": ("newsgraph.queries",)},
     {
         "store": (

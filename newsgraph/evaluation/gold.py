@@ -222,7 +222,9 @@ class GoldActor:
         """Whether a system name or a Wikidata entity (IRI or QID) denotes this actor."""
         if wikidata and self.wikidata and qid(wikidata) == self.wikidata:
             return True
-        return bool(name) and normalize_name(name) in self.names
+        if not name:
+            return False
+        return normalize_name(name) in self.names
 
 
 @dataclass(frozen=True)

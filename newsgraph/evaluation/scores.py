@@ -79,8 +79,10 @@ class SystemStatement:
 
     @classmethod
     def from_row(cls, row: Any) -> SystemStatement:
-        *values, direct = _values(row, "statement speaker speakerName text cue direct")
-        return cls(*values, direct=direct.lower() in ("true", "1"))
+        iri, speaker, name, text, cue, direct = _values(
+            row, "statement speaker speakerName text cue direct"
+        )
+        return cls(iri, speaker, name, text, cue, direct=direct.lower() in ("true", "1"))
 
 
 @dataclass(frozen=True)
@@ -257,7 +259,7 @@ def match(
     return Matching(tuple(gold), tuple(system), tuple(sorted((g, s) for s, g in owner.items())))
 
 
-def match_actors(gold: Sequence[GoldActor], system: Sequence[SystemActor]) -> Matching:
+def match_actors(gold: Sequence[GoldActor], system: Sequence[SystemActor]) -> Matching[Any, Any]:
     """Same Wikidata entity, or the system name is the gold name or an alias (normalized)."""
 
     # Of several system nodes for one entity, the linked, most mentioned one counts as right.
@@ -280,7 +282,7 @@ def match_statements(
     system: Sequence[SystemStatement],
     wikidata: Mapping[str, str] | None = None,
     speaker: bool = True,
-) -> Matching:
+) -> Matching[Any, Any]:
     """The text holds the gold text's start (gold.holds_start) and, with `speaker`, the
     speaker fits (speaker_fits)."""
 
@@ -302,7 +304,9 @@ def trigger_fits(gold: GoldEvent, system: SystemEvent) -> bool:
 
 def cameo_fits(gold: GoldEvent, system: SystemEvent) -> bool:
     """The system CAMEO code's root (its first two digits) fits the gold event type."""
-    return bool(system.cameo) and system.cameo[:2] in gold.cameo_roots
+    if not system.cameo:
+        return False
+    return system.cameo[:2] in gold.cameo_roots
 
 
 def participant_fits(
@@ -326,7 +330,7 @@ def match_events(
     system: Sequence[SystemEvent],
     wikidata: Mapping[str, Iterable[str]] | None = None,
     strict: bool = False,
-) -> Matching:
+) -> Matching[Any, Any]:
     """The trigger words or (unless `strict`) the CAMEO family fit, and a participant is
     shared. Strict matching keeps a system event from passing for a gold one of the same family
     that it does not name: "war" for "the invasion" in another sentence."""
@@ -351,7 +355,7 @@ def match_events(
 class ArticleResult:
     article: str
     iri: str | None
-    matchings: Mapping[str, Matching]
+    matchings: Mapping[str, Matching[Any, Any]]
 
     def score(self, kind: str) -> Score:
         return self.matchings[kind].score
