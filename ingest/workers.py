@@ -246,9 +246,10 @@ class Pool:
             index = open_pipes[pipe]
             try:
                 self.received.append(pipe.recv())
-            except EOFError:
-                # The worker's end of the pipe closed: it is gone or going; its exit code says
-                # why. Its pipe is read no more.
+            except (EOFError, OSError):
+                # The worker's end of the pipe closed (OSError: in the middle of a result, killed
+                # while sending it): it is gone or going; its exit code says why. Its pipe is
+                # read no more.
                 process = self.processes[index]
                 process.join(timeout=POLL_SECONDS)
                 self.finished.add(index)
