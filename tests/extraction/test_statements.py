@@ -173,3 +173,21 @@ def test_a_named_speaker_comes_before_the_apposition_on_it() -> None:
         "Headline\n\nSenator Tim Scott, Republican of South Carolina, said the bill would fail."
     )
     assert speaker_of(found, "the bill would fail") == "Tim Scott"
+
+
+def test_a_short_quote_is_a_statement_when_a_cue_follows_its_own_comma() -> None:
+    found = extract(
+        "Headline\n\n“We will win,” Governor Dana Pruitt said. Critics call the plan “a gamble” "
+        "and say little else."
+    )
+    assert ("Dana Pruitt", "said", "We will win", True) in said(found)
+    # A scare quote closes with no comma of its own and no cue follows it.
+    assert not [s for s in found.statements if s.text == "a gamble"]
+
+
+def test_a_cue_set_off_by_commas_reports_the_clause_it_interrupts() -> None:
+    found = extract(
+        "Headline\n\nMayor Rosa Delgado spoke on Monday. Many of the closures, she said, have "
+        "involved public and semi-private courses."
+    )
+    assert speaker_of(found, "have involved public and semi-private courses") == "Rosa Delgado"
