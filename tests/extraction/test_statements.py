@@ -191,3 +191,18 @@ def test_a_cue_set_off_by_commas_reports_the_clause_it_interrupts() -> None:
         "involved public and semi-private courses."
     )
     assert speaker_of(found, "have involved public and semi-private courses") == "Rosa Delgado"
+
+
+def test_a_first_name_the_corpus_calls_she_gives_her_pronoun_its_antecedent() -> None:
+    assert attribution.shipped().first_names.get("michelle") == "f"
+    found = extract(
+        "Headline\n\nThe senator, Michelle Obama, was interviewed by Chris Wallace. She said the "
+        "plan would fail."
+    )
+    # Without her gender, the last person named would be taken.
+    assert speaker_of(found, "the plan would fail") == "Michelle Obama"
+
+
+def test_first_names_come_only_from_full_names_the_parser_takes_for_people() -> None:
+    names = ["Donald Trump", "The Florida senator", "Mr. Rubio", "he", "Ivanka Trump"]
+    assert training._first_names(names, {"Donald Trump"}) == {"donald"}
