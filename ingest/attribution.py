@@ -11,7 +11,7 @@ from __future__ import annotations
 import gzip
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -99,6 +99,7 @@ class CueModel:
     threshold: float = 0.4
     speakers: frozenset[str] = frozenset()  # nouns the corpus names speakers by
     roles: frozenset[str] = frozenset()  # "the <noun>" meaning a person named before
+    first_names: dict[str, str] = field(default_factory=dict)  # "megyn" -> "f"
 
     def probability(self, token: Token) -> float:
         weights = self.weights
@@ -130,6 +131,7 @@ class CueModel:
             "lemmas": sorted(self.lemmas),
             "speakers": sorted(self.speakers),
             "roles": sorted(self.roles),
+            "first_names": dict(sorted(self.first_names.items())),
             "threshold": self.threshold,
             "weights": {k: round(v, 5) for k, v in sorted(self.weights.items()) if v},
         }
@@ -148,9 +150,17 @@ class CueModel:
         speakers, roles = data.get("speakers", []), data.get("roles", [])
         if not isinstance(speakers, list) or not isinstance(roles, list):
             raise ValueError("an attribution model's speakers and roles are lists of nouns")
+        first_names = data.get("first_names", {})
+        if not isinstance(first_names, dict):
+            raise ValueError("an attribution model's first names map names to 'm' or 'f'")
         threshold = float(str(data["threshold"]))
         return CueModel(
-            frozenset(lemmas), dict(weights), threshold, frozenset(speakers), frozenset(roles)
+            frozenset(lemmas),
+            dict(weights),
+            threshold,
+            frozenset(speakers),
+            frozenset(roles),
+            {str(k): str(v) for k, v in first_names.items()},
         )
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
-from newsgraph.ingest import gazetteer, nonactors
+from newsgraph.ingest import attribution, gazetteer, nonactors
 
 HONORIFICS = {
     "mr",
@@ -319,6 +319,9 @@ def find(doc: Doc, body_start: int, countries: dict[str, str]) -> list[Mention]:
         if kind == "Person":
             tokens, gender, _ = _name_tokens(span)
             gender = gender or ({"m": "m", "f": "f"}.get(_honorific_before(doc, span.start) or ""))
+            if gender is None and len(tokens) >= 2:
+                # "Megyn Kelly": a first name the training corpus calls 'she'.
+                gender = attribution.shipped().first_names.get(tokens[0].lower())
             if not tokens:
                 continue
         elif kind == "Country":

@@ -15,8 +15,9 @@ person's name: after a title ("Ms Jordan said") or as a word of a person it name
 ("Monaco" after "Lisa O. Monaco").
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: spaCy's registry reads the factory's annotations
+# at run time, and with the lowest declared pydantic a string annotation is an unresolved
+# ForwardRef ('field "nlp" not yet prepared').
 from collections import defaultdict
 
 from spacy.language import Language

@@ -87,6 +87,9 @@ PERSON_ROLES = {
     "queen",
 }
 MIN_QUOTE_WORDS = 4
+# A shorter quote is a statement only when a speech verb follows it and the quote closes with
+# its own comma or mark ('"I'd beat him," Trump said'): a scare quote never does.
+MIN_ATTRIBUTED_WORDS = 2
 # How many tokens back a pronoun looks for its antecedent, and how long the last speaker stays
 # the likeliest one.
 ANTECEDENT_WINDOW = 300
@@ -456,14 +459,24 @@ def extract(doc: Doc, body_start: int, actors: ActorSet) -> list[Statement]:
     items: list[tuple[int, Quote | None, Token | None]] = []
     quote_verbs: set[int] = set()
     for quote in quotes:
-        if quote.standalone and len(text[quote.begin : quote.end].split()) >= MIN_QUOTE_WORDS:
-            verb = _attribution(doc, quote, openings)
-            if verb is not None:
-                quote_verbs.add(verb.i)
-            items.append((quote.begin, quote, verb))
+        words = len(text[quote.begin : quote.end].split())
+        if not quote.standalone or words < MIN_ATTRIBUTED_WORDS:
+            continue
+        verb = _attribution(doc, quote, openings)
+        if words < MIN_QUOTE_WORDS and not (
+            verb is not None and verb.idx > quote.end and _closes_utterance(text, quote)
+        ):
+            continue
+        if verb is not None:
+            quote_verbs.add(verb.i)
+        items.append((quote.begin, quote, verb))
     cues = attribution.shipped()
     for token in cues.candidates(doc):
-        if token.idx >= body_start and token.i not in quote_verbs and cues.is_cue(token):
+        if (
+            token.idx >= body_start
+            and token.i not in quote_verbs
+            and (cues.is_cue(token) or _interrupts(token))
+        ):
             items.append((token.idx, None, token))
     items.sort(key=lambda item: item[0])
     direct_spans = [(q.begin, q.end) for q in quotes if q.standalone]
@@ -487,6 +500,33 @@ def extract(doc: Doc, body_start: int, actors: ActorSet) -> list[Statement]:
     statements.extend(_according_to(doc, body_start, actors, speakers, statements))
     statements.sort(key=lambda s: s.span.begin)
     return statements
+
+
+def _interrupts(verb: Token) -> bool:
+    """'Many of the closures, he said, have involved public courses': a cue set off by commas
+    inside the clause it reports says by its place alone that the clause was said."""
+    if verb.dep_ != "parataxis" or verb.head.pos_ not in ("VERB", "AUX"):
+        return False
+    if not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
+        return False
+    doc = verb.doc
+    # The commas are the cue's own dependents or stand just outside them.
+    first, last = verb.left_edge.i, verb.right_edge.i
+    before = first if doc[first].text == "," else first - 1
+    after = last if doc[last].text == "," else last + 1
+    return (
+        verb.head.left_edge.i < before
+        and after < verb.head.right_edge.i
+        and doc[before].text == ","
+        and doc[after].text == ","
+    )
+
+
+def _closes_utterance(text: str, quote: Quote) -> bool:
+    """Whether a quote ends as a sentence said aloud does: with a comma, a question or an
+    exclamation mark of its own before the closing mark."""
+    tail = text[quote.end : quote.end + 3]
+    return bool(tail) and tail[0] in ",?!" or text[quote.end - 1 : quote.end] in ("?", "!")
 
 
 def _end_before_inner_cues(doc: Doc, reported: list[tuple[Statement, Token]]) -> None:

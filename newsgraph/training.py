@@ -35,6 +35,11 @@ MIN_LEMMA_SHARE = 0.02
 THRESHOLD = 0.3
 # How far from its content a cue may stand, in characters.
 CUE_WINDOW = 400
+# A first name gives a gender when the corpus's 'he' or 'she' sources name it this often, and
+# this share of them agree: its coreference chains are automatic, so some links are wrong.
+MIN_NAME_COUNT = 4
+MIN_NAME_AGREEMENT = 0.9
+PRONOUN_GENDERS = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
 
 
 @dataclass(frozen=True)
@@ -108,6 +113,7 @@ class Lexicon:
     cues: frozenset[str]  # lemmas that head cues of saying
     speakers: frozenset[str]  # nouns that head sources ("officials", "the campaign")
     roles: frozenset[str]  # nouns that, after "the", mean a person named before ("the nominee")
+    first_names: dict[str, str]  # first names the corpus calls 'he' ("m") or 'she' ("f")
 
 
 def examples(
@@ -122,6 +128,7 @@ def examples(
     # Of sources named "the <noun>", how often the person the text names is meant.
     definite: Counter[str] = Counter()
     definite_person: Counter[str] = Counter()
+    named: dict[str, Counter[str]] = {}  # first name -> how often 'he' and 'she' name it
     for doc, (text, attributions) in zip(docs, articles, strict=True):
         speech, belief = set(), set()
         persons = {e.text for e in doc.ents if e.label_ == "PERSON" and " " in e.text}
@@ -129,6 +136,10 @@ def examples(
             head = _cue_head(doc, text, attribution)
             if head is None:
                 continue
+            gender = PRONOUN_GENDERS.get(str(attribution["source"]).strip().lower())
+            if gender is not None:
+                for first in _first_names(attribution["source_names"], persons):
+                    named.setdefault(first, Counter())[gender] += 1
             if attribution["speech"]:
                 speech.add(head.i)
                 lemma_counts[lemma_of(head)] += 1
@@ -165,7 +176,25 @@ def examples(
         for noun, count in definite.items()
         if count >= MIN_LEMMA_COUNT and definite_person[noun] >= count / 2
     )
-    return Lexicon(frozenset(lemmas), speakers, roles), found
+    first_names = {
+        name: gender
+        for name, counts in sorted(named.items())
+        for gender, count in counts.most_common(1)
+        if count >= MIN_NAME_COUNT and count >= MIN_NAME_AGREEMENT * sum(counts.values())
+    }
+    return Lexicon(frozenset(lemmas), speakers, roles, first_names), found
+
+
+def _first_names(names: object, persons: set[str]) -> set[str]:
+    """The first words of the full names in a source's coreference chain that the parser
+    also takes for a person ("Donald Trump"), not of titles or descriptions ("The Florida
+    senator", "Mr. Rubio", "House Speaker Paul Ryan")."""
+    found = set()
+    for name in names if isinstance(names, list) else []:
+        words = str(name).split()
+        if str(name) in persons and re.fullmatch(r"[A-Z][a-z]+", words[0]):
+            found.add(words[0].lower())
+    return found
 
 
 def fit(
@@ -217,7 +246,14 @@ def train(corpus: Path, output: Path, model: str, seed: int = 13) -> Report:
     held = [e for article in per_article[cut:] for e in article]
     held_out = _scores(CueModel(lemmas, fit(fitted, seed), THRESHOLD), held)
     everything = fitted + held
-    cue_model = CueModel(lemmas, fit(everything, seed), THRESHOLD, lexicon.speakers, lexicon.roles)
+    cue_model = CueModel(
+        lemmas,
+        fit(everything, seed),
+        THRESHOLD,
+        lexicon.speakers,
+        lexicon.roles,
+        lexicon.first_names,
+    )
     cue_model.save(output)
     return Report(
         articles=len(per_article),

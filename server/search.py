@@ -18,6 +18,9 @@ from newsgraph import search
 from newsgraph.errors import BadRequest
 from newsgraph.store import StoreFolder
 
+# SQLite's integers are 64-bit: an offset of more digits than this is refused, not overflowed.
+MAX_DIGITS = 18
+
 
 def local_index(folder: StoreFolder) -> Callable[[], search.TextSearch | None]:
     """Opens the store folder's index, or None before the first ingest wrote it."""
@@ -97,8 +100,11 @@ def _run(
 def _integer(raw: str | None, name: str, default: int) -> int:
     if raw is None or raw == "":
         return default
-    if not raw.isdigit():
+    # str.isdigit also accepts digits such as '²' that int() refuses: ASCII digits only.
+    if not (raw.isascii() and raw.isdigit()):
         raise BadRequest(f"parameter {name!r}: {raw!r} is not a non-negative integer")
+    if len(raw) > MAX_DIGITS:
+        raise BadRequest(f"parameter {name!r}: {raw} is larger than SQLite's integers")
     return int(raw)
 
 

@@ -135,6 +135,8 @@ async def get(client: httpx.AsyncClient, url: str) -> httpx.Response:
         ("/api/search?q=call&kind=speech", "statement, event"),
         ("/api/search?q=call&limit=0", "between 1 and"),
         ("/api/search?q=call&limit=ten", "not a non-negative integer"),
+        ("/api/search?q=call&limit=%C2%B2", "not a non-negative integer"),  # '²'
+        ("/api/search?q=call&offset=99999999999999999999", "larger than SQLite's integers"),
         ("/api/search?q=call&page=2", "unknown parameter"),
     ],
 )

@@ -175,6 +175,39 @@ def test_a_named_speaker_comes_before_the_apposition_on_it() -> None:
     assert speaker_of(found, "the bill would fail") == "Tim Scott"
 
 
+def test_a_short_quote_is_a_statement_when_a_cue_follows_its_own_comma() -> None:
+    found = extract(
+        "Headline\n\n“We will win,” Governor Dana Pruitt said. Critics call the plan “a gamble” "
+        "and say little else."
+    )
+    assert ("Dana Pruitt", "said", "We will win", True) in said(found)
+    # A scare quote closes with no comma of its own and no cue follows it.
+    assert not [s for s in found.statements if s.text == "a gamble"]
+
+
+def test_a_cue_set_off_by_commas_reports_the_clause_it_interrupts() -> None:
+    found = extract(
+        "Headline\n\nMayor Rosa Delgado spoke on Monday. Many of the closures, she said, have "
+        "involved public and semi-private courses."
+    )
+    assert speaker_of(found, "have involved public and semi-private courses") == "Rosa Delgado"
+
+
+def test_a_first_name_the_corpus_calls_she_gives_her_pronoun_its_antecedent() -> None:
+    assert attribution.shipped().first_names.get("michelle") == "f"
+    found = extract(
+        "Headline\n\nThe senator, Michelle Obama, was interviewed by Chris Wallace. She said the "
+        "plan would fail."
+    )
+    # Without her gender, the last person named would be taken.
+    assert speaker_of(found, "the plan would fail") == "Michelle Obama"
+
+
+def test_first_names_come_only_from_full_names_the_parser_takes_for_people() -> None:
+    names = ["Donald Trump", "The Florida senator", "Mr. Rubio", "he", "Ivanka Trump"]
+    assert training._first_names(names, {"Donald Trump"}) == {"donald"}
+
+
 # ---------------------------------------------------------------- who said what, by mechanism
 # Moved from tests/test_extraction_mechanisms.py.
 
