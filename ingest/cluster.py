@@ -32,7 +32,7 @@ from newsgraph.ingest.serialized import SerializedGraph
 
 # The local pool's helpers for a linker's new live-Wikidata answers: a worker reports them,
 # the driver merges and saves them.
-from newsgraph.ingest.workers import SINGLE_THREADED, _merge_answers, _NewAnswers
+from newsgraph.ingest.workers import SINGLE_THREADED, NewAnswers, merge_answers
 from newsgraph.ontology import Minter
 from newsgraph.settings import Settings
 
@@ -88,7 +88,7 @@ class IngestPlugin(WorkerPlugin):
         self.base = settings.base
         self.batch_size = settings.batch_size
         self.linker = linker
-        self.answers: _NewAnswers | None = None
+        self.answers: NewAnswers | None = None
         self.minter: Minter | None = None
 
     def setup(self, worker: object) -> None:
@@ -96,7 +96,7 @@ class IngestPlugin(WorkerPlugin):
             os.environ.setdefault(name, "1")  # before spaCy imports numpy, which reads them once
         _parser(self.model)
         self.minter = Minter(self.base)
-        self.answers = _NewAnswers(self.linker)
+        self.answers = NewAnswers(self.linker)
 
     def teardown(self, worker: object) -> None:
         """The pipeline stays in the process cache, for the next run."""
@@ -211,7 +211,7 @@ class ClusterPool:
             for sequence, result in results:
                 done[sequence] = result
             if answers:
-                _merge_answers(self.linker, answers)
+                merge_answers(self.linker, answers)
             following = next(batches, None)
             if following is not None:
                 submit(following)

@@ -171,7 +171,7 @@ class Pool:
                 held.pop(sequence)
                 done[sequence] = result
                 if answers:
-                    _merge_answers(self.linker, answers)
+                    merge_answers(self.linker, answers)
             else:
                 worker, exit_code = message[1:]
                 lost = sorted(sequence for sequence, w in sent.items() if w == worker)
@@ -297,7 +297,7 @@ def _work(
 
         parser = nlp.load(settings.model)
         minter = Minter(settings.base)
-        answers = _NewAnswers(linker)
+        answers = NewAnswers(linker)
 
         def received() -> Iterator[tuple[str, tuple[int, Article]]]:
             while (message := inbox.get()) is not None:
@@ -346,7 +346,7 @@ def _picklable(error: BaseException) -> BaseException:
     return NewsgraphError(f"ingest worker failed: {error!r}")
 
 
-class _NewAnswers:
+class NewAnswers:
     """The live Wikidata answers a worker's linker cached since it last reported them."""
 
     def __init__(self, linker: Linker | None) -> None:
@@ -365,7 +365,7 @@ class _NewAnswers:
         return new or None
 
 
-def _merge_answers(linker: Linker | None, answers: dict[str, dict[str, Any]]) -> None:
+def merge_answers(linker: Linker | None, answers: dict[str, dict[str, Any]]) -> None:
     if linker is None:
         return
     cache = linker.cache
