@@ -35,7 +35,7 @@ from newsgraph.ontology import Minter
 from newsgraph.settings import Settings
 from newsgraph.store import Writer
 
-# extract is named here too: callers that parse for themselves (tests) run pipeline.extract.
+# extract is named here too: tests/extraction/test_statements.py runs pipeline.extract.
 __all__ = ["Summary", "WorkerPool", "encode", "extract", "ingest_articles"]
 
 # What the writer thread is given: a parsed article to extract and store (one worker), or

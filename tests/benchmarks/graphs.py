@@ -8,7 +8,7 @@ from pathlib import Path
 
 import corpus
 
-from newsgraph.ingest import articles, nlp, pipeline, rdf
+from newsgraph.ingest import articles, encoding, nlp, rdf
 from newsgraph.ingest.linking import Linker
 from newsgraph.ingest.serialized import SerializedGraph, serialize_graph
 from newsgraph.ontology import Minter
@@ -23,7 +23,7 @@ def _extractions(texts: list[tuple[str, str]], settings: Settings) -> list:
     found = []
     for name, text in texts:
         article = articles.from_text(text, name)
-        found.append(pipeline.extract(parser(text), article, linker))
+        found.append(encoding.extract(parser(text), article, linker))
     return found
 
 

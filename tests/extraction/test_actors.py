@@ -11,7 +11,7 @@ import pytest
 import spacy
 from spacy.tokens import Doc, Span
 
-from newsgraph.ingest import nlp, pipeline
+from newsgraph.ingest import encoding, nlp
 from newsgraph.ingest.articles import from_text
 from newsgraph.ingest.extraction import Extraction
 from newsgraph.ingest.linking import CACHE_FORMAT, Linker
@@ -23,7 +23,7 @@ from newsgraph.settings import Settings
 def extract(text: str, linker: Linker | None = None) -> Extraction:
     article = from_text(text, "test.txt", dt.date(2024, 5, 18))
     doc = nlp.load(Settings().model)(article.text)
-    return pipeline.extract(doc, article, linker)
+    return encoding.extract(doc, article, linker)
 
 
 def names(extraction: Extraction, kind: str | None = None) -> list[str]:

@@ -9,7 +9,7 @@ import pytest
 from rdflib import Graph, Namespace
 from rdflib.namespace import SKOS
 
-from newsgraph.ingest import nlp, pipeline, triggers
+from newsgraph.ingest import encoding, nlp, triggers
 from newsgraph.ingest.articles import from_text
 from newsgraph.ingest.extraction import Event, Extraction, Factuality
 from newsgraph.ontology import ontology_file
@@ -21,7 +21,7 @@ KIND = Namespace("https://w3id.org/newsgraph/kind/")
 
 def extract(text: str) -> Extraction:
     article = from_text(text, "test.txt", PUBLISHED)
-    return pipeline.extract(nlp.load(Settings().model)(article.text), article, None)
+    return encoding.extract(nlp.load(Settings().model)(article.text), article, None)
 
 
 def names(found: Extraction, keys: list[str]) -> set[str]:
