@@ -24,10 +24,11 @@ import itertools
 import logging
 import os
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from newsgraph.errors import ConfigError, InputError, NewsgraphError
 from newsgraph.ingest.articles import Article
+from newsgraph.ingest.linking import Linker
 from newsgraph.ingest.serialized import SerializedGraph
 
 # The local pool's helpers for a linker's new live-Wikidata answers: a worker reports them,
@@ -35,9 +36,6 @@ from newsgraph.ingest.serialized import SerializedGraph
 from newsgraph.ingest.workers import SINGLE_THREADED, NewAnswers, merge_answers
 from newsgraph.ontology import Minter
 from newsgraph.settings import Settings
-
-if TYPE_CHECKING:
-    from newsgraph.ingest.linking import Linker
 
 try:
     from distributed import WorkerPlugin
