@@ -298,9 +298,15 @@ class Speakers:
             # A name the recogniser missed or did not keep ("Espinoza said", "Pew notes"):
             # the person of that surname named before, else an actor of its own.
             return self._named(subject, UNKEPT_NAMES[subject.ent_type_])
-        if subject.pos_ == "NOUN" and subject.lemma_.lower() in attribution.shipped().speakers:
+        cues = attribution.shipped()
+        if subject.pos_ == "NOUN" and subject.lemma_.lower() in cues.speakers:
             # "Police said", "a senior official said", "critics say": unnamed, yet a speaker,
             # named by a noun the corpus names speakers by (not "the attempt", "the report").
+            return self.describe(phrase, "Group" if subject.tag_ == "NNS" else "Person")
+        if subject.pos_ == "NOUN" and attribution.lemma_of(subject.head) in cues.lemmas:
+            # "the admiral said", "company executives said": any noun that is the cue's own
+            # subject names a speaker the text leaves unnamed; one a cue only inherits through
+            # a clause it joins ("The attempt came after ..., and threatened") does not.
             return self.describe(phrase, "Group" if subject.tag_ == "NNS" else "Person")
         return None
 

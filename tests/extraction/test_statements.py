@@ -206,3 +206,16 @@ def test_a_first_name_the_corpus_calls_she_gives_her_pronoun_its_antecedent() ->
 def test_first_names_come_only_from_full_names_the_parser_takes_for_people() -> None:
     names = ["Donald Trump", "The Florida senator", "Mr. Rubio", "he", "Ivanka Trump"]
     assert training._first_names(names, {"Donald Trump"}) == {"donald"}
+
+
+def test_a_common_noun_subject_of_the_cue_is_an_unnamed_speaker() -> None:
+    found = extract("Headline\n\nThe derogatory comments had two goals, the admiral said.")
+    assert speaker_of(found, "The derogatory comments had two goals") == "admiral"
+
+
+def test_a_noun_the_cue_only_inherits_through_a_joined_clause_is_no_speaker() -> None:
+    found = extract(
+        "Headline\n\nThe effort to calm the markets came after Mayor Jo Kent told reporters on "
+        "Monday that taxes would rise, and warned that more cuts would follow."
+    )
+    assert "effort" not in {found.actors[s.speaker].name for s in found.statements}
