@@ -219,3 +219,22 @@ def test_a_noun_the_cue_only_inherits_through_a_joined_clause_is_no_speaker() ->
         "Monday that taxes would rise, and warned that more cuts would follow."
     )
     assert "effort" not in {found.actors[s.speaker].name for s in found.statements}
+
+
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        (
+            "Headline\n\nSenator Ann Ruiz has called for the minimum wage to be raised to $15.",
+            "the minimum wage to be raised to $15",
+        ),
+        (
+            "Headline\n\nSenator Ann Ruiz called her “third-rate” and left the stage.",
+            "her “third-rate”",
+        ),
+    ],
+)
+def test_a_for_clause_and_a_complement_without_object_are_what_was_said(
+    text: str, content: str
+) -> None:
+    assert speaker_of(extract(text), content) == "Ann Ruiz"
