@@ -142,9 +142,7 @@ def start_oxigraph(folder: Path, timeout_seconds: float = 10.0) -> ExternalStore
     return store
 
 
-def start_virtuoso(
-    folder: Path, max_seconds: int = 10, buffers: int = 10_000
-) -> ExternalStore:
+def start_virtuoso(folder: Path, max_seconds: int = 10, buffers: int = 10_000) -> ExternalStore:
     if VIRTUOSO is None or ISQL is None:
         pytest.skip("Virtuoso is not installed: apt-get install virtuoso-opensource (.ci/run)")
     folder.mkdir(parents=True, exist_ok=True)

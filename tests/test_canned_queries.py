@@ -154,9 +154,7 @@ def values_from(store: Store) -> dict[str, str]:
     article = one(
         store, 'SELECT ?a WHERE { GRAPH ?a { ?s ng:speaker ?x } ?x rdfs:label "White House" }'
     )
-    source = one(
-        store, f"SELECT ?s WHERE {{ <{article}> <http://purl.org/dc/terms/source> ?s }}"
-    )
+    source = one(store, f"SELECT ?s WHERE {{ <{article}> <http://purl.org/dc/terms/source> ?s }}")
     story = one(store, 'SELECT ?s WHERE { ?s ng:report ?e ; rdfs:label "video call" }')
     return {
         "since": "2000-01-01",

@@ -64,8 +64,10 @@ def test_the_server_answers_the_default_call_from_the_materialized_file(tmp_path
     assert snapshot is not None
     # Overwrite the file with a result the engine would never give: only a server that reads
     # the file can answer it.
-    marker = {"head": {"vars": ["actor"]},
-              "results": {"bindings": [{"actor": {"type": "uri", "value": "urn:test:file"}}]}}
+    marker = {
+        "head": {"vars": ["actor"]},
+        "results": {"bindings": [{"actor": {"type": "uri", "value": "urn:test:file"}}]},
+    }
     target = materialized.folder(snapshot)
     (target / "top_speakers.srj").write_text(json.dumps(marker), encoding="utf-8")
     index = json.loads((target / materialized.INDEX).read_text(encoding="utf-8"))

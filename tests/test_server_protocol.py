@@ -391,7 +391,8 @@ def test_a_repeated_query_has_one_etag_and_answers_304_to_it(endpoint: str) -> N
     assert as_csv.headers["ETag"] != first.headers["ETag"]
     assert as_csv.text.startswith("article,title")
     revalidated = httpx.get(
-        endpoint, params=params,
+        endpoint,
+        params=params,
         headers={"Accept": JSON_RESULTS, "If-None-Match": first.headers["ETag"]},
     )
     assert revalidated.status_code == 304 and revalidated.content == b""

@@ -74,9 +74,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return found
 
 
-@pytest.mark.parametrize(
-    "versions", ["latest", pytest.param("lowest", marks=pytest.mark.stress)]
-)
+@pytest.mark.parametrize("versions", ["latest", pytest.param("lowest", marks=pytest.mark.stress)])
 def test_the_wheel_in_a_fresh_venv_ingests_txt_html_json_and_jsonl(
     wheel: Path, tmp_path: Path, versions: str
 ) -> None:

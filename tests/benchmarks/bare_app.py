@@ -37,8 +37,13 @@ async def app(scope, receive, send):
             query.text, use_default_graph_as_union=True, substitutions=query.bind(params)
         )
     body = results.serialize(format=QueryResultsFormat.JSON)
-    await send({"type": "http.response.start", "status": 200,
-                "headers": [*JSON, (b"content-length", str(len(body)).encode())]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": [*JSON, (b"content-length", str(len(body)).encode())],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 

@@ -24,18 +24,101 @@ ACTORS = 20_000
 ACTORS_PER_ARTICLE = 12
 STATEMENTS_PER_ARTICLE = 6
 EVENTS_PER_ARTICLE = 8
-CAMEO = ("010", "020", "036", "040", "041", "042", "043", "051", "057", "061", "070", "090",
-         "100", "111", "112", "120", "130", "138", "141", "163", "172", "190", "193", "195")
+CAMEO = (
+    "010",
+    "020",
+    "036",
+    "040",
+    "041",
+    "042",
+    "043",
+    "051",
+    "057",
+    "061",
+    "070",
+    "090",
+    "100",
+    "111",
+    "112",
+    "120",
+    "130",
+    "138",
+    "141",
+    "163",
+    "172",
+    "190",
+    "193",
+    "195",
+)
 CUES = ("said", "told reporters", "said in a statement", "wrote", "warned", "added")
-FIRST = ("Ana", "Boris", "Chen", "Dara", "Emeka", "Farah", "Giulia", "Hiro", "Ines", "Jonas",
-         "Kemal", "Lena", "Mateo", "Nadia", "Olu", "Pavel", "Quynh", "Rosa", "Sami", "Tove")
-LAST = ("Abara", "Berg", "Castillo", "Dimitrov", "Eze", "Fontaine", "Garcia", "Haddad", "Ivanova",
-        "Jensen", "Kowalski", "Lindqvist", "Moreau", "Nakamura", "Okafor", "Petrov", "Quinn",
-        "Rossi", "Silva", "Tanaka", "Umarov", "Varga", "Weber", "Xu", "Yilmaz", "Zhou")
-ORG_WORDS = ("Ministry of Trade", "Central Bank", "Energy Agency", "Defence Ministry",
-             "Health Council", "Port Authority", "Rail Union", "Grain Board")
-FILLER = ("met officials in the capital", "spoke about the talks", "was seen at the summit",
-          "declined to comment further", "visited the border region", "reviewed the budget")
+FIRST = (
+    "Ana",
+    "Boris",
+    "Chen",
+    "Dara",
+    "Emeka",
+    "Farah",
+    "Giulia",
+    "Hiro",
+    "Ines",
+    "Jonas",
+    "Kemal",
+    "Lena",
+    "Mateo",
+    "Nadia",
+    "Olu",
+    "Pavel",
+    "Quynh",
+    "Rosa",
+    "Sami",
+    "Tove",
+)
+LAST = (
+    "Abara",
+    "Berg",
+    "Castillo",
+    "Dimitrov",
+    "Eze",
+    "Fontaine",
+    "Garcia",
+    "Haddad",
+    "Ivanova",
+    "Jensen",
+    "Kowalski",
+    "Lindqvist",
+    "Moreau",
+    "Nakamura",
+    "Okafor",
+    "Petrov",
+    "Quinn",
+    "Rossi",
+    "Silva",
+    "Tanaka",
+    "Umarov",
+    "Varga",
+    "Weber",
+    "Xu",
+    "Yilmaz",
+    "Zhou",
+)
+ORG_WORDS = (
+    "Ministry of Trade",
+    "Central Bank",
+    "Energy Agency",
+    "Defence Ministry",
+    "Health Council",
+    "Port Authority",
+    "Rail Union",
+    "Grain Board",
+)
+FILLER = (
+    "met officials in the capital",
+    "spoke about the talks",
+    "was seen at the summit",
+    "declined to comment further",
+    "visited the border region",
+    "reviewed the budget",
+)
 
 
 @dataclass(frozen=True)
@@ -87,9 +170,9 @@ class _Text:
         return "".join(self.parts)
 
 
-def article(number: int, rng: random.Random, actors: list[Entity], weights: list[float]) -> tuple[
-    Article, Extraction
-]:
+def article(
+    number: int, rng: random.Random, actors: list[Entity], weights: list[float]
+) -> tuple[Article, Extraction]:
     """One generated article and its extraction."""
     title = f"Generated report {number}"
     text = _Text(title)
@@ -101,9 +184,14 @@ def article(number: int, rng: random.Random, actors: list[Entity], weights: list
     for index in chosen:
         entity = actors[index]
         key = f"a{index}"
-        found[key] = Actor(key, entity.name, entity.type, wikidata=entity.wikidata,
-                           link_score=0.9 if entity.wikidata else None,
-                           link_method="index" if entity.wikidata else None)
+        found[key] = Actor(
+            key,
+            entity.name,
+            entity.type,
+            wikidata=entity.wikidata,
+            link_score=0.9 if entity.wikidata else None,
+            link_method="index" if entity.wikidata else None,
+        )
         for _ in range(rng.randint(1, 3)):
             (span,) = text.add("", entity.name, f" {rng.choice(FILLER)}. ")
             found[key].mentions.append(span)
@@ -114,29 +202,45 @@ def article(number: int, rng: random.Random, actors: list[Entity], weights: list
         words = f"We will keep working with {found[about].name} on point {position}"
         quote, name = text.add('"', words, '", ', found[speaker].name, f" {rng.choice(CUES)}. ")
         found[speaker].mentions.append(name)
-        statements.append(Statement(speaker, words, quote, rng.choice(CUES), rng.random() < 0.7,
-                                    [about]))
+        statements.append(
+            Statement(speaker, words, quote, rng.choice(CUES), rng.random() < 0.7, [about])
+        )
     events = []
     for _ in range(EVENTS_PER_ARTICLE):
         source, target = rng.sample(keys, 2)
         when = published - dt.timedelta(days=rng.randrange(30))
         trigger = rng.choice(("met", "called", "sanctioned", "accused", "praised", "visited"))
-        first, verb, second = text.add("", found[source].name, " ", trigger, " ",
-                                       found[target].name, f" on {when:%d %B %Y}. ")[0:3]
+        first, verb, second = text.add(
+            "", found[source].name, " ", trigger, " ", found[target].name, f" on {when:%d %B %Y}. "
+        )[0:3]
         found[source].mentions.append(first)
         found[target].mentions.append(second)
         roll = rng.random()
         factuality = "Asserted" if roll < 0.85 else "Hypothetical" if roll < 0.95 else "Negated"
-        events.append(Event(trigger, rng.choice(CAMEO), verb, [source], [target],
-                            date=when.isoformat(), time_expression=f"{when:%d %B %Y}",
-                            factuality=factuality))
+        events.append(
+            Event(
+                trigger,
+                rng.choice(CAMEO),
+                verb,
+                [source],
+                [target],
+                date=when.isoformat(),
+                time_expression=f"{when:%d %B %Y}",
+                factuality=factuality,
+            )
+        )
     for actor in found.values():
         actor.mentions.sort(key=lambda span: span.begin)
     body = text.text()
     return (
-        Article(body, f"generated/{number:05d}.txt", title=title,
-                url=f"https://news.example.org/generated/{number:05d}", published=published,
-                body_start=len(title) + 1),
+        Article(
+            body,
+            f"generated/{number:05d}.txt",
+            title=title,
+            url=f"https://news.example.org/generated/{number:05d}",
+            published=published,
+            body_start=len(title) + 1,
+        ),
         Extraction(found, statements, events),
     )
 

@@ -52,8 +52,12 @@ async def client(port: int, requests: list[bytes], state: dict, latencies: list[
 
 
 async def main() -> None:
-    port, concurrency, total, seconds = (int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]),
-                                         float(sys.argv[4]))
+    port, concurrency, total, seconds = (
+        int(sys.argv[1]),
+        int(sys.argv[2]),
+        int(sys.argv[3]),
+        float(sys.argv[4]),
+    )
     accept, paths = sys.argv[5], []
     for argument in sys.argv[6:]:
         if argument.startswith("@"):
@@ -75,11 +79,19 @@ async def main() -> None:
     def percentile(p: float) -> float:
         return round(latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000, 2)
 
-    print(json.dumps({
-        "requests": len(latencies), "errors": state["errors"], "seconds": round(elapsed, 3),
-        "rps": round(len(latencies) / elapsed, 1), "p50_ms": percentile(0.50),
-        "p90_ms": percentile(0.90), "p99_ms": percentile(0.99),
-    }))
+    print(
+        json.dumps(
+            {
+                "requests": len(latencies),
+                "errors": state["errors"],
+                "seconds": round(elapsed, 3),
+                "rps": round(len(latencies) / elapsed, 1),
+                "p50_ms": percentile(0.50),
+                "p90_ms": percentile(0.90),
+                "p99_ms": percentile(0.99),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -29,14 +29,30 @@ PINNED = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS"
 
 def bare(folder: Path, workers: int, settings: Settings) -> list[str]:
     script = str(measure.HERE / "bare_parse.py")
-    return [sys.executable, script, str(folder), str(workers), str(settings.batch_size),
-            settings.model]
+    return [
+        sys.executable,
+        script,
+        str(folder),
+        str(workers),
+        str(settings.batch_size),
+        settings.model,
+    ]
 
 
 def ingest(folder: Path, store: Path, workers: int, settings: Settings) -> list[str]:
-    return [str(measure.BIN / "newsgraph"), "ingest", str(folder), "--store", str(store),
-            "--workers", str(workers), "--batch-size", str(settings.batch_size),
-            "--model", settings.model]
+    return [
+        str(measure.BIN / "newsgraph"),
+        "ingest",
+        str(folder),
+        "--store",
+        str(store),
+        "--workers",
+        str(workers),
+        "--batch-size",
+        str(settings.batch_size),
+        "--model",
+        settings.model,
+    ]
 
 
 def test_ingest_costs_at_most_ten_percent_over_bare_spacy_and_two_workers_scale(

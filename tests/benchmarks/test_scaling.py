@@ -43,8 +43,18 @@ ENTITIES = 25
 
 def ingest(folder: Path, store: Path, *options: str) -> list[str]:
     settings = Settings()
-    return [str(measure.BIN / "newsgraph"), "ingest", str(folder), "--store", str(store),
-            "--batch-size", str(settings.batch_size), "--model", settings.model, *options]
+    return [
+        str(measure.BIN / "newsgraph"),
+        "ingest",
+        str(folder),
+        "--store",
+        str(store),
+        "--batch-size",
+        str(settings.batch_size),
+        "--model",
+        settings.model,
+        *options,
+    ]
 
 
 def test_a_local_cluster_of_two_scales_like_the_process_pool(

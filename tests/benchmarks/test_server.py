@@ -103,8 +103,9 @@ class Served:
         started = time.perf_counter()
         with StoreFolder(self.folder).writer() as writer:
             for graph in itertools.islice(graphs, count):
-                writer.write_article(NamedNode(graph.article), graph.triples,
-                                     self.actors_graph, graph.actor_triples)
+                writer.write_article(
+                    NamedNode(graph.article), graph.triples, self.actors_graph, graph.actor_triples
+                )
         return time.perf_counter() - started
 
 
@@ -114,8 +115,9 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     actors = Minter(Settings().base).actors_graph()
     with StoreFolder(folder).writer() as writer:
         for graph in generated.graphs(QUADS, Settings().base):
-            writer.write_article(NamedNode(graph.article), graph.triples, actors,
-                                 graph.actor_triples)
+            writer.write_article(
+                NamedNode(graph.article), graph.triples, actors, graph.actor_triples
+            )
     assert len(StoreFolder(folder).reader()) >= 1_000_000
     port = free_port()
     script = str(measure.HERE / "serve.py")
@@ -134,8 +136,11 @@ def engine_ms(store: Store, text: str, repeat: int = 3, **bindings: NamedNode) -
     best = float("inf")
     for _ in range(repeat):
         started = time.perf_counter()
-        results = store.query(text, use_default_graph_as_union=True,
-                              substitutions={Variable(k): v for k, v in bindings.items()})
+        results = store.query(
+            text,
+            use_default_graph_as_union=True,
+            substitutions={Variable(k): v for k, v in bindings.items()},
+        )
         results.serialize(format=QueryResultsFormat.JSON)
         best = min(best, (time.perf_counter() - started) * 1000)
     return best
@@ -143,11 +148,24 @@ def engine_ms(store: Store, text: str, repeat: int = 3, **bindings: NamedNode) -
 
 def sample_entities(store: Store) -> dict[str, list[dict[str, str]]]:
     rng = random.Random(7)
-    speakers = sorted({row["s"].value for row in store.query(
-        f"SELECT DISTINCT ?s WHERE {{ ?x <{NG}speaker> ?s }}", use_default_graph_as_union=True)})
-    pairs = sorted({(row["a"].value, row["b"].value) for row in store.query(
-        f"SELECT ?a ?b WHERE {{ ?e <{NG}sourceActor> ?a ; <{NG}targetActor> ?b }}",
-        use_default_graph_as_union=True)})
+    speakers = sorted(
+        {
+            row["s"].value
+            for row in store.query(
+                f"SELECT DISTINCT ?s WHERE {{ ?x <{NG}speaker> ?s }}",
+                use_default_graph_as_union=True,
+            )
+        }
+    )
+    pairs = sorted(
+        {
+            (row["a"].value, row["b"].value)
+            for row in store.query(
+                f"SELECT ?a ?b WHERE {{ ?e <{NG}sourceActor> ?a ; <{NG}targetActor> ?b }}",
+                use_default_graph_as_union=True,
+            )
+        }
+    )
     return {
         "statements_by_speaker": [{"speaker": s} for s in rng.sample(speakers, SAMPLE)],
         "events_between": [{"first": a, "second": b} for a, b in rng.sample(pairs, SAMPLE)],
@@ -174,8 +192,13 @@ def test_per_entity_queries_answer_in_25_ms_and_aggregates_come_from_the_cache(
         median = statistics.median(latencies)
         per_entity[name] = {"latency_median": median}
         record(
-            f"per_entity_{name}", order, f"{name}, median over {SAMPLE} entities (HTTP)",
-            median, " ms", f"<= {PER_ENTITY_MS:.0f} ms", median <= PER_ENTITY_MS,
+            f"per_entity_{name}",
+            order,
+            f"{name}, median over {SAMPLE} entities (HTTP)",
+            median,
+            " ms",
+            f"<= {PER_ENTITY_MS:.0f} ms",
+            median <= PER_ENTITY_MS,
             f"p90 {statistics.quantiles(latencies, n=10)[-1]:.1f} ms, max {max(latencies):.1f} ms;"
             f" engine alone median {statistics.median(on_engine):.1f} ms",
             latencies_ms=[round(x, 2) for x in latencies],
@@ -188,12 +211,18 @@ def test_per_entity_queries_answer_in_25_ms_and_aggregates_come_from_the_cache(
     after = aggregates(served, served.engine())
     repeated = max(max(before[n]["repeated_ms"], after[n]["repeated_ms"]) for n in AGGREGATES)
     record(
-        "aggregates_repeated", 9,
+        "aggregates_repeated",
+        9,
         "top_actors, top_speakers, timeline repeated, cached (slowest median)",
-        repeated, " ms", f"<= {REPEATED_MS:.0f} ms", repeated <= REPEATED_MS,
+        repeated,
+        " ms",
+        f"<= {REPEATED_MS:.0f} ms",
+        repeated <= REPEATED_MS,
         ", ".join(f"{n} {after[n]['repeated_ms']:.1f} ms" for n in AGGREGATES)
         + " (HTTP, between two ingests)",
-        before=before, after=after, ingest_s=round(ingest_s, 2),
+        before=before,
+        after=after,
+        ingest_s=round(ingest_s, 2),
     )
     # No figure compares the first call after an ingest with the engine: the server reads a
     # result the ingest computed, the engine runs the query, and that is not like with like.
@@ -230,11 +259,20 @@ def aggregates(served: Served, engine: Store) -> dict[str, dict]:
     return found
 
 
-def load(port: int, accept: str, paths: list[str], requests: int = REQUESTS,
-         seconds: float = SECONDS) -> dict:
+def load(
+    port: int, accept: str, paths: list[str], requests: int = REQUESTS, seconds: float = SECONDS
+) -> dict:
     script = str(measure.HERE / "load.py")
-    command = [sys.executable, script, str(port), str(CONCURRENCY), str(requests), str(seconds),
-               accept, *paths]
+    command = [
+        sys.executable,
+        script,
+        str(port),
+        str(CONCURRENCY),
+        str(requests),
+        str(seconds),
+        accept,
+        *paths,
+    ]
     return json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
 
 
@@ -243,31 +281,49 @@ def test_http_serves_small_results_at_four_fifths_of_a_bare_asgi_app(
 ) -> None:
     engine = served.engine()
     rarest = min(
-        (row["s"].value for row in engine.query(
-            f"SELECT ?s (COUNT(?x) AS ?n) WHERE {{ ?x <{NG}speaker> ?s }} GROUP BY ?s "
-            "ORDER BY ?n ?s LIMIT 1", use_default_graph_as_union=True)),
+        (
+            row["s"].value
+            for row in engine.query(
+                f"SELECT ?s (COUNT(?x) AS ?n) WHERE {{ ?x <{NG}speaker> ?s }} GROUP BY ?s "
+                "ORDER BY ?n ?s LIMIT 1",
+                use_default_graph_as_union=True,
+            )
+        ),
     )
 
     def sparql(speaker: str, limit: int) -> str:
-        text = (f"SELECT ?statement ?text WHERE {{ ?statement <{NG}speaker> <{speaker}> ; "
-                f"<{SCHEMA}text> ?text }} LIMIT {limit}")
+        text = (
+            f"SELECT ?statement ?text WHERE {{ ?statement <{NG}speaker> <{speaker}> ; "
+            f"<{SCHEMA}text> ?text }} LIMIT {limit}"
+        )
         return "/sparql?" + urlencode({"query": text})
 
     def distinct(run: str, first: int) -> str:
         """A file of queries each asked once: the same small result, each time a new LIMIT."""
         path = tmp_path / f"{run}.txt"
-        path.write_text("\n".join(
-            sparql(rarest, 1_000 + first + i) for i in range(REQUESTS)
-        ), encoding="utf-8")
+        path.write_text(
+            "\n".join(sparql(rarest, 1_000 + first + i) for i in range(REQUESTS)), encoding="utf-8"
+        )
         return "@" + str(path)
 
     loads = {  # figure order, label, what the warm-up asks, what the measured run asks
-        "sparql": (11, "/sparql, a repeated query, cached", sparql(rarest, 1000),
-                   sparql(rarest, 1000)),
-        "sparql_distinct": (12, "/sparql, every query new, uncached", distinct("warm", 0),
-                            distinct("measured", REQUESTS)),
-        "api": (13, "/api/queries/statements_by_speaker, cached",
-                *["/api/queries/statements_by_speaker?" + urlencode({"speaker": rarest})] * 2),
+        "sparql": (
+            11,
+            "/sparql, a repeated query, cached",
+            sparql(rarest, 1000),
+            sparql(rarest, 1000),
+        ),
+        "sparql_distinct": (
+            12,
+            "/sparql, every query new, uncached",
+            distinct("warm", 0),
+            distinct("measured", REQUESTS),
+        ),
+        "api": (
+            13,
+            "/api/queries/statements_by_speaker, cached",
+            *["/api/queries/statements_by_speaker?" + urlencode({"speaker": rarest})] * 2,
+        ),
     }
     snapshot = StoreFolder(served.folder).current()
     port = free_port()
@@ -293,11 +349,17 @@ def test_http_serves_small_results_at_four_fifths_of_a_bare_asgi_app(
             met = ratio >= minimum
             target = f">= {minimum:.1f}x of bare ASGI (no cache)"
             record(
-                f"http_{name}", order, f"{label}, small result, concurrency {CONCURRENCY}",
-                ratio, "x", target, met,
+                f"http_{name}",
+                order,
+                f"{label}, small result, concurrency {CONCURRENCY}",
+                ratio,
+                "x",
+                target,
+                met,
                 f"{ours['rps']:.0f} vs {theirs['rps']:.0f} requests/s; p99 {ours['p99_ms']:.1f} "
                 f"vs {theirs['p99_ms']:.1f} ms",
-                newsgraph=ours, bare=theirs,
+                newsgraph=ours,
+                bare=theirs,
             )
     finally:
         stop(bare)
@@ -337,16 +399,22 @@ def stream_csv(served: Served, rows: int) -> dict:
             yield rest
 
     try:
-        with served.client.stream("GET", "/sparql", params={"query": query},
-                                  headers={"Accept": "text/csv"}) as response:
+        with served.client.stream(
+            "GET", "/sparql", params={"query": query}, headers={"Accept": "text/csv"}
+        ) as response:
             response.raise_for_status()
             # csv, not a line count: an article's text is a literal with line breaks in it
             rows = sum(1 for _ in csv.reader(lines(response))) - 1
     finally:
         stop_sampling.set()
         sampler.join()
-    return {"rows": rows, "bytes": size, "seconds": round(time.perf_counter() - started, 2),
-            "rss_before_mb": round(before / 2**20, 1), "peak_rss_mb": round(peak[0] / 2**20, 1)}
+    return {
+        "rows": rows,
+        "bytes": size,
+        "seconds": round(time.perf_counter() - started, 2),
+        "rss_before_mb": round(before / 2**20, 1),
+        "peak_rss_mb": round(peak[0] / 2**20, 1),
+    }
 
 
 def test_a_million_row_csv_streams_with_flat_server_memory(served: Served, record) -> None:
@@ -364,9 +432,13 @@ def test_a_million_row_csv_streams_with_flat_server_memory(served: Served, recor
         "large_result_memory",
         14,
         f"server peak memory, {LARGE_ROWS:,} CSV rows over {SMALL_ROWS:,}",
-        growth, "x", f"<= {MAX_MEMORY_GROWTH:.1f}x", growth <= MAX_MEMORY_GROWTH,
+        growth,
+        "x",
+        f"<= {MAX_MEMORY_GROWTH:.1f}x",
+        growth <= MAX_MEMORY_GROWTH,
         f"{large['peak_rss_mb']:.0f} MB vs {small['peak_rss_mb']:.0f} MB (server and its query "
         f"workers); {large['bytes'] / 2**20:.0f} MB of CSV in {large['seconds']:.1f} s",
-        small=small, large=large,
+        small=small,
+        large=large,
     )
     assert growth <= MAX_MEMORY_GROWTH

@@ -114,8 +114,12 @@ def test_reingest_through_the_bulk_path_changes_nothing_and_a_repeat_replaces(
     other = graph_maker.others(settings)[0]
     repeated = corpus_graphs[40]
     replacement = type(repeated)(
-        repeated.article, other.triples.replace(other.article.encode(), repeated.article.encode()),
-        other.actor_triples, other.actors, other.statements, other.events,
+        repeated.article,
+        other.triples.replace(other.article.encode(), repeated.article.encode()),
+        other.actor_triples,
+        other.actors,
+        other.statements,
+        other.events,
     )
     write_all(folder, [repeated, corpus_graphs[41], replacement], actors)
     after = per_graph(StoreFolder(folder).reader())
