@@ -7,10 +7,11 @@ ingest does.
 
 The spaCy pipeline is loaded once per worker process: a worker plugin loads it when the worker
 joins (or when the plugin is registered), and keeps it in a per-process cache that every task
-of every later run finds. Articles travel in batches of `batch_size`, one task each; a task
-sends back each article's graph as N-Triples (encoding.encode, the same function the local
-worker processes run), and this process hands the results, in input order, to the writer it
-was given: bulk chunks and journal, or a SPARQL endpoint, exactly as without a cluster.
+of every later run finds. Articles travel in batches of TASK_ARTICLES (at most `batch_size`),
+one task each; a task parses them as the local worker processes do (parsing.parse_each, then
+encoding.encode) and sends back each article's graph as N-Triples, and this process hands the
+results, in input order, to the writer it was given: bulk chunks and journal, or a SPARQL
+endpoint, exactly as without a cluster.
 
 A worker that is lost mid-run costs nothing: the scheduler runs its tasks again elsewhere. A
 batch that keeps killing the workers that take it (the scheduler gives up on it with
@@ -46,17 +47,26 @@ log = logging.getLogger(__name__)
 
 LOCAL = "local"
 PLUGIN = "newsgraph-ingest"
+# Articles per task. A task's results come back together, so the last tasks of a run leave the
+# other workers idle while they finish: a task of `batch_size` (32) articles kept one of two
+# workers idle about 3 s at the end of a 300-article run. Eight parse as fast a document as 32
+# (spaCy's small pipelines gain nothing from bigger batches here) and cost the scheduler little.
+TASK_ARTICLES = 8
 # Batches in flight per worker: one being parsed, one waiting, so that no worker idles between.
 BATCHES_PER_WORKER = 2
 
 # A parsing worker should keep its core: Dask's sampling profiler (every 10 ms), event-loop tick
-# (20 ms) and monitors wake threads that take the GIL from the task thread. For a cluster of
-# your own, set the same in its workers' configuration (README, "Running on a cluster").
+# (20 ms) and monitors wake threads that take the GIL from the task thread. And a nanny starts
+# its worker with MALLOC_TRIM_THRESHOLD_=65536, which turns off glibc's adaptive mmap threshold:
+# spaCy's arrays then come from mmap and go back to munmap each time, and parsing took 25% more
+# CPU (system time four times the usual; measured on 100 articles). For a cluster of your own,
+# set the same in its workers' configuration (README, "Running on a cluster").
 QUIET_WORKERS = {
     "distributed.worker.profile.enabled": False,
     "distributed.admin.tick.interval": "1s",
     "distributed.admin.system-monitor.interval": "5s",
     "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,  # None: not set
 }
 
 _Result = SerializedGraph | InputError
@@ -101,20 +111,25 @@ class IngestPlugin(WorkerPlugin):
 
     def encode(self, batch: _Batch) -> tuple[list[tuple[int, _Result]], dict[str, Any] | None]:
         # In the Dask worker only: the driver never loads spaCy.
-        from newsgraph.ingest import encoding
+        from newsgraph.ingest import encoding, parsing
 
         minter = self.minter
         if minter is None:
             raise NewsgraphError("the ingest plugin was not set up on this worker")
         parser = _parser(self.model)
         texts = ((article.text, (sequence, article)) for sequence, article in batch)
-        results = [
-            (sequence, encoding.encode(doc, article, minter, self.linker))
-            for doc, (sequence, article) in parser.pipe(
-                texts, as_tuples=True, batch_size=self.batch_size
-            )
-        ]
+        results: list[tuple[int, _Result]] = []
+        # As the local workers parse: a text over the limit in pieces, a failing one named.
+        for doc, (sequence, article) in parsing.parse_each(parser, texts, self.batch_size, _source):
+            if isinstance(doc, InputError):
+                results.append((sequence, doc))
+            else:
+                results.append((sequence, encoding.encode(doc, article, minter, self.linker)))
         return results, self.answers.since_last() if self.answers else None
+
+
+def _source(context: tuple[int, Article]) -> str:
+    return context[1].source
 
 
 def encode_batch(batch: _Batch) -> tuple[list[tuple[int, _Result]], dict[str, Any] | None]:
@@ -166,7 +181,7 @@ class ClusterPool:
                 ) from error
         # Registered now, so the workers load the model while this process reads inputs.
         self.client.register_plugin(IngestPlugin(settings, linker), name=PLUGIN)
-        self.batch_size = settings.batch_size
+        self.batch_size = min(settings.batch_size, TASK_ARTICLES)
         self.closed = False
 
     def workers(self) -> int:

@@ -196,10 +196,12 @@ def ingest_articles(
         for item in work:
             storing.put(item)
     finally:
+        # The workers are done once the last result is in: they stop while the writer stores
+        # what it still holds (a local Dask cluster takes most of a second to stop).
         try:
-            storing.finish()
-        finally:
             if pool is not None:
                 pool.close()
+        finally:
+            storing.finish()
     summary.seconds = time.perf_counter() - started
     return summary

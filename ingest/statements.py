@@ -298,9 +298,15 @@ class Speakers:
             # A name the recogniser missed or did not keep ("Espinoza said", "Pew notes"):
             # the person of that surname named before, else an actor of its own.
             return self._named(subject, UNKEPT_NAMES[subject.ent_type_])
-        if subject.pos_ == "NOUN" and subject.lemma_.lower() in attribution.shipped().speakers:
+        cues = attribution.shipped()
+        if subject.pos_ == "NOUN" and subject.lemma_.lower() in cues.speakers:
             # "Police said", "a senior official said", "critics say": unnamed, yet a speaker,
             # named by a noun the corpus names speakers by (not "the attempt", "the report").
+            return self.describe(phrase, "Group" if subject.tag_ == "NNS" else "Person")
+        if subject.pos_ == "NOUN" and attribution.lemma_of(subject.head) in cues.lemmas:
+            # "the admiral said", "company executives said": any noun that is the cue's own
+            # subject names a speaker the text leaves unnamed; one a cue only inherits through
+            # a clause it joins ("The attempt came after ..., and threatened") does not.
             return self.describe(phrase, "Group" if subject.tag_ == "NNS" else "Person")
         return None
 
@@ -746,6 +752,17 @@ def _content(verb: Token) -> SpacySpan | None:
         ]
         end = max(c.right_edge.i for c in [objects[0], *tail]) + 1
         return _trim(doc[objects[0].left_edge.i : end])
+    complements = [c for c in verb.children if c.dep_ == "oprd" and c.i > verb.i]
+    if complements and not objects and not clause:
+        # "called her “third-rate”": whom the parser left without an object, and what they
+        # were called.
+        return _trim(doc[verb.i + 1 : complements[0].right_edge.i + 1])
+    for child in verb.children:
+        marks = [m for m in child.children if m.dep_ == "mark" and m.lower_ == "for"]
+        if child.dep_ == "advcl" and child.i > verb.i and marks and marks[0].i > verb.i:
+            # "called for the minimum wage to be raised", "called for him to resign": a
+            # for-clause the parser took for an adverbial one.
+            return _trim(doc[marks[0].i + 1 : child.right_edge.i + 1])
     # A clause after the verb is what was said; one before it only in "..., X said" order.
     for child in sorted(verb.children, key=lambda c: c.i < verb.i):
         if child.dep_ == "ccomp" or (child.dep_ == "xcomp" and lemma != "say"):
@@ -782,6 +799,9 @@ def _trim(span: SpacySpan) -> SpacySpan | None:
         end -= 1
     while start < end and doc[start].is_space:
         start += 1
+    words = doc[start:end].text
+    if end < len(doc) and doc[end].text == "”" and words.count("“") > words.count("”"):
+        end += 1  # the parser hung the closing mark on the verb: 'called her “third-rate”'
     if end - start < 3:
         return None
     return doc[start:end]

@@ -141,11 +141,23 @@ def ingest(
     progress = sys.stderr.isatty()
     linker = _linker(settings, online)
     if settings.endpoint:
-        remote = RemoteWriter(
-            settings.endpoint, settings.update_endpoint or settings.endpoint, token or ""
-        )
-        summary = pipeline.ingest_articles(items, remote, settings, progress, linker)
-        remote.finish()
+        # The store folder keeps what the external store cannot: the search index (and the
+        # linker's cache), for `newsgraph serve --endpoint --store` to read.
+        folder = StoreFolder(settings.store)
+        folder.path.mkdir(parents=True, exist_ok=True)
+        index = search.SearchIndex(folder.search_index)
+        try:
+            remote = RemoteWriter(
+                settings.endpoint,
+                settings.update_endpoint or settings.endpoint,
+                token or "",
+                index=index,
+            )
+            summary = pipeline.ingest_articles(items, remote, settings, progress, linker)
+            remote.finish()
+            remote.close()
+        finally:
+            index.close()
     else:
         with StoreFolder(settings.store).writer() as writer:
             summary = pipeline.ingest_articles(items, writer, settings, progress, linker)
@@ -419,6 +431,10 @@ def link(
 @click.option("--offset", type=int, default=0, show_default=True, help="Hits to skip first.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON, as GET /api/search answers.")
 @click.option("--rebuild", is_flag=True, help="Rebuild the index from the store first.")
+@click.option(
+    "--endpoint",
+    help="With --rebuild: the query URL of the external store to index, into the --store folder.",
+)
 @click.pass_context
 def search_command(
     ctx: click.Context,
@@ -429,13 +445,25 @@ def search_command(
     offset: int,
     as_json: bool,
     rebuild: bool,
+    endpoint: str | None,
 ) -> None:
     """Full-text search of statements (words, speaker) and events (label, participants):
     WORDS is an SQLite FTS5 query ('sanctions', 'video call', '"open lines"', 'Xi AND Biden')."""
-    folder = StoreFolder(_settings(ctx, store=store).store)
-    if rebuild:
+    settings = _settings(ctx, store=store, endpoint=endpoint)
+    folder = StoreFolder(settings.store)
+    if rebuild and settings.endpoint:
+        folder.path.mkdir(parents=True, exist_ok=True)
+        index = search.SearchIndex(folder.search_index)
+        source = RemoteWriter(settings.endpoint, settings.endpoint)
+        try:
+            entries = index.rebuild(source)
+        finally:
+            source.close()
+            index.close()
+        click.echo(f"indexed {entries} statements and events", err=True)
+    elif rebuild:
         with folder.writer() as writer:
-            entries = writer.search.rebuild(writer.store)
+            entries = writer.search.rebuild(writer)
         click.echo(f"indexed {entries} statements and events", err=True)
     if words is None:
         if not rebuild:

@@ -11,6 +11,10 @@ article, once its bulk chunk is loaded). A writer that finds marks left by a kil
 those articles' entries back from the store (search_entries.rq), as they are there now, or drops
 them if the article is not. A SPARQL update can change any article, so after one the writer
 rebuilds the index from the store; `newsgraph search --rebuild` does the same on demand.
+
+Over an external store (`--endpoint`), the index is kept the same way in the folder given by
+`--store`: `newsgraph ingest --endpoint` writes it, `newsgraph serve --endpoint` reads it, and
+`newsgraph search --rebuild --endpoint` builds it from the store's own triples.
 """
 
 from __future__ import annotations
@@ -22,14 +26,14 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from pyoxigraph import NamedNode, Store, Variable
 
 from newsgraph import article_lines
 from newsgraph.errors import BadRequest
 from newsgraph.ontology import NG, RDF, RDFS, SCHEMA, SEM
-from newsgraph.results import Substitutions
+from newsgraph.results import Substitutions, solutions
 from newsgraph.sparql_text import sparql_file
 
 FILE = "search.sqlite"
@@ -133,15 +137,29 @@ def _who(names: Iterable[str | None]) -> str:
     return " | ".join(sorted({name for name in names if name}))
 
 
+class EntrySource(Protocol):
+    """Where the index reads entries back from: the embedded store or an external one."""
+
+    def search_entries(self, article: NamedNode | None = None) -> dict[str, list[Entry]]:
+        """Entries by article (search_entries.rq): one article's, or every article's."""
+        ...
+
+
 def entries_from_store(store: Store, article: NamedNode | None = None) -> dict[str, list[Entry]]:
     """Entries by article, read from the store: one article's, or every article's."""
 
     substitutions: Substitutions | None = (
         {Variable("article"): article} if article is not None else None
     )
-    rows = store.query(sparql_file("search_entries.rq"), substitutions=substitutions)
+    return entries_from_rows(
+        solutions(store.query(sparql_file("search_entries.rq"), substitutions=substitutions))
+    )
+
+
+def entries_from_rows(rows: Iterable[Any]) -> dict[str, list[Entry]]:
+    """Entries by article from the rows of search_entries.rq (one per event participant)."""
     found: dict[tuple[str, str], tuple[str, str, set[str]]] = {}
-    for row in rows:  # type: ignore[union-attr]
+    for row in rows:
         key = (row["article"].value, row["item"].value)
         kind, text, who = found.setdefault(key, (row["kind"].value, row["text"].value, set()))
         if row["who"] is not None:
@@ -191,19 +209,19 @@ class SearchIndex:
     def pending(self) -> list[str]:
         return [row[0] for row in self.db.execute("SELECT article FROM pending ORDER BY article")]
 
-    def repair(self, store: Store) -> int:
+    def repair(self, source: EntrySource) -> int:
         """Read the entries of pending articles back from the store; how many were pending."""
         articles = self.pending()
         for article in articles:
-            entries = entries_from_store(store, NamedNode(article)).get(article, [])
+            entries = source.search_entries(NamedNode(article)).get(article, [])
             with _transaction(self.db):
                 self._replace(article, entries)
                 self.db.execute("DELETE FROM pending WHERE article = ?", (article,))
         return len(articles)
 
-    def rebuild(self, store: Store) -> int:
+    def rebuild(self, source: EntrySource) -> int:
         """Index the store afresh, in one transaction; the number of entries."""
-        by_article = entries_from_store(store)
+        by_article = source.search_entries()
         with _transaction(self.db):
             self.db.execute("DELETE FROM entry")
             self.db.execute("INSERT INTO entry_text (entry_text) VALUES ('delete-all')")

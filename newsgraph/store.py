@@ -278,6 +278,10 @@ class LocalWriter:
         )
         return [row["actor"] for row in rows]
 
+    def search_entries(self, article: NamedNode | None = None) -> dict[str, list[search.Entry]]:
+        """What the search index holds for the stored articles: one article's, or every one's."""
+        return search.entries_from_store(self.store, article)
+
     def write_article(
         self,
         article: NamedNode,
@@ -342,7 +346,7 @@ class LocalWriter:
         update, and the stories, if anything changed."""
         self.flush_bulk()
         if self._reindex:
-            self.search.rebuild(self.store)
+            self.search.rebuild(self)
             self._reindex = False
         stale = self.folder.path / "stories.stale"
         if self._all_stories or self._reports or stale.exists():
@@ -366,6 +370,19 @@ class LocalWriter:
         return self.folder.publish(self.store)
 
 
+def with_values(text: str, variable: str, terms: Iterable[NamedNode | Literal]) -> str:
+    """The query with `VALUES ?variable { terms }` at the top of its first WHERE clause.
+
+    Remote endpoints take no bindings, so the terms go in written by Oxigraph (a term's str is
+    its escaped N-Triples form).
+    """
+    head, found, rest = text.partition("WHERE {")
+    if not found:
+        raise ValueError(f"no 'WHERE {{' to bind ?{variable} in")
+    values = " ".join(str(term) for term in terms)
+    return f"{head}WHERE {{ VALUES ?{variable} {{ {values} }}{rest}"
+
+
 def change_stamp_update() -> str:
     """The SPARQL Update that stamps a change of an external store (see stamp_change.ru)."""
     stamp = Literal(f"{time.time_ns()}-{os.getpid()}")
@@ -377,15 +394,28 @@ class RemoteWriter:
 
     Each article's update also stamps the change (change_stamp_update), in the same request,
     so that `newsgraph serve --endpoint` over the same store knows its cached results are old.
+    Given a search index, it keeps it as LocalWriter keeps its own (see newsgraph.search): an
+    article's entries are journaled before its update and marked done after it, and the marks a
+    killed run left are repaired from the store when the writer starts.
     """
 
-    def __init__(self, query_url: str, update_url: str, token: str = "", timeout: float = 60.0):
+    def __init__(
+        self,
+        query_url: str,
+        update_url: str,
+        token: str = "",
+        timeout: float = 60.0,
+        index: search.SearchIndex | None = None,
+    ):
         headers = {"User-Agent": "newsgraph"}
         if token:
             headers["Authorization"] = f"Bearer {token}"
         self.query_url = query_url
         self.update_url = update_url
         self.client = httpx.Client(headers=headers, timeout=timeout)
+        self.index = index
+        if index is not None:
+            index.repair(self)
 
     def select(self, text: str) -> list[dict[str, object]]:
         """The rows of a SELECT query, as the stories step reads them."""
@@ -412,13 +442,27 @@ class RemoteWriter:
         self.update(change_stamp_update())
 
     def former_actors(self, article: NamedNode) -> list[NamedNode]:
-        # Remote endpoints take no bindings, so the one IRI goes in as a VALUES block written
-        # by Oxigraph (NamedNode's str is its escaped N-Triples form).
-        query = sparql_file("article_actors.rq").replace(
-            "SELECT DISTINCT ?article ?actor WHERE {",
-            f"SELECT DISTINCT ?article ?actor WHERE {{ VALUES ?article {{ {article} }}",
-        )
-        return [row["actor"] for row in self._solutions(query)]
+        rows = self.select(with_values(sparql_file("article_actors.rq"), "article", [article]))
+        return [row["actor"] for row in rows]  # type: ignore[misc]
+
+    def search_entries(self, article: NamedNode | None = None) -> dict[str, list[search.Entry]]:
+        """What the search index holds for the stored articles: one article's, or every one's,
+        read a page of articles at a time (article_page.rq)."""
+        if article is not None:
+            return self._search_entries([article])
+        found: dict[str, list[search.Entry]] = {}
+        after = Literal("")
+        while True:
+            rows = self.select(with_values(sparql_file("article_page.rq"), "after", [after]))
+            page = [row["article"] for row in rows]
+            if not page:
+                return found
+            found.update(self._search_entries(page))  # type: ignore[arg-type]
+            after = Literal(page[-1].value)  # type: ignore[attr-defined]  # an IRI
+
+    def _search_entries(self, articles: list[NamedNode]) -> dict[str, list[search.Entry]]:
+        rows = self.select(with_values(sparql_file("search_entries.rq"), "article", articles))
+        return search.entries_from_rows(rows)
 
     def write_article(
         self,
@@ -431,7 +475,13 @@ class RemoteWriter:
         update = replace_article_update(
             article, article_triples, actors_graph, actor_triples, former
         )
+        if self.index is None:
+            self.update(update + " ;\n" + change_stamp_update())
+            return
+        entries = search.entries_from_ntriples(article_triples, actor_triples)
+        self.index.put(article.value, entries)  # journaled first: see newsgraph.search
         self.update(update + " ;\n" + change_stamp_update())
+        self.index.done([article.value])
 
     def idle(self) -> None:
         """Nothing is ever pending here: every write is sent at once."""
@@ -446,6 +496,10 @@ class RemoteWriter:
 
     def publish(self, every: float = 0.0) -> Path | None:
         return None
+
+    def close(self) -> None:
+        """Close the connections to the endpoint; the search index is its owner's to close."""
+        self.client.close()
 
     def _check(self, response: httpx.Response) -> None:
         if response.status_code >= 400:
@@ -497,8 +551,8 @@ class StoreFolder:
             for chunk in sorted(self.bulk.glob("*.nq")):
                 undo_chunk(store, chunk)  # left by an interrupted bulk load
         index = search.SearchIndex(self.search_index)
-        index.repair(store)  # articles a killed writer was storing: as the store has them now
         writer = LocalWriter(self, store, index)
+        index.repair(writer)  # articles a killed writer was storing: as the store has them now
         try:
             yield writer
         finally:

@@ -122,8 +122,9 @@ def examples(
     """What the corpus calls cues and speakers, and one example per word of a cue's lemma."""
     heads: list[set[int]] = []
     others: list[set[int]] = []
-    lemma_counts: Counter[str] = Counter()
-    lemma_uses: Counter[str] = Counter()
+    # Counted by lemma and part of speech: "stated" is a cue though "state" is mostly a noun.
+    lemma_counts: Counter[tuple[str, str]] = Counter()
+    lemma_uses: Counter[tuple[str, str]] = Counter()
     source_nouns: Counter[str] = Counter()
     # Of sources named "the <noun>", how often the person the text names is meant.
     definite: Counter[str] = Counter()
@@ -142,7 +143,7 @@ def examples(
                     named.setdefault(first, Counter())[gender] += 1
             if attribution["speech"]:
                 speech.add(head.i)
-                lemma_counts[lemma_of(head)] += 1
+                lemma_counts[lemma_of(head), head.pos_] += 1
                 source = _source_head(doc, text, attribution, head)
                 if source is not None and source.pos_ == "NOUN":
                     noun = source.lemma_.lower()
@@ -153,13 +154,13 @@ def examples(
                         definite_person[noun] += any(p in names for p in persons)
             else:
                 belief.add(head.i)
-        lemma_uses.update(lemma_of(token) for token in doc)
+        lemma_uses.update((lemma_of(token), token.pos_) for token in doc)
         heads.append(speech)
         others.append(belief - speech)
     lemmas = {
         lemma
-        for lemma, count in lemma_counts.items()
-        if count >= MIN_LEMMA_COUNT and count >= MIN_LEMMA_SHARE * lemma_uses[lemma]
+        for (lemma, pos), count in lemma_counts.items()
+        if count >= MIN_LEMMA_COUNT and count >= MIN_LEMMA_SHARE * lemma_uses[lemma, pos]
     }
     found = []
     for doc, speech, belief in zip(docs, heads, others, strict=True):

@@ -20,6 +20,9 @@ What the embedded store does and a remote one is asked to do:
   store's own limit stops the query itself (Oxigraph: --timeout-s; Virtuoso: MaxQueryExecutionTime,
   whose partial "anytime" answers are turned into 503 here rather than passed on as complete);
 - the SERVICE allow-list is checked here, before the query leaves;
+- full-text search: the index lives in the store folder (`--store`), as for the embedded store;
+  `newsgraph ingest --endpoint` keeps it, `newsgraph search --rebuild --endpoint` builds it from
+  the store, and an update through this server rebuilds it, as the embedded store's writer does;
 - bindings: a remote store takes none, so canned-query parameters go in as a VALUES block
   written by Oxigraph (terms, never text), at the top of the query's WHERE clause; predeclared
   prefixes (ng:, schema:...) go in as PREFIX lines the query does not declare itself.
@@ -48,6 +51,7 @@ from pyoxigraph import (
     serialize,
 )
 
+from newsgraph import search
 from newsgraph.errors import BadRequest, Forbidden, NewsgraphError, QuerySyntaxError, QueryTimeout
 from newsgraph.ontology import PREFIXES
 from newsgraph.results import solutions
@@ -56,7 +60,7 @@ from newsgraph.server.negotiation import FORMATS_BY_KIND, GRAPH, RESULTS, not_ac
 from newsgraph.server.query_process import QueryJob, _rows
 from newsgraph.settings import Settings
 from newsgraph.sparql_text import sparql_file
-from newsgraph.store import change_stamp_update
+from newsgraph.store import RemoteWriter, StoreFolder, change_stamp_update
 
 log = logging.getLogger("newsgraph.server")
 
@@ -109,6 +113,7 @@ class ExternalPool:
     def __init__(self, settings: Settings, stamp: ChangeStamp) -> None:
         self.endpoint = settings.endpoint
         self.update_endpoint = settings.update_endpoint
+        self.search_index = StoreFolder(settings.store).search_index
         self.size = settings.query_workers
         self.stamp = stamp
         self._slots = asyncio.Semaphore(self.size)
@@ -116,6 +121,13 @@ class ExternalPool:
         self._poller: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
+        if not self.search_index.is_file():
+            log.warning(
+                "no search index at %s: /api/search finds nothing until `newsgraph ingest "
+                "--endpoint` or `newsgraph search --rebuild --endpoint` writes one there "
+                "(give either the --store this server was given)",
+                self.search_index,
+            )
         self._client = httpx.AsyncClient(headers={"User-Agent": "newsgraph"})
         await self._poll_once()
         self._poller = asyncio.ensure_future(self._poll())
@@ -174,7 +186,8 @@ class ExternalPool:
         return response
 
     def update(self, text: str) -> None:
-        """Send an update to the store's update endpoint, then stamp the change (blocking)."""
+        """Send an update to the store's update endpoint, stamp the change, and rebuild the
+        search index if there is one: the update may have changed any article (blocking)."""
         if not self.update_endpoint:
             raise Forbidden(
                 "this server serves an external store read-only: start it with --update-endpoint"
@@ -192,6 +205,14 @@ class ExternalPool:
                         f"cannot reach the store at {self.update_endpoint} ({error})"
                     ) from error
                 _check(response, self.update_endpoint)
+        if self.search_index.is_file():
+            index = search.SearchIndex(self.search_index)
+            source = RemoteWriter(self.endpoint, self.update_endpoint)
+            try:
+                index.rebuild(source)
+            finally:
+                source.close()
+                index.close()
 
     async def _poll(self) -> None:
         while True:

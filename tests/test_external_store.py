@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from click.testing import CliRunner
 from external_stores import ExternalStore, start_oxigraph, start_virtuoso
 from fixtures import (
     SAMPLE_DATA,
@@ -24,7 +25,8 @@ from fixtures import (
 )
 from pyoxigraph import QueryResultsFormat, QuerySolutions, parse_query_results
 
-from newsgraph import queries
+from newsgraph import queries, search
+from newsgraph.cli import main
 from newsgraph.ingest import articles, pipeline
 from newsgraph.ingest.linking import Linker
 from newsgraph.settings import Settings
@@ -33,20 +35,8 @@ from newsgraph.store import RemoteWriter, StoreFolder
 TIMEOUT = 3.0
 PUBLISHED = dt.date(2022, 3, 19)
 # GROUP_CONCAT joins its values in no defined order: compared as sets.
-CONCATENATED = {"participantNames", "aliases"}
+CONCATENATED = {"participantNames", "participants", "aliases"}
 STARTERS = {"oxigraph": start_oxigraph, "virtuoso": start_virtuoso}
-# Canned queries whose rows a store does not give as the embedded store does (README, "External
-# store"). On Virtuoso 7.2.5 these answer only part of the embedded store's rows (never a row
-# it lacks); they came from other branches (the dashboard, stories, event kinds) after this
-# comparison was written, and the cause is not known yet (`events` alone, on the sample
-# articles ingested without a linker, does answer all its rows there). Every other canned query
-# gives the embedded store's rows on both stores.
-GAPS: dict[str, set[str]] = {
-    "virtuoso": {
-        "dashboard_actors", "dashboard_network", "dashboard_sources", "dashboard_speakers",
-        "events", "stories", "story_timeline",
-    },
-}  # fmt: skip
 
 
 @dataclass
@@ -54,6 +44,7 @@ class Served:
     store: ExternalStore
     server: RunningServer
     writer: RemoteWriter
+    folder: Path  # the store folder beside the external store: its search index
 
 
 @dataclass
@@ -104,14 +95,20 @@ def served(
 ) -> Iterator[Served]:
     folder = tmp_path_factory.mktemp(request.param)
     store = STARTERS[request.param](folder / "store")
-    server = None
+    local = StoreFolder(folder / "local")
+    server = index = None
     try:
-        writer = RemoteWriter(store.query_url, store.update_url)
-        summary = ingest(writer, [str(SAMPLE_DATA)], settings)
-        assert summary.articles == 2 and not summary.skipped, summary
+        command = ["ingest", str(SAMPLE_DATA), "--store", str(local.path)]
+        command += ["--endpoint", store.query_url, "--update-endpoint", store.update_url]
+        result = CliRunner().invoke(main, [*command, "--published", PUBLISHED.isoformat()])
+        assert result.exit_code == 0 and "2 articles" in result.output, result.output
+        # Later tests write more, as a second `newsgraph ingest --endpoint` into the same folder.
+        index = search.SearchIndex(local.search_index)
+        writer = RemoteWriter(store.query_url, store.update_url, index=index)
         server = start_server(
             f"serve-{request.param}",
             Settings(
+                store=str(local.path),
                 host="127.0.0.1",
                 port=free_port(),
                 endpoint=store.query_url,
@@ -123,10 +120,12 @@ def served(
             folder,
         )
         server.wait_until_healthy(time.monotonic() + 60)
-        yield Served(store, server, writer)
+        yield Served(store, server, writer, local.path)
     finally:
         if server is not None:
             server.stop()
+        if index is not None:
+            index.close()
         store.stop()
 
 
@@ -174,7 +173,13 @@ def parameters(embedded: Path) -> dict[str, dict[str, str]]:
             )
         )
     )["actor"].value
+    # The dashboard's filters: one source, an actor one article names, a range of days.
+    source = next(iter(queries.run(reader, catalog["dashboard_sources"])))["origin"].value
+    rare = list(queries.run(reader, catalog["dashboard_actors"]))[-1]["mentioned"].value
+    dashboard = {"since": "2022-03-01", "until": "2022-03-31", "source": source, "actor": rare}
     return {
+        **{name: dashboard for name in catalog if name.startswith("dashboard_")},
+        "story_timeline": {"since": "2022-01-01", "source": source, "actor": participant},
         "story_reports": {"story": story},
         "actor_stories": {"actor": participant},
         "actor_profile": {"actor": speaker},
@@ -209,8 +214,96 @@ def test_canned_queries_give_the_embedded_stores_rows(served: Served, reference:
                 different.add(name)
             elif expected:
                 compared.add(name)
-    assert different == GAPS.get(served.store.name, set()), " ".join(sorted(different))
+    assert not different, " ".join(sorted(different))
     assert compared | different == set(catalog), f"no rows for {set(catalog) - compared}"
+
+
+SEARCHES = [
+    ("sanctions", None),
+    ("video call", "event"),
+    ('"White House"', "statement"),
+    ("Xi*", None),
+]
+
+
+def test_search_finds_what_it_finds_over_the_embedded_store(
+    served: Served, reference: Reference
+) -> None:
+    embedded = search.SearchIndex(StoreFolder(reference.store).search_index, read_only=True)
+    try:
+        for words, kind in SEARCHES:
+            expected = search.as_json(embedded.search(words, kind, limit=50))
+            response = httpx.get(
+                f"{served.server.url}/api/search",
+                params={"q": words, "limit": "50", **({"kind": kind} if kind else {})},
+                timeout=30,
+            )
+            assert response.status_code == 200, response.text
+            assert response.json() == expected, words
+            assert expected["total"], words
+    finally:
+        embedded.close()
+
+
+def test_search_rebuild_reads_the_index_ingest_kept_back_from_the_store(
+    served: Served, tmp_path: Path
+) -> None:
+    kept = search.SearchIndex(StoreFolder(served.folder).search_index, read_only=True)
+    try:
+        held = kept.articles()
+    finally:
+        kept.close()
+    assert held == served.writer.search_entries() and len(held) == 2
+    command = ["search", "--rebuild", "--endpoint", served.store.query_url]
+    result = CliRunner().invoke(main, [*command, "--store", str(tmp_path / "rebuilt")])
+    assert result.exit_code == 0, result.output
+    rebuilt = search.SearchIndex(StoreFolder(tmp_path / "rebuilt").search_index, read_only=True)
+    try:
+        assert rebuilt.articles() == held
+    finally:
+        rebuilt.close()
+
+
+def test_a_writer_repairs_the_index_entries_a_killed_ingest_left_pending(served: Served) -> None:
+    index = search.SearchIndex(StoreFolder(served.folder).search_index)
+    try:
+        held = index.articles()
+        # What a run killed between journaling the entries and the store's answer leaves: a
+        # stored article and a new one, pending with entries the store does not have.
+        for article in (sorted(held)[0], "https://newsgraph.example/id/article/never-stored"):
+            index.put(article, [search.Entry(article + "/x", "statement", "zebra", "")])
+        assert index.search("zebra").total == 2
+        RemoteWriter(served.store.query_url, served.store.update_url, index=index).close()
+        assert index.articles() == held and not index.pending()
+    finally:
+        index.close()
+
+
+def test_an_update_through_the_server_is_searchable_and_its_undoing_too(served: Served) -> None:
+    graph = "<https://newsgraph.example/id/article/inserted>"
+    statement = (
+        f"GRAPH {graph} {{ {graph} a ng:Article . "
+        "<https://newsgraph.example/id/article/inserted/s> a ng:Statement ; "
+        'schema:text "Marmalade quotas will rise." ; '
+        "ng:speaker <https://newsgraph.example/id/actor/Q6279> }"
+    )
+    prefixes = (
+        "PREFIX ng: <https://w3id.org/newsgraph/ontology#> PREFIX schema: <http://schema.org/> "
+    )
+    found = []
+    # Not DROP GRAPH: Virtuoso drops no graph it was not asked to create.
+    removal = f"DELETE WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"
+    for update in (f"{prefixes} INSERT DATA {{ {statement} }}", removal):
+        response = httpx.post(
+            served.server.url + "/update",
+            data={"update": update},
+            headers={"Authorization": f"Bearer {UPDATE_TOKEN}"},
+            timeout=60,
+        )
+        assert response.status_code == 204, response.text
+        hits = httpx.get(f"{served.server.url}/api/search", params={"q": "marmalade"}).json()
+        found.append([(hit["text"], hit["who"]) for hit in hits["hits"]])
+    assert found == [[("Marmalade quotas will rise.", "Joe Biden")], []]
 
 
 def test_sparql_queries_the_union_of_the_article_graphs(

@@ -1,5 +1,6 @@
-"""`--cluster local --workers 2`: a Dask cluster gives the very graph one process gives, names
-a bad input and stores the rest, and finishes the run when a worker is lost."""
+"""`--cluster local --workers 2`: a Dask cluster gives the very graph one process gives (an
+article over spaCy's max_length included), names a bad input and stores the rest, and finishes
+the run when a worker is lost."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 from fixtures import SAMPLE_DATA, ingest_into
 from pyoxigraph import RdfFormat
+from test_isolation import long_article
 
 from newsgraph.ingest import articles
 from newsgraph.ingest.serialized import SerializedGraph
@@ -38,6 +40,9 @@ def test_cluster_ingest_exports_the_same_nquads_as_a_plain_ingest(
         text = article.read_text(encoding="utf-8") + "\nA line of its own for this copy.\n"
         (inputs / f"copy_{article.name}").write_text(text, encoding="utf-8")
     (inputs / "empty.txt").write_text("", encoding="utf-8")
+    # Over spaCy's max_length: parsed in pieces on a cluster worker as in a local one.
+    sample = (SAMPLE_DATA / "000_ee27ff7c3978a191.txt").read_text(encoding="utf-8")
+    (inputs / "long.txt").write_text(long_article(sample), encoding="utf-8")
 
     plain = ingest_into(tmp_path / "plain", [str(inputs)], settings)
     # Batches of one article, so that both workers get some.
@@ -45,7 +50,7 @@ def test_cluster_ingest_exports_the_same_nquads_as_a_plain_ingest(
         tmp_path / "cluster", [str(inputs)], settings, cluster="local", workers=2, batch_size=1
     )
     for summary in (plain, clustered):
-        assert summary.articles == 4, summary
+        assert summary.articles == 5, summary
         assert [error.source for error in summary.skipped] == [str(inputs / "empty.txt")]
     exported = nquads(tmp_path / "plain")
     assert len(exported) > 3000
@@ -71,3 +76,24 @@ def test_a_lost_cluster_worker_costs_no_article(settings: Settings) -> None:
         pool.close()
     assert all(isinstance(result, SerializedGraph) for result in rest), rest
     assert len({result.article for result in [first, *rest]}) == len(inputs)
+
+
+def test_the_readme_gives_the_quiet_worker_settings_the_local_cluster_uses() -> None:
+    import yaml
+
+    from newsgraph.ingest.cluster import QUIET_WORKERS
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Running on a cluster", 1)[1].split("\n## ", 1)[0]
+    block = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+
+    def flat(tree: dict, prefix: str = "") -> dict:
+        found = {}
+        for key, value in tree.items():
+            if isinstance(value, dict):
+                found.update(flat(value, f"{prefix}{key}."))
+            else:
+                found[prefix + key] = value
+        return found
+
+    assert flat(yaml.safe_load(block)) == QUIET_WORKERS

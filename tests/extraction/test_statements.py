@@ -208,6 +208,38 @@ def test_first_names_come_only_from_full_names_the_parser_takes_for_people() -> 
     assert training._first_names(names, {"Donald Trump"}) == {"donald"}
 
 
+def test_a_common_noun_subject_of_the_cue_is_an_unnamed_speaker() -> None:
+    found = extract("Headline\n\nThe derogatory comments had two goals, the admiral said.")
+    assert speaker_of(found, "The derogatory comments had two goals") == "admiral"
+
+
+def test_a_noun_the_cue_only_inherits_through_a_joined_clause_is_no_speaker() -> None:
+    found = extract(
+        "Headline\n\nThe effort to calm the markets came after Mayor Jo Kent told reporters on "
+        "Monday that taxes would rise, and warned that more cuts would follow."
+    )
+    assert "effort" not in {found.actors[s.speaker].name for s in found.statements}
+
+
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        (
+            "Headline\n\nSenator Ann Ruiz has called for the minimum wage to be raised to $15.",
+            "the minimum wage to be raised to $15",
+        ),
+        (
+            "Headline\n\nSenator Ann Ruiz called her “third-rate” and left the stage.",
+            "her “third-rate”",
+        ),
+    ],
+)
+def test_a_for_clause_and_a_complement_without_object_are_what_was_said(
+    text: str, content: str
+) -> None:
+    assert speaker_of(extract(text), content) == "Ann Ruiz"
+
+
 # ---------------------------------------------------------------- who said what, by mechanism
 # Moved from tests/test_extraction_mechanisms.py.
 
