@@ -464,6 +464,7 @@ def extract(doc: Doc, body_start: int, actors: ActorSet) -> list[Statement]:
     openings = {quote.begin for quote in quotes}
     items: list[tuple[int, Quote | None, Token | None]] = []
     quote_verbs: set[int] = set()
+    quote: Quote | None  # the loops below share the name
     for quote in quotes:
         words = len(text[quote.begin : quote.end].split())
         if not quote.standalone or words < MIN_ATTRIBUTED_WORDS:
@@ -574,7 +575,7 @@ def _direct(
             # first actor named in the clause before the verb.
             named = actors.actors_in(docindex.sentence(verb).start, verb.i)
             people = [k for k in named if actors.actors[k].type == "Person"]
-            speaker = (people or named or [None])[0]
+            speaker = (people or named or [None])[0]  # type: ignore[list-item]
         if speaker is None and verb.idx > quote.end:
             # A misparsed attribution ("..., a ministry readout from the call said"):
             # the actor named between the quote and its verb is the speaker.
@@ -582,7 +583,7 @@ def _direct(
             if between is not None:
                 named = actors.actors_in(between.start, verb.i)
                 people = [k for k in named if actors.actors[k].type == "Person"]
-                speaker = (people or named or [None])[0]
+                speaker = (people or named or [None])[0]  # type: ignore[list-item]
         cue = _cue(verb)
     if speaker is None and verb is None:
         speaker, cue = _attributed_after(doc, quote, speakers)

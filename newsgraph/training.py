@@ -67,6 +67,8 @@ def _gold(corpus: Path) -> Iterator[tuple[str, list[dict[str, object]]]]:
 def _cue_head(doc: Doc, text: str, attribution: dict[str, object]) -> Token | None:
     """The word that heads an attribution's cue: its occurrence nearest the content."""
     cue = str(attribution["cue"]).strip().rstrip(":,")
+    begin: int
+    end: int
     begin, end = attribution["content"]  # type: ignore[misc]
     if not cue:
         return None
@@ -150,7 +152,7 @@ def examples(
                     source_nouns[noun] += 1
                     if source.left_edge.lower_ == "the" and source.tag_ == "NN":
                         definite[noun] += 1
-                        names = " ".join(str(n) for n in attribution["source_names"])  # type: ignore[union-attr]
+                        names = " ".join(str(n) for n in attribution["source_names"])  # type: ignore[attr-defined]
                         definite_person[noun] += any(p in names for p in persons)
             else:
                 belief.add(head.i)
