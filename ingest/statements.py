@@ -575,7 +575,7 @@ def _direct(
             # first actor named in the clause before the verb.
             named = actors.actors_in(docindex.sentence(verb).start, verb.i)
             people = [k for k in named if actors.actors[k].type == "Person"]
-            speaker = (people or named or [None])[0]  # type: ignore[list-item]
+            speaker = (people or named or [None])[0]  # type: ignore[list-item]  # None: no one
         if speaker is None and verb.idx > quote.end:
             # A misparsed attribution ("..., a ministry readout from the call said"):
             # the actor named between the quote and its verb is the speaker.
@@ -583,7 +583,7 @@ def _direct(
             if between is not None:
                 named = actors.actors_in(between.start, verb.i)
                 people = [k for k in named if actors.actors[k].type == "Person"]
-                speaker = (people or named or [None])[0]  # type: ignore[list-item]
+                speaker = (people or named or [None])[0]  # type: ignore[list-item]  # None: no one
         cue = _cue(verb)
     if speaker is None and verb is None:
         speaker, cue = _attributed_after(doc, quote, speakers)
