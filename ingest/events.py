@@ -102,11 +102,9 @@ def _when(trigger: Token, published: dt.date | None) -> tuple[str | None, str | 
                 for grand in child.children:
                     if grand.ent_type_ == "DATE":
                         span = docindex.entity(grand)
-                        if span is None:
-                            continue
-                        value = dates.resolve(span.text, published)
+                        value = dates.resolve(span.text, published) if span is not None else None
                         if value:
-                            return value, span.text
+                            return value, span.text  # type: ignore[union-attr]  # value: a span
     return None, None
 
 
