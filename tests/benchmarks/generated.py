@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from newsgraph.ingest import rdf
 from newsgraph.ingest.articles import Article
-from newsgraph.ingest.extraction import Actor, Event, Extraction, Span, Statement
+from newsgraph.ingest.extraction import Actor, Event, Extraction, Factuality, Span, Statement
 from newsgraph.ingest.serialized import SerializedGraph, serialize_graph
 from newsgraph.ontology import Minter
 
@@ -50,6 +50,15 @@ CAMEO = (
     "193",
     "195",
 )
+# Each trigger with its kind and CAMEO code; a call takes any code of CAMEO above.
+TRIGGERS = {
+    "met": ("Meeting", "040"),
+    "called": ("Communication", None),
+    "sanctioned": ("Sanction", "163"),
+    "accused": ("Accusation", "112"),
+    "praised": ("Endorsement", "051"),
+    "visited": ("Meeting", "042"),
+}
 CUES = ("said", "told reporters", "said in a statement", "wrote", "warned", "added")
 FIRST = (
     "Ana",
@@ -209,21 +218,29 @@ def article(
     for _ in range(EVENTS_PER_ARTICLE):
         source, target = rng.sample(keys, 2)
         when = published - dt.timedelta(days=rng.randrange(30))
-        trigger = rng.choice(("met", "called", "sanctioned", "accused", "praised", "visited"))
+        trigger = rng.choice(sorted(TRIGGERS))
+        kind, code = TRIGGERS[trigger]
         first, verb, second = text.add(
             "", found[source].name, " ", trigger, " ", found[target].name, f" on {when:%d %B %Y}. "
         )[0:3]
         found[source].mentions.append(first)
         found[target].mentions.append(second)
         roll = rng.random()
-        factuality = "Asserted" if roll < 0.85 else "Hypothetical" if roll < 0.95 else "Negated"
+        factuality = (
+            Factuality.ASSERTED
+            if roll < 0.85
+            else Factuality.HYPOTHETICAL
+            if roll < 0.95
+            else Factuality.NEGATED
+        )
         events.append(
             Event(
-                trigger,
-                rng.choice(CAMEO),
-                verb,
-                [source],
-                [target],
+                label=trigger,
+                kind=kind,
+                cameo=code or rng.choice(CAMEO),
+                span=verb,
+                sources=[source],
+                targets=[target],
                 date=when.isoformat(),
                 time_expression=f"{when:%d %B %Y}",
                 factuality=factuality,
