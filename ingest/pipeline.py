@@ -18,16 +18,13 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Protocol, TypeAlias
+from typing import TYPE_CHECKING, Protocol, TypeAlias
 
 from pyoxigraph import NamedNode
-from spacy.tokens import Doc
 from tqdm import tqdm
 
 from newsgraph.errors import InputError
-from newsgraph.ingest import nlp, parsing
 from newsgraph.ingest.articles import Article
-from newsgraph.ingest.encoding import encode, extract
 from newsgraph.ingest.linking import Linker
 from newsgraph.ingest.serialized import SerializedGraph
 from newsgraph.ingest.workers import Pool
@@ -35,12 +32,14 @@ from newsgraph.ontology import Minter
 from newsgraph.settings import Settings
 from newsgraph.store import Writer
 
-# extract is named here too: tests/extraction/test_statements.py runs pipeline.extract.
-__all__ = ["Summary", "WorkerPool", "encode", "extract", "ingest_articles"]
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+__all__ = ["Summary", "WorkerPool", "ingest_articles"]
 
 # What the writer thread is given: a parsed article to extract and store (one worker), or
 # what a worker process made of one (more workers).
-_Work: TypeAlias = tuple[Doc, Article] | SerializedGraph | InputError
+_Work: TypeAlias = "tuple[Doc, Article] | SerializedGraph | InputError"
 
 log = logging.getLogger(__name__)
 # Seconds between snapshots published while a long ingest runs, so the server sees progress.
@@ -79,6 +78,10 @@ def _parsed(
     articles: Iterator[Article], settings: Settings
 ) -> Iterator[tuple[Doc, Article] | InputError]:
     """Each article parsed, or the reason it could not be: one failure never stops the rest."""
+    # Imported here, in the one path that parses in this process: with worker processes or a
+    # cluster this process never imports spaCy, which would delay the workers' start by 1.3 s.
+    from newsgraph.ingest import nlp, parsing
+
     parser = nlp.load(settings.model)
     texts = ((article.text, article) for article in articles)
     for doc, article in parsing.parse_each(parser, texts, settings.batch_size, _source):
@@ -129,7 +132,12 @@ class _Writer(threading.Thread):
                 self.error = error
 
     def _store(self, work: _Work) -> None:
-        graph = encode(*work, self.minter, self.linker) if isinstance(work, tuple) else work
+        if isinstance(work, tuple):
+            from newsgraph.ingest.encoding import encode  # parsed here: see _parsed
+
+            graph: SerializedGraph | InputError = encode(*work, self.minter, self.linker)
+        else:
+            graph = work
         if isinstance(graph, InputError):
             self.summary.skipped.append(graph)
             return

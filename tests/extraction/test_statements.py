@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from newsgraph import training
-from newsgraph.ingest import attribution, nlp, pipeline
+from newsgraph.ingest import attribution, encoding, nlp
 from newsgraph.ingest.articles import from_text
 from newsgraph.ingest.extraction import Extraction
 from newsgraph.settings import Settings
@@ -17,7 +17,7 @@ from newsgraph.settings import Settings
 
 def extract(text: str) -> Extraction:
     article = from_text(text, "test.txt")
-    return pipeline.extract(nlp.load(Settings().model)(article.text), article)
+    return encoding.extract(nlp.load(Settings().model)(article.text), article)
 
 
 def said(found: Extraction) -> list[tuple[str, str, str, bool]]:
