@@ -218,7 +218,7 @@ def article(
     for _ in range(EVENTS_PER_ARTICLE):
         source, target = rng.sample(keys, 2)
         when = published - dt.timedelta(days=rng.randrange(30))
-        trigger = rng.choice(sorted(TRIGGERS))
+        trigger = rng.choice(tuple(TRIGGERS))
         kind, code = TRIGGERS[trigger]
         first, verb, second = text.add(
             "", found[source].name, " ", trigger, " ", found[target].name, f" on {when:%d %B %Y}. "
@@ -226,6 +226,7 @@ def article(
         found[source].mentions.append(first)
         found[target].mentions.append(second)
         roll = rng.random()
+        drawn = rng.choice(CAMEO)  # drawn for every event, as before kinds: the same graph
         factuality = (
             Factuality.ASSERTED
             if roll < 0.85
@@ -237,7 +238,7 @@ def article(
             Event(
                 label=trigger,
                 kind=kind,
-                cameo=code or rng.choice(CAMEO),
+                cameo=code or drawn,
                 span=verb,
                 sources=[source],
                 targets=[target],
