@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pyoxigraph import RdfFormat, serialize
 
 from newsgraph.ingest.rdf import ArticleGraph
+from newsgraph.store import Derived, derive
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,8 @@ class SerializedGraph:
     actors: int
     statements: int
     events: int
+    # Derived here, in the worker, so the one process that stores does not read the graph again.
+    derived: Derived
 
     @property
     def quads(self) -> int:
@@ -25,11 +28,14 @@ class SerializedGraph:
 
 def serialize_graph(graph: ArticleGraph) -> SerializedGraph:
     """One article's graph as N-Triples written by Oxigraph: small to pickle, fast to load."""
+    triples: bytes = serialize(graph.triples, format=RdfFormat.N_TRIPLES)  # type: ignore[assignment]  # no output: bytes
+    actor_triples: bytes = serialize(graph.actor_triples, format=RdfFormat.N_TRIPLES)  # type: ignore[assignment]  # no output: bytes
     return SerializedGraph(
         article=graph.article.value,
-        triples=serialize(graph.triples, format=RdfFormat.N_TRIPLES),  # type: ignore[arg-type]  # no output: bytes
-        actor_triples=serialize(graph.actor_triples, format=RdfFormat.N_TRIPLES),  # type: ignore[arg-type]  # no output: bytes
+        triples=triples,
+        actor_triples=actor_triples,
         actors=graph.actors,
         statements=graph.statements,
         events=graph.events,
+        derived=derive(graph.article.value, triples, actor_triples),
     )

@@ -109,14 +109,6 @@ _TYPE, _LABEL, _TEXT = RDF + "type", RDFS + "label", SCHEMA + "text"
 _KINDS = {NG + "Statement": "statement", NG + "Event": "event"}
 
 
-def entries_from_ntriples(article_triples: bytes, actor_triples: bytes) -> list[Entry]:
-    """The entries of one article graph as the writer is given it (N-Triples)."""
-    return entries_from_facts(
-        article_lines.facts(article_triples, article_lines.ARTICLE_LINES),
-        article_lines.facts(actor_triples, article_lines.LABEL_LINES),
-    )
-
-
 def entries_from_facts(article: article_lines.Facts, actors: article_lines.Facts) -> list[Entry]:
     """The entries of one article graph, from its values and its actors' by subject and
     predicate."""

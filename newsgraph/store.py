@@ -40,6 +40,7 @@ import shutil
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -165,6 +166,27 @@ def actors_of(actor_triples: str | bytes) -> list[NamedNode]:
     return list(dict.fromkeys(s for s in subjects if isinstance(s, NamedNode)))
 
 
+@dataclass(frozen=True)
+class Derived:
+    """What the writer's own steps take from an article graph: its search entries and its
+    story reports. Worker processes derive it (derive), so the one process that stores does not
+    read every graph a second time."""
+
+    entries: tuple[search.Entry, ...]
+    reports: tuple[stories.Report, ...]
+
+
+def derive(article: str, article_triples: bytes, actor_triples: bytes) -> Derived:
+    """The search entries and story reports of one article graph given as N-Triples."""
+    # One reading of the lines both need: most of an article graph is its mentions.
+    facts = article_lines.facts(article_triples, article_lines.ARTICLE_LINES)
+    labels = article_lines.facts(actor_triples, article_lines.LABEL_LINES)
+    return Derived(
+        tuple(search.entries_from_facts(facts, labels)),
+        tuple(stories.reports_from_facts(article, facts)),
+    )
+
+
 class BulkChunk:
     """New article graphs waiting for one bulk load, in an N-Quads file that is its own journal."""
 
@@ -237,8 +259,10 @@ class Writer(Protocol):
         article_triples: bytes,
         actors_graph: NamedNode,
         actor_triples: bytes,
+        derived: Derived | None = None,
     ) -> None:
-        """Store one article graph given as N-Triples, replacing any earlier version whole."""
+        """Store one article graph given as N-Triples, replacing any earlier version whole;
+        `derived` is derive()'s result for it, when the caller has it already."""
 
     def idle(self) -> None:
         """Nothing more to write for now: a chance to send what is pending."""
@@ -288,14 +312,13 @@ class LocalWriter:
         article_triples: bytes,
         actors_graph: NamedNode,
         actor_triples: bytes,
+        derived: Derived | None = None,
     ) -> None:
         """Store one article graph given as N-Triples, replacing any earlier version whole."""
-        # One reading of the lines both steps need: most of an article graph is its mentions.
-        facts = article_lines.facts(article_triples, article_lines.ARTICLE_LINES)
-        self._reports[article.value] = stories.reports_from_facts(article.value, facts)
-        entries = search.entries_from_facts(
-            facts, article_lines.facts(actor_triples, article_lines.LABEL_LINES)
-        )
+        if derived is None:
+            derived = derive(article.value, article_triples, actor_triples)
+        self._reports[article.value] = list(derived.reports)
+        entries = list(derived.entries)
         pending = self._chunk is not None and article.value in self._chunk.articles
         if pending:
             self.flush_bulk()  # the same article twice in one run: the later one replaces it
@@ -470,6 +493,7 @@ class RemoteWriter:
         article_triples: bytes,
         actors_graph: NamedNode,
         actor_triples: bytes,
+        derived: Derived | None = None,
     ) -> None:
         former = self.former_actors(article)
         update = replace_article_update(
@@ -478,8 +502,9 @@ class RemoteWriter:
         if self.index is None:
             self.update(update + " ;\n" + change_stamp_update())
             return
-        entries = search.entries_from_ntriples(article_triples, actor_triples)
-        self.index.put(article.value, entries)  # journaled first: see newsgraph.search
+        if derived is None:
+            derived = derive(article.value, article_triples, actor_triples)
+        self.index.put(article.value, derived.entries)  # journaled first: see newsgraph.search
         self.update(update + " ;\n" + change_stamp_update())
         self.index.done([article.value])
 

@@ -498,11 +498,6 @@ def _integer(value: int) -> Literal:
     return Literal(str(value), datatype=NamedNode(XSD + "integer"))
 
 
-def reports_from_ntriples(article: str, data: bytes) -> list[Report]:
-    """The reports of one article graph as the writer is given it (N-Triples)."""
-    return reports_from_facts(article, article_lines.facts(data, article_lines.ARTICLE_LINES))
-
-
 def reports_from_facts(article: str, facts: article_lines.Facts) -> list[Report]:
     """The reports of one article graph, from its values by subject and predicate."""
     published = _first(facts.get(article, {}).get(SCHEMA + "datePublished"))

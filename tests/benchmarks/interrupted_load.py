@@ -36,6 +36,6 @@ if __name__ == "__main__":
     with store_module.StoreFolder(folder).writer() as writer:
         for graph in graphs:
             writer.write_article(
-                NamedNode(graph.article), graph.triples, actors, graph.actor_triples
+                NamedNode(graph.article), graph.triples, actors, graph.actor_triples, graph.derived
             )
         writer.flush_bulk()

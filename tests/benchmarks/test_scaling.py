@@ -114,7 +114,9 @@ def _write(store: ExternalStore, corpus_graphs: list) -> float:
     actors = Minter(Settings().base).actors_graph()
     started = time.perf_counter()
     for graph in corpus_graphs:
-        writer.write_article(NamedNode(graph.article), graph.triples, actors, graph.actor_triples)
+        writer.write_article(
+            NamedNode(graph.article), graph.triples, actors, graph.actor_triples, graph.derived
+        )
     return time.perf_counter() - started
 
 
@@ -204,7 +206,11 @@ def test_query_latency_at_one_and_ten_million_quads(tmp_path: Path, record) -> N
             while stored < size:
                 graph = next(graphs)
                 writer.write_article(
-                    NamedNode(graph.article), graph.triples, actors, graph.actor_triples
+                    NamedNode(graph.article),
+                    graph.triples,
+                    actors,
+                    graph.actor_triples,
+                    graph.derived,
                 )
                 stored += graph.quads
         load_s = time.perf_counter() - started

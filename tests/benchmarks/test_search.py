@@ -38,7 +38,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, floa
     with StoreFolder(folder).writer() as writer:
         for graph in generated.graphs(QUADS, Settings().base):
             writer.write_article(
-                NamedNode(graph.article), graph.triples, actors, graph.actor_triples
+                NamedNode(graph.article), graph.triples, actors, graph.actor_triples, graph.derived
             )
     yield folder, time.perf_counter() - started
 
@@ -92,7 +92,7 @@ def test_stories_kept_up_on_a_million_quads(store, record) -> None:  # noqa: ANN
     with StoreFolder(folder).writer() as writer:
         for graph in itertools.islice(generated.graphs(10**12, Settings().base, 500_000), 20):
             writer.write_article(
-                NamedNode(graph.article), graph.triples, actors, graph.actor_triples
+                NamedNode(graph.article), graph.triples, actors, graph.actor_triples, graph.derived
             )
         writer.flush_bulk()
         started = time.perf_counter()

@@ -104,7 +104,11 @@ class Served:
         with StoreFolder(self.folder).writer() as writer:
             for graph in itertools.islice(graphs, count):
                 writer.write_article(
-                    NamedNode(graph.article), graph.triples, self.actors_graph, graph.actor_triples
+                    NamedNode(graph.article),
+                    graph.triples,
+                    self.actors_graph,
+                    graph.actor_triples,
+                    graph.derived,
                 )
         return time.perf_counter() - started
 
@@ -116,7 +120,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     with StoreFolder(folder).writer() as writer:
         for graph in generated.graphs(QUADS, Settings().base):
             writer.write_article(
-                NamedNode(graph.article), graph.triples, actors, graph.actor_triples
+                NamedNode(graph.article), graph.triples, actors, graph.actor_triples, graph.derived
             )
     assert len(StoreFolder(folder).reader()) >= 1_000_000
     port = free_port()

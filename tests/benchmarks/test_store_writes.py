@@ -56,7 +56,7 @@ def write_all(folder: Path, graphs: list, actors: NamedNode) -> None:
     with StoreFolder(folder).writer() as writer:
         for graph in graphs:
             writer.write_article(
-                NamedNode(graph.article), graph.triples, actors, graph.actor_triples
+                NamedNode(graph.article), graph.triples, actors, graph.actor_triples, graph.derived
             )
 
 
