@@ -12,6 +12,7 @@ from pathlib import Path
 import psutil
 from fixtures import SAMPLE_DATA, ingest_into
 
+from newsgraph import search
 from newsgraph.errors import InputError
 from newsgraph.ingest import articles, pipeline
 from newsgraph.ingest.workers import Pool
@@ -29,7 +30,7 @@ def test_two_workers_store_the_same_graph_as_one(tmp_path: Path, settings: Setti
         (inputs / f"copy_{article.name}").write_text(text, encoding="utf-8")
     (inputs / "empty.txt").write_text("", encoding="utf-8")
 
-    graphs = {}
+    graphs, indexed = {}, {}
     for workers in (1, 2):
         folder = tmp_path / f"store-{workers}"
         # Batches of one article, so that both workers get some of them.
@@ -37,8 +38,14 @@ def test_two_workers_store_the_same_graph_as_one(tmp_path: Path, settings: Setti
         assert summary.articles == 4, summary
         assert [error.source for error in summary.skipped] == [str(inputs / "empty.txt")]
         graphs[workers] = sorted(map(str, StoreFolder(folder).reader()))
+        # The workers derive the search entries and story reports the storing process writes.
+        with StoreFolder(folder).writer() as writer:
+            indexed[workers] = writer.search.articles()
+            assert indexed[workers] == search.entries_from_store(writer.store)
     assert len(graphs[1]) > 3000
-    assert graphs[2] == graphs[1]
+    assert graphs[2] == graphs[1]  # the stories graph included
+    assert len(indexed[1]) == 4
+    assert indexed[2] == indexed[1]
 
 
 def ten_articles() -> list[articles.Article]:
