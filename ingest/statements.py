@@ -18,6 +18,8 @@ from newsgraph.ontology import slug
 # Prepositions whose object is what was said, when a cue has no clause or object.
 SPOKEN_PREPOSITIONS = {"for", "about", "of", "on", "against"}
 MEASURES = {"DATE", "TIME", "CARDINAL", "QUANTITY", "PERCENT", "MONEY"}
+# What "accused X of ...", "criticized X for ..." are accused or criticized of.
+ACCUSATION_GROUNDS = {"of", "for", "over", "as"}
 # Prepositions that carry on an object's content: "described X as Y", "praised X for Y".
 OBJECT_COMPLEMENTS = {"as", "for", "of", "over", "about"}
 # Verbs whose clause is the content only when it is a clause ("decided that"), not a plan.
@@ -708,10 +710,15 @@ def _content(verb: Token) -> SpacySpan | None:
     """The reported content of a speech verb: its clause, or for "accuse", whom of what."""
     doc = verb.doc
     lemma = verb.lemma_.lower()
-    if lemma in ("accuse", "blame", "criticise", "criticize", "charge"):
+    clauses = [c for c in verb.children if c.dep_ == "ccomp" and c.i > verb.i]
+    if lemma in ("accuse", "blame", "criticise", "criticize", "charge") and not clauses:
         objects = [c for c in verb.children if c.dep_ in ("dobj",)]
+        # The grounds hang on the verb, or on its object where the parser attached them there:
+        # "accused the governor of hiding the figures".
         grounds = [
-            c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("of", "for", "over", "as")
+            c
+            for c in [*verb.children, *(g for o in objects for g in o.rights)]
+            if c.dep_ == "prep" and c.lower_ in ACCUSATION_GROUNDS
         ]
         if not grounds:
             return None  # "criticised Zelensky": a criticism, not a reported claim
@@ -765,8 +772,11 @@ def _content(verb: Token) -> SpacySpan | None:
             # for-clause the parser took for an adverbial one.
             return _trim(doc[marks[0].i + 1 : child.right_edge.i + 1])
     # A clause after the verb is what was said; one before it only in "..., X said" order.
+    passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
     for child in sorted(verb.children, key=lambda c: c.i < verb.i):
-        if child.dep_ == "ccomp" or (child.dep_ == "xcomp" and lemma != "say"):
+        # "He said raising taxes would hurt": a clause with a gerund subject, which the parser
+        # makes an xcomp; only the passive "is said to be" has no content there.
+        if child.dep_ == "ccomp" or (child.dep_ == "xcomp" and not (lemma == "say" and passive)):
             start = child.left_edge.i
             if child.dep_ == "xcomp" and objects and verb.i < objects[0].i < child.i:
                 start = objects[0].left_edge.i  # "urged Congress to act": whom, and to do what

@@ -375,3 +375,36 @@ def test_according_to_attributes_the_rest_of_the_sentence() -> None:
         ("World Health Organization", "The death toll rose to 50 on Sunday", False)
     ]
     assert found.statements[0].cue == "according to"
+
+
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        (
+            "Headline\n\nEconomists say taxing fuel encourages saving.",
+            "taxing fuel encourages saving",
+        ),
+        (
+            "Headline\n\nMayor Tom Ridley accused the governor of hiding the budget figures.",
+            "the governor of hiding the budget figures",
+        ),
+        (
+            "Headline\n\nMayor Tom Ridley criticized the governor's plan for leaving rural "
+            "towns without buses.",
+            "the governor's plan for leaving rural towns without buses",
+        ),
+        (
+            "Headline\n\nCritics charge that the mayor ignored the warnings for months.",
+            "the mayor ignored the warnings for months",
+        ),
+    ],
+)
+def test_content_the_parser_hangs_in_odd_places_is_still_found(text: str, content: str) -> None:
+    # A gerund-subject clause parsed as an xcomp of "say"; the grounds of an accusation hung
+    # on its object; "charge" reporting a that-clause rather than an accusation.
+    assert [s.text for s in extract(text).statements] == [content]
+
+
+def test_the_passive_said_to_be_reports_nothing() -> None:
+    found = extract("Headline\n\nThe minister was said to be furious about the leak.")
+    assert found.statements == []
