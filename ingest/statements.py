@@ -96,6 +96,20 @@ MIN_ATTRIBUTED_WORDS = 2
 # the likeliest one.
 ANTECEDENT_WINDOW = 300
 SPEAKER_MEMORY = 200
+# Words that count part of a group as a cue's subject: "those surveyed", "several", "another".
+QUANTIFIERS = {
+    "those",
+    "some",
+    "many",
+    "most",
+    "several",
+    "others",
+    "another",
+    "both",
+    "few",
+    "all",
+}
+SENTENCE_ON_A_NOUN = {"relcl", "appos", "punct", "cc", "conj"}  # not "those surveyed"
 CLAUSES_ON_A_NOUN = {"relcl", "acl", "appos", "punct", "cc", "conj"}
 # A proper-noun speaker that extraction kept as no actor, by what the recogniser took it for.
 UNKEPT_NAMES = {"": "Person", "PERSON": "Person", "ORG": "Organization", "NORP": "Group"}
@@ -240,12 +254,22 @@ class Speakers:
             return self.actors.last_person_before(pronoun.i, gender)
         return best[1]
 
-    def resolve(self, subject: Token) -> str | None:
+    def resolve(self, subject: Token, cue: Token | None = None) -> str | None:
+        """The actor a cue's subject names; `cue`, where given, is the cue it is the subject
+        of, which may make an unnamed subject a speaker of its own."""
         lower = subject.lower_
         if lower in ("which", "who", "that") and subject.head.dep_ == "relcl":
             # "the European Roma Rights Centre, which said": the relative clause's antecedent.
             subject = subject.head.head
             lower = subject.lower_
+        if (subject.pos_ == "NUM" or lower in QUANTIFIERS) and self._speaks(subject, cue):
+            # "Two in three said", "those surveyed say", "several threatened": a part of a
+            # group the text counts but does not name, a speaker as "critics" are.
+            right = max(
+                [subject.i]
+                + [c.right_edge.i for c in subject.rights if c.dep_ not in SENTENCE_ON_A_NOUN]
+            )
+            return self.describe(self.doc[subject.left_edge.i : right + 1], "Group")
         if subject.pos_ == "PRON":
             if lower in ("he", "she"):
                 return self.antecedent(subject, "m" if lower == "he" else "f")
@@ -261,9 +285,14 @@ class Speakers:
                 return self.actors.token_actor[child.i]
         determiner = subject.left_edge.lower_
         if determiner == "the" and subject.lower_ in DEFINITE_ORGANIZATIONS:
-            return self.actors.last_subject_before(
+            named_before = self.actors.last_subject_before(
                 subject.i, ("Organization",)
             ) or self.actors.last_before(subject.i, ("Organization",))
+            if named_before is None and self._speaks(subject, cue):
+                # "The company said" where the recogniser named no organization before: the
+                # company speaks all the same, unnamed.
+                return self.describe(self.doc[subject.left_edge.i : subject.i + 1], "Organization")
+            return named_before
         phrase = self.doc[subject.left_edge.i : subject.i + 1]
         # The phrase itself, not a clause hung on it: in "officials who spoke with Kopp said",
         # Kopp is not who spoke.
@@ -311,6 +340,18 @@ class Speakers:
             # a clause it joins ("The attempt came after ..., and threatened") does not.
             return self.describe(phrase, "Group" if subject.tag_ == "NNS" else "Person")
         return None
+
+    def _speaks(self, subject: Token, cue: Token | None) -> bool:
+        """Whether a subject is a cue's own: of the cue itself, or of the clause a participle
+        cue hangs on ("The nurse later sued, claiming ..."), not of a clause the cue joins."""
+        if attribution.lemma_of(subject.head) in attribution.shipped().lemmas:
+            return True
+        return (
+            cue is not None
+            and cue.tag_ == "VBG"
+            and cue.dep_ == "advcl"
+            and cue.head.i == subject.head.i
+        )
 
     def _modifier(self, key: str, noun: Token) -> bool:
         """Whether an actor is named only as a modifier of a common noun ("Trump campaign")."""
@@ -571,7 +612,7 @@ def _direct(
     speaker = cue = None
     if verb is not None:
         subject = _subject(verb)
-        speaker = speakers.resolve(subject) if subject is not None else None
+        speaker = speakers.resolve(subject, verb) if subject is not None else None
         if speaker is None and verb.idx < quote.begin:
             # "Welcoming the ruling, Maeve Sherlock, chief executive of X, said:": the
             # first actor named in the clause before the verb.
@@ -628,7 +669,7 @@ def _reported(
             return None
         begin, end = content.start_char, content.end_char
     subject = _subject(verb)
-    speaker = speakers.resolve(subject) if subject is not None else None
+    speaker = speakers.resolve(subject, verb) if subject is not None else None
     if speaker is None:
         return None
     speakers.spoke(speaker, verb.i)

@@ -408,3 +408,28 @@ def test_content_the_parser_hangs_in_odd_places_is_still_found(text: str, conten
 def test_the_passive_said_to_be_reports_nothing() -> None:
     found = extract("Headline\n\nThe minister was said to be furious about the leak.")
     assert found.statements == []
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("Headline\n\nTwo in three said they would not vote this year.", "Two in three"),
+        (
+            "Headline\n\nBy a wide margin, those surveyed say stricter laws would help.",
+            "those surveyed",
+        ),
+        ("Headline\n\nThe company said it had closed thousands of accounts since June.", "company"),
+    ],
+)
+def test_a_counted_part_of_a_group_or_an_unnamed_company_speaks(text: str, speaker: str) -> None:
+    assert [
+        found.actors[s.speaker].name for found in [extract(text)] for s in found.statements
+    ] == [speaker]
+
+
+def test_a_participle_cue_does_not_lend_a_speaker_to_a_noun_that_cannot_speak() -> None:
+    found = extract(
+        "Headline\n\nThe attempt came after Mayor Jo Kent spoke, warning that more cuts "
+        "would follow."
+    )
+    assert "attempt" not in {found.actors[s.speaker].name for s in found.statements}
