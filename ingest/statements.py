@@ -329,6 +329,10 @@ class Speakers:
             # A name the recogniser missed or did not keep ("Espinoza said", "Pew notes"):
             # the person of that surname named before, else an actor of its own.
             return self._named(subject, UNKEPT_NAMES[subject.ent_type_])
+        if subject.pos_ == "PROPN" and self._speaks(subject, cue):
+            # A name the recogniser took for something that cannot speak ('Trump tweeted' as
+            # a work of art): the person of that surname named before, if there is one.
+            return self._surname(subject, "Person")
         cues = attribution.shipped()
         if subject.pos_ == "NOUN" and subject.lemma_.lower() in cues.speakers:
             # "Police said", "a senior official said", "critics say": unnamed, yet a speaker,
@@ -373,14 +377,18 @@ class Speakers:
         types = ("Organization", "Group") if pronoun.lower_ == "they" else ("Organization",)
         return self.actors.last_subject_before(pronoun.i, types)
 
-    def _named(self, subject: Token, kind: str) -> str:
-        words = [c for c in subject.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"]
-        phrase = self.doc[(words[0].i if words else subject.i) : subject.i + 1]
+    def _surname(self, subject: Token, kind: str) -> str | None:
+        """The actor of a kind whose name ends in the subject's word."""
         last = subject.lower_
         for key, actor in self.actors.actors.items():
             if actor.type == kind and actor.name.lower().split()[-1:] == [last]:
                 return key
-        return self.describe(phrase, kind, kind.lower() + ":")
+        return None
+
+    def _named(self, subject: Token, kind: str) -> str:
+        words = [c for c in subject.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"]
+        phrase = self.doc[(words[0].i if words else subject.i) : subject.i + 1]
+        return self._surname(subject, kind) or self.describe(phrase, kind, kind.lower() + ":")
 
     def describe(self, phrase: SpacySpan, kind: str = "Person", prefix: str = "") -> str:
         """A speaker the text describes without naming: "a senior administration official"."""

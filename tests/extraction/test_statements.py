@@ -433,3 +433,12 @@ def test_a_participle_cue_does_not_lend_a_speaker_to_a_noun_that_cannot_speak() 
         "would follow."
     )
     assert "attempt" not in {found.actors[s.speaker].name for s in found.statements}
+
+
+def test_a_surname_the_recogniser_took_for_a_title_is_the_person_named_before() -> None:
+    # The small model tags this "Trump" a work of art, which is no actor.
+    found = extract(
+        "Headline\n\nDonald Trump went after the host again.\n\n"
+        '"Joe Marsh is a loser and his ratings are down," Trump tweeted Friday afternoon.'
+    )
+    assert speaker_of(found, "Joe Marsh is a loser") == "Donald Trump"
