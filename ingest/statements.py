@@ -96,6 +96,9 @@ MIN_ATTRIBUTED_WORDS = 2
 # the likeliest one.
 ANTECEDENT_WINDOW = 300
 SPEAKER_MEMORY = 200
+FINITE_TAGS = {"VBD", "VBZ", "VBP"}
+# Where a subject the parser lost stands: as a subject of some clause, or in apposition.
+SUBJECT_PLACES = {"nsubj", "nsubjpass", "appos", "ROOT", "dep", "npadvmod"}
 # Words that count part of a group as a cue's subject: "those surveyed", "several", "another".
 QUANTIFIERS = {
     "those",
@@ -677,11 +680,44 @@ def _reported(
             return None
         begin, end = content.start_char, content.end_char
     subject = _subject(verb)
-    speaker = speakers.resolve(subject, verb) if subject is not None else None
+    if subject is not None:
+        speaker = speakers.resolve(subject, verb)
+    else:
+        speaker = _lost_subject(verb, speakers.actors)
     if speaker is None:
         return None
     speakers.spoke(speaker, verb.i)
     return Statement(speaker, content.text, Span(begin, end, content.text), _cue(verb), False)
+
+
+def _lost_subject(verb: Token, actors: ActorSet) -> str | None:
+    """The speaker of a finite cue the parser left without a subject, having hung it inside a
+    clause before the cue ("Senator Ann Ruiz, alarmed by the vote, said ...", "Kasich offered
+    a job, then says ..."): the first actor before the cue in its sentence that stands as a
+    subject or its apposition, not one in a subordinate clause, a phrase or a possessive."""
+    if verb.tag_ not in FINITE_TAGS:
+        return None  # "Says Clinton would ...", a headline; or an imperative
+    doc = verb.doc
+    found: list[str] = []
+    for index in range(docindex.sentence(verb).start, verb.i):
+        key = actors.token_actor.get(index)
+        token = doc[index]
+        if key is None or key in found or token.dep_ not in SUBJECT_PLACES:
+            continue
+        if any(_subordinate(a) for a in token.ancestors if a.i < verb.i):
+            continue
+        found.append(key)
+    people = [key for key in found if actors.actors[key].type == "Person"]
+    candidates = people or found
+    return candidates[0] if candidates else None
+
+
+def _subordinate(token: Token) -> bool:
+    """Whether a word heads what cannot hold a cue's subject: a relative clause, a phrase, a
+    possessive, or a clause a conjunction subordinates ("while Republicans agreed")."""
+    if token.dep_ in ("relcl", "acl", "pobj", "poss"):
+        return True
+    return token.dep_ == "advcl" and any(c.dep_ == "mark" for c in token.children)
 
 
 def _occurrences(doc: Doc, word: str) -> list[Token]:

@@ -442,3 +442,20 @@ def test_a_surname_the_recogniser_took_for_a_title_is_the_person_named_before() 
         '"Joe Marsh is a loser and his ratings are down," Trump tweeted Friday afternoon.'
     )
     assert speaker_of(found, "Joe Marsh is a loser") == "Donald Trump"
+
+
+def test_a_cue_whose_subject_the_parser_hung_in_a_clause_before_it_keeps_its_speaker() -> None:
+    # The parser makes "offered ..." a clause of "says", with the mayor inside it.
+    found = extract(
+        "Headline\n\nMayor Tom Ridley jokingly offered the man a job as police chief, then "
+        "says he will take advice from anyone who wants to talk."
+    )
+    assert speaker_of(found, "he will take advice") == "Tom Ridley"
+
+
+def test_the_subject_of_a_subordinate_clause_is_not_a_lost_subject() -> None:
+    found = extract(
+        "Headline\n\nWhile Republicans are happily backing the delay, several aides privy to "
+        "the talks say it is the Democratic leaders who insisted on acting now."
+    )
+    assert "Republicans" not in {found.actors[s.speaker].name for s in found.statements}
