@@ -20,8 +20,6 @@ SPOKEN_PREPOSITIONS = {"for", "about", "of", "on", "against"}
 MEASURES = {"DATE", "TIME", "CARDINAL", "QUANTITY", "PERCENT", "MONEY"}
 # What "accused X of ...", "criticized X for ..." are accused or criticized of.
 ACCUSATION_GROUNDS = {"of", "for", "over", "as"}
-# Prepositions that carry on an object's content: "described X as Y", "praised X for Y".
-OBJECT_COMPLEMENTS = {"as", "for", "of", "over", "about"}
 # Verbs whose clause is the content only when it is a clause ("decided that"), not a plan.
 SPOKESPEOPLE = {"spokesman", "spokeswoman", "spokesperson", "spokespeople", "spokesmen"}
 ROLE_NOUNS = {
@@ -125,6 +123,7 @@ SALIENCE = {
     "possessive": 0.5,
     "last speaker": 0.5,
 }
+QUOTES = {'"', "“", "”", "''", "``"}  # quote marks, which end no phrase
 _OPENERS = "“"
 _CLOSERS = "”"
 # Quote marks, and a blank line (which ends any quote still open).
@@ -836,13 +835,17 @@ def _content(verb: Token) -> SpacySpan | None:
         return _trim(doc[objects[0].left_edge.i : objects[0].right_edge.i + 1])
     if objects and not clause:
         # "Xi reiterated China's criticism of sanctions", "called the deal a disaster",
-        # "described him as a liar": the object is what was said, with what it was called.
-        tail = [
-            c
-            for c in verb.children
-            if c.i > objects[0].i
-            and (c.dep_ == "oprd" or (c.dep_ == "prep" and c.lower_ in OBJECT_COMPLEMENTS))
-        ]
+        # "described him as a liar": the object is what was said, with what it was called
+        # and the phrases the parser hung on the verb after it ("dismissed criticism of his
+        # speech at Monday's rally"), up to a comma or a clause joined on.
+        tail = []
+        for child in verb.rights:
+            if child.i < objects[0].i:
+                continue
+            if child.dep_ in ("cc", "conj") or (child.dep_ == "punct" and child.text not in QUOTES):
+                break
+            if child.dep_ in ("oprd", "prep"):
+                tail.append(child)
         end = max(c.right_edge.i for c in [objects[0], *tail]) + 1
         return _trim(doc[objects[0].left_edge.i : end])
     complements = [c for c in verb.children if c.dep_ == "oprd" and c.i > verb.i]
@@ -863,8 +866,16 @@ def _content(verb: Token) -> SpacySpan | None:
         # makes an xcomp; only the passive "is said to be" has no content there.
         if child.dep_ == "ccomp" or (child.dep_ == "xcomp" and not (lemma == "say" and passive)):
             start = child.left_edge.i
-            if child.dep_ == "xcomp" and objects and verb.i < objects[0].i < child.i:
-                start = objects[0].left_edge.i  # "urged Congress to act": whom, and to do what
+            # "urged Congress to act", "called on Congress to act": whom, and to do what.
+            whom = [o for o in objects if verb.i < o.i < child.i] + [
+                g
+                for c in verb.children
+                if c.dep_ == "prep" and verb.i < c.i < child.i
+                for g in c.children
+                if g.dep_ == "pobj" and g.ent_type_ not in MEASURES  # not "said on Monday"
+            ]
+            if child.dep_ == "xcomp" and whom:
+                start = whom[0].left_edge.i
             return _trim(doc[start : child.right_edge.i + 1])
     # "called for an inquiry", "asked about the emails", "spoke of a rigged system": what the
     # preposition governs was said.

@@ -459,3 +459,27 @@ def test_the_subject_of_a_subordinate_clause_is_not_a_lost_subject() -> None:
         "the talks say it is the Democratic leaders who insisted on acting now."
     )
     assert "Republicans" not in {found.actors[s.speaker].name for s in found.statements}
+
+
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        (
+            "Headline\n\nMayor Ann Ruiz called on Tom Ridley and Sam Cole to do the same.",
+            "Tom Ridley and Sam Cole to do the same",
+        ),
+        (
+            "Headline\n\nMayor Tom Ridley dismissed criticism of his speech at Monday's rally.",
+            "criticism of his speech at Monday's rally",
+        ),
+        (
+            "Headline\n\nMayor Tom Ridley described the cuts as “reckless” and left.",
+            "the cuts as “reckless”",
+        ),
+    ],
+)
+def test_whom_and_the_phrases_hung_on_the_cue_belong_to_what_was_said(
+    text: str, content: str
+) -> None:
+    # "on" and "at" hang on the verb, not on what was said; a quote mark ends no phrase.
+    assert [s.text for s in extract(text).statements] == [content]
