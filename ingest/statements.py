@@ -178,6 +178,33 @@ def find_quotes(text: str) -> list[Quote]:
     return quotes
 
 
+def _surnames_left_out(doc: Doc, actors: ActorSet) -> list[tuple[int, str]]:
+    """Where a person named in full before is named again by surname alone in a way the
+    recogniser missed ("Sanders appeared to dismiss it, when he told ..."): such a mention
+    makes the person salient for a pronoun after it all the same."""
+    surnames: dict[str, set[str]] = {}
+    for key, actor in actors.actors.items():
+        words = actor.name.split()
+        if actor.type == "Person" and len(words) >= 2:
+            surnames.setdefault(words[-1].lower(), set()).add(key)
+    if not surnames:
+        return []
+    # The surnames' tokens, found without visiting every token in Python.
+    hashes = [doc.vocab.strings.add(name) for name in surnames]
+    found = []
+    for index in numpy.flatnonzero(numpy.isin(doc.to_array(LOWER), hashes)):
+        token = doc[int(index)]
+        keys = surnames[token.lower_]
+        # The tagger may take a capitalized surname for a plural noun ("Sanders").
+        named = token.pos_ in ("PROPN", "NOUN") and token.text[:1].isupper()
+        if len(keys) == 1 and named and token.i not in actors.token_actor:
+            key = next(iter(keys))
+            first = min(index for index, k in actors.order if k == key)
+            if first < token.i:
+                found.append((token.i, key))
+    return found
+
+
 def _subject(verb: Token) -> Token | None:
     subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
     if subjects:
@@ -213,6 +240,7 @@ class Speakers:
         self.quoted = quoted or set()  # tokens inside quotation marks
         self.last_speaker: str | None = None
         self.last_speaker_at = -1  # token index of the last statement's cue
+        self.surnames = _surnames_left_out(doc, actors)
 
     def spoke(self, speaker: str, at: int) -> None:
         self.last_speaker, self.last_speaker_at = speaker, at
@@ -227,7 +255,8 @@ class Speakers:
         doc = self.doc
         here = docindex.sentence(pronoun).start
         best: tuple[float, str] | None = None
-        for index, key in reversed(self.actors.order):
+        mentions = sorted(self.actors.order + self.surnames)
+        for index, key in reversed(mentions):
             if index >= pronoun.i or index in self.quoted:
                 continue
             if pronoun.i - index > ANTECEDENT_WINDOW:

@@ -7,11 +7,14 @@ import json
 from pathlib import Path
 
 import pytest
+import spacy
+from spacy.tokens import Doc
 
 from newsgraph import training
-from newsgraph.ingest import attribution, encoding, nlp
+from newsgraph.ingest import attribution, encoding, nlp, statements
+from newsgraph.ingest.actors import ActorSet
 from newsgraph.ingest.articles import from_text
-from newsgraph.ingest.extraction import Extraction
+from newsgraph.ingest.extraction import Actor, Extraction
 from newsgraph.settings import Settings
 
 
@@ -483,3 +486,17 @@ def test_whom_and_the_phrases_hung_on_the_cue_belong_to_what_was_said(
 ) -> None:
     # "on" and "at" hang on the verb, not on what was said; a quote mark ends no phrase.
     assert [s.text for s in extract(text).statements] == [content]
+
+
+def test_a_surname_the_recogniser_missed_still_makes_its_person_salient() -> None:
+    # "Sanders" again, tagged a plural noun and so no mention: a later "he" may mean him.
+    words = ["Bernie", "Sanders", "spoke", ".", "Sanders", "left", ".", "young", "sanders"]
+    pos = ["PROPN", "PROPN", "VERB", "PUNCT", "NOUN", "VERB", "PUNCT", "ADJ", "NOUN"]
+    doc = Doc(spacy.blank("en").vocab, words=words, pos=pos)
+    key = "person:bernie-sanders"
+    actors = ActorSet(
+        actors={key: Actor(key, "Bernie Sanders", "Person")},
+        token_actor={0: key, 1: key},
+        order=[(0, key)],
+    )
+    assert statements._surnames_left_out(doc, actors) == [(4, key)]
