@@ -844,7 +844,14 @@ def _content(verb: Token) -> SpacySpan | None:
         # "Mr. Obama, officials said, has grown skeptical": the clause the cue interrupts.
         head = verb.head
         return _trim(doc[head.left_edge.i : head.right_edge.i + 1])
-    clause = [c for c in verb.children if c.dep_ in ("ccomp", "xcomp")]
+    # A sentence before a colon that introduces the cue's clause is not what the cue reports
+    # ("Even its backers sounded unsure: Ann Ruiz called it “a gamble.”").
+    clause = [
+        c
+        for c in verb.children
+        if c.dep_ in ("ccomp", "xcomp")
+        and not (c.i < verb.i and any(t.text == ":" for t in doc[c.right_edge.i + 1 : verb.i]))
+    ]
     objects = [c for c in verb.children if c.dep_ == "dobj"]
     subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
     if not clause and len(subjects) >= 2 and subjects[0].right_edge.i < subjects[-1].left_edge.i:
@@ -890,7 +897,7 @@ def _content(verb: Token) -> SpacySpan | None:
             return _trim(doc[marks[0].i + 1 : child.right_edge.i + 1])
     # A clause after the verb is what was said; one before it only in "..., X said" order.
     passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
-    for child in sorted(verb.children, key=lambda c: c.i < verb.i):
+    for child in sorted(clause, key=lambda c: c.i < verb.i):
         # "He said raising taxes would hurt": a clause with a gerund subject, which the parser
         # makes an xcomp; only the passive "is said to be" has no content there.
         if child.dep_ == "ccomp" or (child.dep_ == "xcomp" and not (lemma == "say" and passive)):

@@ -500,3 +500,11 @@ def test_a_surname_the_recogniser_missed_still_makes_its_person_salient() -> Non
         order=[(0, key)],
     )
     assert statements._surnames_left_out(doc, actors) == [(4, key)]
+
+
+def test_a_sentence_before_a_colon_is_not_what_the_cue_after_it_reports() -> None:
+    found = extract(
+        "Headline\n\nEven people who endorsed the plan sounded unsure: Senator Ann Ruiz "
+        "called it “a gamble we had to take.”"
+    )
+    assert [s.text.startswith("it “a gamble") for s in found.statements] == [True]
