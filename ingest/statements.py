@@ -210,6 +210,12 @@ def _subject(verb: Token) -> Token | None:
     if subjects:
         # "Rules discriminated ..., the Law Lords have ruled": the subject nearest the verb.
         return subjects[-1]
+    if verb.dep_ == "conj":
+        # "She says the answer was X and says she filed a bill": the parser hangs the second
+        # cue inside the first one's clause; it shares the subject of the first.
+        for ancestor in verb.ancestors:
+            if ancestor.lemma_ == verb.lemma_ and ancestor.i < verb.i:
+                return _subject(ancestor)
     # "A White House statement followed, saying ...": the participle's subject is its head's.
     if verb.dep_ in ("advcl", "xcomp", "conj", "acl") and verb.head.i != verb.i:
         if verb.dep_ == "acl":

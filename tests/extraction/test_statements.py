@@ -508,3 +508,14 @@ def test_a_sentence_before_a_colon_is_not_what_the_cue_after_it_reports() -> Non
         "called it “a gamble we had to take.”"
     )
     assert [s.text.startswith("it “a gamble") for s in found.statements] == [True]
+
+
+def test_a_second_cue_the_parser_hung_inside_the_first_ones_clause_is_its_own_statement() -> None:
+    found = extract(
+        "Headline\n\nSenator Ann Ruiz is outlining her plans. She says the obvious answer was "
+        "to close the loophole and says she introduced a bill to do that."
+    )
+    assert spoken(found) == [
+        ("Ann Ruiz", "the obvious answer was to close the loophole", False),
+        ("Ann Ruiz", "she introduced a bill to do that", False),
+    ]
