@@ -213,8 +213,16 @@ def _subject(verb: Token) -> Token | None:
     if verb.dep_ == "conj":
         # "She says the answer was X and says she filed a bill": the parser hangs the second
         # cue inside the first one's clause; it shares the subject of the first.
+        # So too a participle joined to an earlier cue of its form: "is noting the problems
+        # Ridley had with the budget and saying he could not answer".
         for ancestor in verb.ancestors:
-            if ancestor.lemma_ == verb.lemma_ and ancestor.i < verb.i:
+            if ancestor.i < verb.i and (
+                ancestor.lemma_ == verb.lemma_
+                or (
+                    ancestor.tag_ == verb.tag_ == "VBG"
+                    and attribution.lemma_of(ancestor) in attribution.shipped().lemmas
+                )
+            ):
                 return _subject(ancestor)
     # "A White House statement followed, saying ...": the participle's subject is its head's.
     if verb.dep_ in ("advcl", "xcomp", "conj", "acl") and verb.head.i != verb.i:

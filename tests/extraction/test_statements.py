@@ -519,3 +519,11 @@ def test_a_second_cue_the_parser_hung_inside_the_first_ones_clause_is_its_own_st
         ("Ann Ruiz", "the obvious answer was to close the loophole", False),
         ("Ann Ruiz", "she introduced a bill to do that", False),
     ]
+
+
+def test_a_participle_joined_to_an_earlier_cue_of_its_form_shares_its_speaker() -> None:
+    found = extract(
+        "Headline\n\nSenator Ann Ruiz is noting the “kind of problems” Tom Ridley had answering "
+        "questions about the budget and saying he could not answer questions on trade."
+    )
+    assert speaker_of(found, "he could not answer questions") == "Ann Ruiz"
