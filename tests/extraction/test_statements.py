@@ -527,3 +527,16 @@ def test_a_participle_joined_to_an_earlier_cue_of_its_form_shares_its_speaker() 
         "questions about the budget and saying he could not answer questions on trade."
     )
     assert speaker_of(found, "he could not answer questions") == "Ann Ruiz"
+
+
+def test_training_takes_the_verb_nearest_the_content_for_the_head_of_a_long_cue() -> None:
+    # "issued a statement saying": "saying" reports the content, not "issued".
+    text = "The union issued a statement saying it would sue the city over the new rules."
+    doc = nlp.load(Settings().model)(text)
+    begin = text.index("it would")
+    gold: dict[str, object] = {
+        "cue": "issued a statement saying",
+        "content": [begin, len(text) - 1],
+    }
+    head = training._cue_head(doc, text, gold)
+    assert head is not None and head.text == "saying"
