@@ -267,6 +267,12 @@ class Speakers:
         name in passing; a name inside quoted words is the speaker's topic, never the speaker.
         """
         doc = self.doc
+        for ancestor in pronoun.ancestors:
+            # "Halbritter, who led the campaign because he claimed ...": inside a relative
+            # clause on a person, that person.
+            owner = self.actors.token_actor.get(ancestor.head.i)
+            if ancestor.dep_ == "relcl" and owner and self._may_be(owner, gender):
+                return owner
         here = docindex.sentence(pronoun).start
         best: tuple[float, str] | None = None
         mentions = sorted(self.actors.order + self.surnames)
@@ -298,6 +304,12 @@ class Speakers:
         if best is None:
             return self.actors.last_person_before(pronoun.i, gender)
         return best[1]
+
+    def _may_be(self, key: str, gender: str | None) -> bool:
+        """Whether 'he' or 'she' (or a role noun, of no gender) may mean an actor."""
+        if self.actors.actors[key].type != "Person":
+            return False
+        return not gender or self.actors.genders.get(key) in (None, gender)
 
     def resolve(self, subject: Token, cue: Token | None = None) -> str | None:
         """The actor a cue's subject names; `cue`, where given, is the cue it is the subject

@@ -540,3 +540,11 @@ def test_training_takes_the_verb_nearest_the_content_for_the_head_of_a_long_cue(
     }
     head = training._cue_head(doc, text, gold)
     assert head is not None and head.text == "saying"
+
+
+def test_a_pronoun_inside_a_relative_clause_on_a_person_means_that_person() -> None:
+    found = extract(
+        "Headline\n\nMayor Sam Ruiz has long fought Tom Ridley, who led the campaign to rename "
+        "the stadium because he claimed the old name was offensive."
+    )
+    assert speaker_of(found, "the old name was offensive") == "Tom Ridley"
