@@ -18,8 +18,8 @@ from newsgraph.ontology import slug
 # Prepositions whose object is what was said, when a cue has no clause or object.
 SPOKEN_PREPOSITIONS = {"for", "about", "of", "on", "against"}
 MEASURES = {"DATE", "TIME", "CARDINAL", "QUANTITY", "PERCENT", "MONEY"}
-# Prepositions that carry on an object's content: "described X as Y", "praised X for Y".
-OBJECT_COMPLEMENTS = {"as", "for", "of", "over", "about"}
+# What "accused X of ...", "criticized X for ..." are accused or criticized of.
+ACCUSATION_GROUNDS = {"of", "for", "over", "as"}
 # Verbs whose clause is the content only when it is a clause ("decided that"), not a plan.
 SPOKESPEOPLE = {"spokesman", "spokeswoman", "spokesperson", "spokespeople", "spokesmen"}
 ROLE_NOUNS = {
@@ -94,6 +94,23 @@ MIN_ATTRIBUTED_WORDS = 2
 # the likeliest one.
 ANTECEDENT_WINDOW = 300
 SPEAKER_MEMORY = 200
+FINITE_TAGS = {"VBD", "VBZ", "VBP"}
+# Where a subject the parser lost stands: as a subject of some clause, or in apposition.
+SUBJECT_PLACES = {"nsubj", "nsubjpass", "appos", "ROOT", "dep", "npadvmod"}
+# Words that count part of a group as a cue's subject: "those surveyed", "several", "another".
+QUANTIFIERS = {
+    "those",
+    "some",
+    "many",
+    "most",
+    "several",
+    "others",
+    "another",
+    "both",
+    "few",
+    "all",
+}
+SENTENCE_ON_A_NOUN = {"relcl", "appos", "punct", "cc", "conj"}  # not "those surveyed"
 CLAUSES_ON_A_NOUN = {"relcl", "acl", "appos", "punct", "cc", "conj"}
 # A proper-noun speaker that extraction kept as no actor, by what the recogniser took it for.
 UNKEPT_NAMES = {"": "Person", "PERSON": "Person", "ORG": "Organization", "NORP": "Group"}
@@ -106,6 +123,7 @@ SALIENCE = {
     "possessive": 0.5,
     "last speaker": 0.5,
 }
+QUOTES = {'"', "“", "”", "''", "``"}  # quote marks, which end no phrase
 _OPENERS = "“"
 _CLOSERS = "”"
 # Quote marks, and a blank line (which ends any quote still open).
@@ -160,11 +178,52 @@ def find_quotes(text: str) -> list[Quote]:
     return quotes
 
 
+def _surnames_left_out(doc: Doc, actors: ActorSet) -> list[tuple[int, str]]:
+    """Where a person named in full before is named again by surname alone in a way the
+    recogniser missed ("Sanders appeared to dismiss it, when he told ..."): such a mention
+    makes the person salient for a pronoun after it all the same."""
+    surnames: dict[str, set[str]] = {}
+    for key, actor in actors.actors.items():
+        words = actor.name.split()
+        if actor.type == "Person" and len(words) >= 2:
+            surnames.setdefault(words[-1].lower(), set()).add(key)
+    if not surnames:
+        return []
+    # The surnames' tokens, found without visiting every token in Python.
+    hashes = [doc.vocab.strings.add(name) for name in surnames]
+    found = []
+    for index in numpy.flatnonzero(numpy.isin(doc.to_array(LOWER), hashes)):
+        token = doc[int(index)]
+        keys = surnames[token.lower_]
+        # The tagger may take a capitalized surname for a plural noun ("Sanders").
+        named = token.pos_ in ("PROPN", "NOUN") and token.text[:1].isupper()
+        if len(keys) == 1 and named and token.i not in actors.token_actor:
+            key = next(iter(keys))
+            first = min(index for index, k in actors.order if k == key)
+            if first < token.i:
+                found.append((token.i, key))
+    return found
+
+
 def _subject(verb: Token) -> Token | None:
     subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
     if subjects:
         # "Rules discriminated ..., the Law Lords have ruled": the subject nearest the verb.
         return subjects[-1]
+    if verb.dep_ == "conj":
+        # "She says the answer was X and says she filed a bill": the parser hangs the second
+        # cue inside the first one's clause; it shares the subject of the first.
+        # So too a participle joined to an earlier cue of its form: "is noting the problems
+        # Ridley had with the budget and saying he could not answer".
+        for ancestor in verb.ancestors:
+            if ancestor.i < verb.i and (
+                ancestor.lemma_ == verb.lemma_
+                or (
+                    ancestor.tag_ == verb.tag_ == "VBG"
+                    and attribution.lemma_of(ancestor) in attribution.shipped().lemmas
+                )
+            ):
+                return _subject(ancestor)
     # "A White House statement followed, saying ...": the participle's subject is its head's.
     if verb.dep_ in ("advcl", "xcomp", "conj", "acl") and verb.head.i != verb.i:
         if verb.dep_ == "acl":
@@ -195,6 +254,7 @@ class Speakers:
         self.quoted = quoted or set()  # tokens inside quotation marks
         self.last_speaker: str | None = None
         self.last_speaker_at = -1  # token index of the last statement's cue
+        self.surnames = _surnames_left_out(doc, actors)
 
     def spoke(self, speaker: str, at: int) -> None:
         self.last_speaker, self.last_speaker_at = speaker, at
@@ -207,9 +267,16 @@ class Speakers:
         name in passing; a name inside quoted words is the speaker's topic, never the speaker.
         """
         doc = self.doc
+        for ancestor in pronoun.ancestors:
+            # "Halbritter, who led the campaign because he claimed ...": inside a relative
+            # clause on a person, that person.
+            owner = self.actors.token_actor.get(ancestor.head.i)
+            if ancestor.dep_ == "relcl" and owner and self._may_be(owner, gender):
+                return owner
         here = docindex.sentence(pronoun).start
         best: tuple[float, str] | None = None
-        for index, key in reversed(self.actors.order):
+        mentions = sorted(self.actors.order + self.surnames)
+        for index, key in reversed(mentions):
             if index >= pronoun.i or index in self.quoted:
                 continue
             if pronoun.i - index > ANTECEDENT_WINDOW:
@@ -238,12 +305,28 @@ class Speakers:
             return self.actors.last_person_before(pronoun.i, gender)
         return best[1]
 
-    def resolve(self, subject: Token) -> str | None:
+    def _may_be(self, key: str, gender: str | None) -> bool:
+        """Whether 'he' or 'she' (or a role noun, of no gender) may mean an actor."""
+        if self.actors.actors[key].type != "Person":
+            return False
+        return not gender or self.actors.genders.get(key) in (None, gender)
+
+    def resolve(self, subject: Token, cue: Token | None = None) -> str | None:
+        """The actor a cue's subject names; `cue`, where given, is the cue it is the subject
+        of, which may make an unnamed subject a speaker of its own."""
         lower = subject.lower_
         if lower in ("which", "who", "that") and subject.head.dep_ == "relcl":
             # "the European Roma Rights Centre, which said": the relative clause's antecedent.
             subject = subject.head.head
             lower = subject.lower_
+        if (subject.pos_ == "NUM" or lower in QUANTIFIERS) and self._speaks(subject, cue):
+            # "Two in three said", "those surveyed say", "several threatened": a part of a
+            # group the text counts but does not name, a speaker as "critics" are.
+            right = max(
+                [subject.i]
+                + [c.right_edge.i for c in subject.rights if c.dep_ not in SENTENCE_ON_A_NOUN]
+            )
+            return self.describe(self.doc[subject.left_edge.i : right + 1], "Group")
         if subject.pos_ == "PRON":
             if lower in ("he", "she"):
                 return self.antecedent(subject, "m" if lower == "he" else "f")
@@ -259,9 +342,14 @@ class Speakers:
                 return self.actors.token_actor[child.i]
         determiner = subject.left_edge.lower_
         if determiner == "the" and subject.lower_ in DEFINITE_ORGANIZATIONS:
-            return self.actors.last_subject_before(
+            named_before = self.actors.last_subject_before(
                 subject.i, ("Organization",)
             ) or self.actors.last_before(subject.i, ("Organization",))
+            if named_before is None and self._speaks(subject, cue):
+                # "The company said" where the recogniser named no organization before: the
+                # company speaks all the same, unnamed.
+                return self.describe(self.doc[subject.left_edge.i : subject.i + 1], "Organization")
+            return named_before
         phrase = self.doc[subject.left_edge.i : subject.i + 1]
         # The phrase itself, not a clause hung on it: in "officials who spoke with Kopp said",
         # Kopp is not who spoke.
@@ -298,6 +386,10 @@ class Speakers:
             # A name the recogniser missed or did not keep ("Espinoza said", "Pew notes"):
             # the person of that surname named before, else an actor of its own.
             return self._named(subject, UNKEPT_NAMES[subject.ent_type_])
+        if subject.pos_ == "PROPN" and self._speaks(subject, cue):
+            # A name the recogniser took for something that cannot speak ('Trump tweeted' as
+            # a work of art): the person of that surname named before, if there is one.
+            return self._surname(subject, "Person")
         cues = attribution.shipped()
         if subject.pos_ == "NOUN" and subject.lemma_.lower() in cues.speakers:
             # "Police said", "a senior official said", "critics say": unnamed, yet a speaker,
@@ -309,6 +401,18 @@ class Speakers:
             # a clause it joins ("The attempt came after ..., and threatened") does not.
             return self.describe(phrase, "Group" if subject.tag_ == "NNS" else "Person")
         return None
+
+    def _speaks(self, subject: Token, cue: Token | None) -> bool:
+        """Whether a subject is a cue's own: of the cue itself, or of the clause a participle
+        cue hangs on ("The nurse later sued, claiming ..."), not of a clause the cue joins."""
+        if attribution.lemma_of(subject.head) in attribution.shipped().lemmas:
+            return True
+        return (
+            cue is not None
+            and cue.tag_ == "VBG"
+            and cue.dep_ == "advcl"
+            and cue.head.i == subject.head.i
+        )
 
     def _modifier(self, key: str, noun: Token) -> bool:
         """Whether an actor is named only as a modifier of a common noun ("Trump campaign")."""
@@ -330,14 +434,18 @@ class Speakers:
         types = ("Organization", "Group") if pronoun.lower_ == "they" else ("Organization",)
         return self.actors.last_subject_before(pronoun.i, types)
 
-    def _named(self, subject: Token, kind: str) -> str:
-        words = [c for c in subject.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"]
-        phrase = self.doc[(words[0].i if words else subject.i) : subject.i + 1]
+    def _surname(self, subject: Token, kind: str) -> str | None:
+        """The actor of a kind whose name ends in the subject's word."""
         last = subject.lower_
         for key, actor in self.actors.actors.items():
             if actor.type == kind and actor.name.lower().split()[-1:] == [last]:
                 return key
-        return self.describe(phrase, kind, kind.lower() + ":")
+        return None
+
+    def _named(self, subject: Token, kind: str) -> str:
+        words = [c for c in subject.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"]
+        phrase = self.doc[(words[0].i if words else subject.i) : subject.i + 1]
+        return self._surname(subject, kind) or self.describe(phrase, kind, kind.lower() + ":")
 
     def describe(self, phrase: SpacySpan, kind: str = "Person", prefix: str = "") -> str:
         """A speaker the text describes without naming: "a senior administration official"."""
@@ -569,7 +677,7 @@ def _direct(
     speaker = cue = None
     if verb is not None:
         subject = _subject(verb)
-        speaker = speakers.resolve(subject) if subject is not None else None
+        speaker = speakers.resolve(subject, verb) if subject is not None else None
         if speaker is None and verb.idx < quote.begin:
             # "Welcoming the ruling, Maeve Sherlock, chief executive of X, said:": the
             # first actor named in the clause before the verb.
@@ -626,11 +734,44 @@ def _reported(
             return None
         begin, end = content.start_char, content.end_char
     subject = _subject(verb)
-    speaker = speakers.resolve(subject) if subject is not None else None
+    if subject is not None:
+        speaker = speakers.resolve(subject, verb)
+    else:
+        speaker = _lost_subject(verb, speakers.actors)
     if speaker is None:
         return None
     speakers.spoke(speaker, verb.i)
     return Statement(speaker, content.text, Span(begin, end, content.text), _cue(verb), False)
+
+
+def _lost_subject(verb: Token, actors: ActorSet) -> str | None:
+    """The speaker of a finite cue the parser left without a subject, having hung it inside a
+    clause before the cue ("Senator Ann Ruiz, alarmed by the vote, said ...", "Kasich offered
+    a job, then says ..."): the first actor before the cue in its sentence that stands as a
+    subject or its apposition, not one in a subordinate clause, a phrase or a possessive."""
+    if verb.tag_ not in FINITE_TAGS:
+        return None  # "Says Clinton would ...", a headline; or an imperative
+    doc = verb.doc
+    found: list[str] = []
+    for index in range(docindex.sentence(verb).start, verb.i):
+        key = actors.token_actor.get(index)
+        token = doc[index]
+        if key is None or key in found or token.dep_ not in SUBJECT_PLACES:
+            continue
+        if any(_subordinate(a) for a in token.ancestors if a.i < verb.i):
+            continue
+        found.append(key)
+    people = [key for key in found if actors.actors[key].type == "Person"]
+    candidates = people or found
+    return candidates[0] if candidates else None
+
+
+def _subordinate(token: Token) -> bool:
+    """Whether a word heads what cannot hold a cue's subject: a relative clause, a phrase, a
+    possessive, or a clause a conjunction subordinates ("while Republicans agreed")."""
+    if token.dep_ in ("relcl", "acl", "pobj", "poss"):
+        return True
+    return token.dep_ == "advcl" and any(c.dep_ == "mark" for c in token.children)
 
 
 def _occurrences(doc: Doc, word: str) -> list[Token]:
@@ -708,10 +849,15 @@ def _content(verb: Token) -> SpacySpan | None:
     """The reported content of a speech verb: its clause, or for "accuse", whom of what."""
     doc = verb.doc
     lemma = verb.lemma_.lower()
-    if lemma in ("accuse", "blame", "criticise", "criticize", "charge"):
+    clauses = [c for c in verb.children if c.dep_ == "ccomp" and c.i > verb.i]
+    if lemma in ("accuse", "blame", "criticise", "criticize", "charge") and not clauses:
         objects = [c for c in verb.children if c.dep_ in ("dobj",)]
+        # The grounds hang on the verb, or on its object where the parser attached them there:
+        # "accused the governor of hiding the figures".
         grounds = [
-            c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("of", "for", "over", "as")
+            c
+            for c in [*verb.children, *(g for o in objects for g in o.rights)]
+            if c.dep_ == "prep" and c.lower_ in ACCUSATION_GROUNDS
         ]
         if not grounds:
             return None  # "criticised Zelensky": a criticism, not a reported claim
@@ -724,7 +870,14 @@ def _content(verb: Token) -> SpacySpan | None:
         # "Mr. Obama, officials said, has grown skeptical": the clause the cue interrupts.
         head = verb.head
         return _trim(doc[head.left_edge.i : head.right_edge.i + 1])
-    clause = [c for c in verb.children if c.dep_ in ("ccomp", "xcomp")]
+    # A sentence before a colon that introduces the cue's clause is not what the cue reports
+    # ("Even its backers sounded unsure: Ann Ruiz called it “a gamble.”").
+    clause = [
+        c
+        for c in verb.children
+        if c.dep_ in ("ccomp", "xcomp")
+        and not (c.i < verb.i and any(t.text == ":" for t in doc[c.right_edge.i + 1 : verb.i]))
+    ]
     objects = [c for c in verb.children if c.dep_ == "dobj"]
     subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
     if not clause and len(subjects) >= 2 and subjects[0].right_edge.i < subjects[-1].left_edge.i:
@@ -744,13 +897,17 @@ def _content(verb: Token) -> SpacySpan | None:
         return _trim(doc[objects[0].left_edge.i : objects[0].right_edge.i + 1])
     if objects and not clause:
         # "Xi reiterated China's criticism of sanctions", "called the deal a disaster",
-        # "described him as a liar": the object is what was said, with what it was called.
-        tail = [
-            c
-            for c in verb.children
-            if c.i > objects[0].i
-            and (c.dep_ == "oprd" or (c.dep_ == "prep" and c.lower_ in OBJECT_COMPLEMENTS))
-        ]
+        # "described him as a liar": the object is what was said, with what it was called
+        # and the phrases the parser hung on the verb after it ("dismissed criticism of his
+        # speech at Monday's rally"), up to a comma or a clause joined on.
+        tail = []
+        for child in verb.rights:
+            if child.i < objects[0].i:
+                continue
+            if child.dep_ in ("cc", "conj") or (child.dep_ == "punct" and child.text not in QUOTES):
+                break
+            if child.dep_ in ("oprd", "prep"):
+                tail.append(child)
         end = max(c.right_edge.i for c in [objects[0], *tail]) + 1
         return _trim(doc[objects[0].left_edge.i : end])
     complements = [c for c in verb.children if c.dep_ == "oprd" and c.i > verb.i]
@@ -765,11 +922,22 @@ def _content(verb: Token) -> SpacySpan | None:
             # for-clause the parser took for an adverbial one.
             return _trim(doc[marks[0].i + 1 : child.right_edge.i + 1])
     # A clause after the verb is what was said; one before it only in "..., X said" order.
-    for child in sorted(verb.children, key=lambda c: c.i < verb.i):
-        if child.dep_ == "ccomp" or (child.dep_ == "xcomp" and lemma != "say"):
+    passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
+    for child in sorted(clause, key=lambda c: c.i < verb.i):
+        # "He said raising taxes would hurt": a clause with a gerund subject, which the parser
+        # makes an xcomp; only the passive "is said to be" has no content there.
+        if child.dep_ == "ccomp" or (child.dep_ == "xcomp" and not (lemma == "say" and passive)):
             start = child.left_edge.i
-            if child.dep_ == "xcomp" and objects and verb.i < objects[0].i < child.i:
-                start = objects[0].left_edge.i  # "urged Congress to act": whom, and to do what
+            # "urged Congress to act", "called on Congress to act": whom, and to do what.
+            whom = [o for o in objects if verb.i < o.i < child.i] + [
+                g
+                for c in verb.children
+                if c.dep_ == "prep" and verb.i < c.i < child.i
+                for g in c.children
+                if g.dep_ == "pobj" and g.ent_type_ not in MEASURES  # not "said on Monday"
+            ]
+            if child.dep_ == "xcomp" and whom:
+                start = whom[0].left_edge.i
             return _trim(doc[start : child.right_edge.i + 1])
     # "called for an inquiry", "asked about the emails", "spoke of a rigged system": what the
     # preposition governs was said.

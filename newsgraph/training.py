@@ -84,7 +84,14 @@ def _cue_head(doc: Doc, text: str, attribution: dict[str, object]) -> Token | No
     if best is None:
         return None
     span = doc.char_span(best[1], best[1] + len(cue), alignment_mode="expand")
-    return span.root if span is not None and len(span) else None
+    if span is None or not len(span):
+        return None
+    # A cue of several words ("issued a statement saying", "has twice complained") is headed
+    # by its verb nearest the content, the one that reports it, not by its first verb.
+    verbs = [t for t in span if t.pos_ == "VERB"]
+    if not verbs:
+        return span.root
+    return min(verbs, key=lambda t: min(abs(t.idx - int(begin)), abs(t.idx - int(end))))
 
 
 def _source_head(doc: Doc, text: str, attribution: dict[str, object], cue: Token) -> Token | None:

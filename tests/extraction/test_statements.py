@@ -7,11 +7,14 @@ import json
 from pathlib import Path
 
 import pytest
+import spacy
+from spacy.tokens import Doc
 
 from newsgraph import training
-from newsgraph.ingest import attribution, encoding, nlp
+from newsgraph.ingest import attribution, encoding, nlp, statements
+from newsgraph.ingest.actors import ActorSet
 from newsgraph.ingest.articles import from_text
-from newsgraph.ingest.extraction import Extraction
+from newsgraph.ingest.extraction import Actor, Extraction
 from newsgraph.settings import Settings
 
 
@@ -375,3 +378,173 @@ def test_according_to_attributes_the_rest_of_the_sentence() -> None:
         ("World Health Organization", "The death toll rose to 50 on Sunday", False)
     ]
     assert found.statements[0].cue == "according to"
+
+
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        (
+            "Headline\n\nEconomists say taxing fuel encourages saving.",
+            "taxing fuel encourages saving",
+        ),
+        (
+            "Headline\n\nMayor Tom Ridley accused the governor of hiding the budget figures.",
+            "the governor of hiding the budget figures",
+        ),
+        (
+            "Headline\n\nMayor Tom Ridley criticized the governor's plan for leaving rural "
+            "towns without buses.",
+            "the governor's plan for leaving rural towns without buses",
+        ),
+        (
+            "Headline\n\nCritics charge that the mayor ignored the warnings for months.",
+            "the mayor ignored the warnings for months",
+        ),
+    ],
+)
+def test_content_the_parser_hangs_in_odd_places_is_still_found(text: str, content: str) -> None:
+    # A gerund-subject clause parsed as an xcomp of "say"; the grounds of an accusation hung
+    # on its object; "charge" reporting a that-clause rather than an accusation.
+    assert [s.text for s in extract(text).statements] == [content]
+
+
+def test_the_passive_said_to_be_reports_nothing() -> None:
+    found = extract("Headline\n\nThe minister was said to be furious about the leak.")
+    assert found.statements == []
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("Headline\n\nTwo in three said they would not vote this year.", "Two in three"),
+        (
+            "Headline\n\nBy a wide margin, those surveyed say stricter laws would help.",
+            "those surveyed",
+        ),
+        ("Headline\n\nThe company said it had closed thousands of accounts since June.", "company"),
+    ],
+)
+def test_a_counted_part_of_a_group_or_an_unnamed_company_speaks(text: str, speaker: str) -> None:
+    assert [
+        found.actors[s.speaker].name for found in [extract(text)] for s in found.statements
+    ] == [speaker]
+
+
+def test_a_participle_cue_does_not_lend_a_speaker_to_a_noun_that_cannot_speak() -> None:
+    found = extract(
+        "Headline\n\nThe attempt came after Mayor Jo Kent spoke, warning that more cuts "
+        "would follow."
+    )
+    assert "attempt" not in {found.actors[s.speaker].name for s in found.statements}
+
+
+def test_a_surname_the_recogniser_took_for_a_title_is_the_person_named_before() -> None:
+    # The small model tags this "Trump" a work of art, which is no actor.
+    found = extract(
+        "Headline\n\nDonald Trump went after the host again.\n\n"
+        '"Joe Marsh is a loser and his ratings are down," Trump tweeted Friday afternoon.'
+    )
+    assert speaker_of(found, "Joe Marsh is a loser") == "Donald Trump"
+
+
+def test_a_cue_whose_subject_the_parser_hung_in_a_clause_before_it_keeps_its_speaker() -> None:
+    # The parser makes "offered ..." a clause of "says", with the mayor inside it.
+    found = extract(
+        "Headline\n\nMayor Tom Ridley jokingly offered the man a job as police chief, then "
+        "says he will take advice from anyone who wants to talk."
+    )
+    assert speaker_of(found, "he will take advice") == "Tom Ridley"
+
+
+def test_the_subject_of_a_subordinate_clause_is_not_a_lost_subject() -> None:
+    found = extract(
+        "Headline\n\nWhile Republicans are happily backing the delay, several aides privy to "
+        "the talks say it is the Democratic leaders who insisted on acting now."
+    )
+    assert "Republicans" not in {found.actors[s.speaker].name for s in found.statements}
+
+
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        (
+            "Headline\n\nMayor Ann Ruiz called on Tom Ridley and Sam Cole to do the same.",
+            "Tom Ridley and Sam Cole to do the same",
+        ),
+        (
+            "Headline\n\nMayor Tom Ridley dismissed criticism of his speech at Monday's rally.",
+            "criticism of his speech at Monday's rally",
+        ),
+        (
+            "Headline\n\nMayor Tom Ridley described the cuts as “reckless” and left.",
+            "the cuts as “reckless”",
+        ),
+    ],
+)
+def test_whom_and_the_phrases_hung_on_the_cue_belong_to_what_was_said(
+    text: str, content: str
+) -> None:
+    # "on" and "at" hang on the verb, not on what was said; a quote mark ends no phrase.
+    assert [s.text for s in extract(text).statements] == [content]
+
+
+def test_a_surname_the_recogniser_missed_still_makes_its_person_salient() -> None:
+    # "Sanders" again, tagged a plural noun and so no mention: a later "he" may mean him.
+    words = ["Bernie", "Sanders", "spoke", ".", "Sanders", "left", ".", "young", "sanders"]
+    pos = ["PROPN", "PROPN", "VERB", "PUNCT", "NOUN", "VERB", "PUNCT", "ADJ", "NOUN"]
+    doc = Doc(spacy.blank("en").vocab, words=words, pos=pos)
+    key = "person:bernie-sanders"
+    actors = ActorSet(
+        actors={key: Actor(key, "Bernie Sanders", "Person")},
+        token_actor={0: key, 1: key},
+        order=[(0, key)],
+    )
+    assert statements._surnames_left_out(doc, actors) == [(4, key)]
+
+
+def test_a_sentence_before_a_colon_is_not_what_the_cue_after_it_reports() -> None:
+    found = extract(
+        "Headline\n\nEven people who endorsed the plan sounded unsure: Senator Ann Ruiz "
+        "called it “a gamble we had to take.”"
+    )
+    assert [s.text.startswith("it “a gamble") for s in found.statements] == [True]
+
+
+def test_a_second_cue_the_parser_hung_inside_the_first_ones_clause_is_its_own_statement() -> None:
+    found = extract(
+        "Headline\n\nSenator Ann Ruiz is outlining her plans. She says the obvious answer was "
+        "to close the loophole and says she introduced a bill to do that."
+    )
+    assert spoken(found) == [
+        ("Ann Ruiz", "the obvious answer was to close the loophole", False),
+        ("Ann Ruiz", "she introduced a bill to do that", False),
+    ]
+
+
+def test_a_participle_joined_to_an_earlier_cue_of_its_form_shares_its_speaker() -> None:
+    found = extract(
+        "Headline\n\nSenator Ann Ruiz is noting the “kind of problems” Tom Ridley had answering "
+        "questions about the budget and saying he could not answer questions on trade."
+    )
+    assert speaker_of(found, "he could not answer questions") == "Ann Ruiz"
+
+
+def test_training_takes_the_verb_nearest_the_content_for_the_head_of_a_long_cue() -> None:
+    # "issued a statement saying": "saying" reports the content, not "issued".
+    text = "The union issued a statement saying it would sue the city over the new rules."
+    doc = nlp.load(Settings().model)(text)
+    begin = text.index("it would")
+    gold: dict[str, object] = {
+        "cue": "issued a statement saying",
+        "content": [begin, len(text) - 1],
+    }
+    head = training._cue_head(doc, text, gold)
+    assert head is not None and head.text == "saying"
+
+
+def test_a_pronoun_inside_a_relative_clause_on_a_person_means_that_person() -> None:
+    found = extract(
+        "Headline\n\nMayor Sam Ruiz has long fought Tom Ridley, who led the campaign to rename "
+        "the stadium because he claimed the old name was offensive."
+    )
+    assert speaker_of(found, "the old name was offensive") == "Tom Ridley"
