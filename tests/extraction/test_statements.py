@@ -11,7 +11,7 @@ import spacy
 from spacy.tokens import Doc
 
 from newsgraph import training
-from newsgraph.ingest import attribution, encoding, nlp, statements
+from newsgraph.ingest import attribution, encoding, nlp, speakers
 from newsgraph.ingest.actors import ActorSet
 from newsgraph.ingest.articles import from_text
 from newsgraph.ingest.extraction import Actor, Extraction
@@ -499,7 +499,7 @@ def test_a_surname_the_recogniser_missed_still_makes_its_person_salient() -> Non
         token_actor={0: key, 1: key},
         order=[(0, key)],
     )
-    assert statements._surnames_left_out(doc, actors) == [(4, key)]
+    assert speakers.surnames_left_out(doc, actors) == [(4, key)]
 
 
 def test_a_sentence_before_a_colon_is_not_what_the_cue_after_it_reports() -> None:

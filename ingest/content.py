@@ -1,0 +1,147 @@
+"""What a speech verb reports: its clause, its object and what is hung on them, trimmed to
+the words said."""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Span as SpacySpan
+from spacy.tokens import Token
+
+# Prepositions whose object is what was said, when a cue has no clause or object.
+SPOKEN_PREPOSITIONS = {"for", "about", "of", "on", "against"}
+MEASURES = {"DATE", "TIME", "CARDINAL", "QUANTITY", "PERCENT", "MONEY"}
+# What "accused X of ...", "criticized X for ..." are accused or criticized of.
+ACCUSATION_GROUNDS = {"of", "for", "over", "as"}
+QUOTES = {'"', "“", "”", "''", "``"}  # quote marks, which end no phrase
+
+
+def content_of(verb: Token) -> SpacySpan | None:
+    """The reported content of a speech verb: its clause, or for "accuse", whom of what."""
+    doc = verb.doc
+    lemma = verb.lemma_.lower()
+    clauses = [c for c in verb.children if c.dep_ == "ccomp" and c.i > verb.i]
+    if lemma in ("accuse", "blame", "criticise", "criticize", "charge") and not clauses:
+        objects = [c for c in verb.children if c.dep_ in ("dobj",)]
+        # The grounds hang on the verb, or on its object where the parser attached them there:
+        # "accused the governor of hiding the figures".
+        grounds = [
+            c
+            for c in [*verb.children, *(g for o in objects for g in o.rights)]
+            if c.dep_ == "prep" and c.lower_ in ACCUSATION_GROUNDS
+        ]
+        if not grounds:
+            return None  # "criticised Zelensky": a criticism, not a reported claim
+        if objects:
+            start = objects[0].left_edge.i
+            end = max(t.i for t in verb.subtree if t.i >= start) + 1
+            return trim(doc[start:end])
+        return None
+    if verb.dep_ == "parataxis" and verb.head.pos_ in ("VERB", "AUX"):
+        # "Mr. Obama, officials said, has grown skeptical": the clause the cue interrupts.
+        head = verb.head
+        return trim(doc[head.left_edge.i : head.right_edge.i + 1])
+    # A sentence before a colon that introduces the cue's clause is not what the cue reports
+    # ("Even its backers sounded unsure: Ann Ruiz called it “a gamble.”").
+    clause = [
+        c
+        for c in verb.children
+        if c.dep_ in ("ccomp", "xcomp")
+        and not (c.i < verb.i and any(t.text == ":" for t in doc[c.right_edge.i + 1 : verb.i]))
+    ]
+    objects = [c for c in verb.children if c.dep_ == "dobj"]
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if not clause and len(subjects) >= 2 and subjects[0].right_edge.i < subjects[-1].left_edge.i:
+        # A reported clause before its verb, misparsed as a second subject:
+        # "The rules discriminated against Roma, the Law Lords have ruled."
+        return trim(doc[subjects[0].left_edge.i : subjects[0].right_edge.i + 1])
+    finite = [
+        c
+        for c in (objects[0].children if objects and not clause else ())
+        if c.dep_ in ("acl", "relcl") and c.pos_ == "VERB" and c.tag_ in ("VBD", "VBZ", "VBP")
+    ]
+    if finite:
+        if doc[finite[0].left_edge.i].lower_ == "that" and finite[0].i > objects[0].i:
+            # "told a briefing that Beijing opposed it": the object is the audience.
+            return trim(doc[finite[0].left_edge.i : finite[0].right_edge.i + 1])
+        # "decided the practice discriminated against ...": a that-clause parsed as an object.
+        return trim(doc[objects[0].left_edge.i : objects[0].right_edge.i + 1])
+    if objects and not clause:
+        # "Xi reiterated China's criticism of sanctions", "called the deal a disaster",
+        # "described him as a liar": the object is what was said, with what it was called
+        # and the phrases the parser hung on the verb after it ("dismissed criticism of his
+        # speech at Monday's rally"), up to a comma or a clause joined on.
+        tail = []
+        for child in verb.rights:
+            if child.i < objects[0].i:
+                continue
+            if child.dep_ in ("cc", "conj") or (child.dep_ == "punct" and child.text not in QUOTES):
+                break
+            if child.dep_ in ("oprd", "prep"):
+                tail.append(child)
+        end = max(c.right_edge.i for c in [objects[0], *tail]) + 1
+        return trim(doc[objects[0].left_edge.i : end])
+    complements = [c for c in verb.children if c.dep_ == "oprd" and c.i > verb.i]
+    if complements and not objects and not clause:
+        # "called her “third-rate”": whom the parser left without an object, and what they
+        # were called.
+        return trim(doc[verb.i + 1 : complements[0].right_edge.i + 1])
+    for child in verb.children:
+        marks = [m for m in child.children if m.dep_ == "mark" and m.lower_ == "for"]
+        if child.dep_ == "advcl" and child.i > verb.i and marks and marks[0].i > verb.i:
+            # "called for the minimum wage to be raised", "called for him to resign": a
+            # for-clause the parser took for an adverbial one.
+            return trim(doc[marks[0].i + 1 : child.right_edge.i + 1])
+    # A clause after the verb is what was said; one before it only in "..., X said" order.
+    passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
+    for child in sorted(clause, key=lambda c: c.i < verb.i):
+        # "He said raising taxes would hurt": a clause with a gerund subject, which the parser
+        # makes an xcomp; only the passive "is said to be" has no content there.
+        if child.dep_ == "ccomp" or (child.dep_ == "xcomp" and not (lemma == "say" and passive)):
+            start = child.left_edge.i
+            # "urged Congress to act", "called on Congress to act": whom, and to do what.
+            whom = [o for o in objects if verb.i < o.i < child.i] + [
+                g
+                for c in verb.children
+                if c.dep_ == "prep" and verb.i < c.i < child.i
+                for g in c.children
+                if g.dep_ == "pobj" and g.ent_type_ not in MEASURES  # not "said on Monday"
+            ]
+            if child.dep_ == "xcomp" and whom:
+                start = whom[0].left_edge.i
+            return trim(doc[start : child.right_edge.i + 1])
+    # "called for an inquiry", "asked about the emails", "spoke of a rigged system": what the
+    # preposition governs was said.
+    for child in verb.children:
+        if child.dep_ == "prep" and child.i > verb.i and child.lower_ in SPOKEN_PREPOSITIONS:
+            said = [g for g in child.children if g.dep_ in ("pobj", "pcomp")]
+            if said and said[0].ent_type_ not in MEASURES:  # not "spoke for two hours"
+                return trim(doc[child.i + 1 : child.right_edge.i + 1])
+    return None
+
+
+LEADING = re.compile(r"^(that|:|,)\s+", re.IGNORECASE)
+
+
+def trim(span: SpacySpan) -> SpacySpan | None:
+    doc = span.doc
+    start, end = span.start, span.end
+    while start < end and (
+        doc[start].lower_ in ("that", ":", ",", "“", '"')
+        or doc[start].dep_ == "mark"
+        and doc[start].lower_ == "that"
+    ):
+        start += 1
+    while end > start and (
+        doc[end - 1].is_space
+        or (doc[end - 1].is_punct and doc[end - 1].text not in ('"', "”", ")"))
+    ):
+        end -= 1
+    while start < end and doc[start].is_space:
+        start += 1
+    words = doc[start:end].text
+    if end < len(doc) and doc[end].text == "”" and words.count("“") > words.count("”"):
+        end += 1  # the parser hung the closing mark on the verb: 'called her “third-rate”'
+    if end - start < 3:
+        return None
+    return doc[start:end]

@@ -1,0 +1,408 @@
+"""Speakers: the actor a speech verb's subject names, resolved through the article.
+
+A name is the actor it names; "he" or "she" the likeliest person before it (salience, gender,
+the last speaker); "the company" the organization named before; "a senior official", "critics"
+or "two in three" an unnamed speaker of its own; and a cue whose subject the parser lost takes
+the actor that stands as a subject before it.
+"""
+
+from __future__ import annotations
+
+import numpy
+from spacy.attrs import LOWER
+from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
+
+from newsgraph.ingest import attribution, docindex
+from newsgraph.ingest.actors import ActorSet
+from newsgraph.ingest.extraction import Actor, Span
+from newsgraph.ontology import slug
+
+# Spokespeople speak for the organization they are spokespeople of.
+SPOKESPEOPLE = {"spokesman", "spokeswoman", "spokesperson", "spokespeople", "spokesmen"}
+# "The newspaper said": the organization last named before is meant.
+DEFINITE_ORGANIZATIONS = {
+    "newspaper",
+    "paper",
+    "party",
+    "ministry",
+    "company",
+    "firm",
+    "group",
+    "agency",
+    "organisation",
+    "organization",
+    "department",
+    "council",
+    "court",
+    "broadcaster",
+    "channel",
+}
+PERSON_ROLES = {
+    "mp",
+    "president",
+    "minister",
+    "leader",
+    "chancellor",
+    "premier",
+    "secretary",
+    "senator",
+    "governor",
+    "mayor",
+    "chairman",
+    "chairwoman",
+    "chief",
+    "judge",
+    "ambassador",
+    "king",
+    "queen",
+}
+# How many tokens back a pronoun looks for its antecedent, and how long the last speaker stays
+# the likeliest one.
+ANTECEDENT_WINDOW = 300
+SPEAKER_MEMORY = 200
+FINITE_TAGS = {"VBD", "VBZ", "VBP"}
+# Where a subject the parser lost stands: as a subject of some clause, or in apposition.
+SUBJECT_PLACES = {"nsubj", "nsubjpass", "appos", "ROOT", "dep", "npadvmod"}
+# Words that count part of a group as a cue's subject: "those surveyed", "several", "another".
+QUANTIFIERS = {
+    "those",
+    "some",
+    "many",
+    "most",
+    "several",
+    "others",
+    "another",
+    "both",
+    "few",
+    "all",
+}
+SENTENCE_ON_A_NOUN = {"relcl", "appos", "punct", "cc", "conj"}  # not "those surveyed"
+CLAUSES_ON_A_NOUN = {"relcl", "acl", "appos", "punct", "cc", "conj"}
+# A proper-noun speaker that extraction kept as no actor, by what the recogniser took it for.
+UNKEPT_NAMES = {"": "Person", "PERSON": "Person", "ORG": "Organization", "NORP": "Group"}
+# What makes a person the likeliest antecedent of 'he' or 'she' (per token of distance, for the
+# rest once): being the last speaker, a clause's subject, in the same sentence.
+SALIENCE = {
+    "distance": 0.02,
+    "earlier sentence": 0.5,
+    "subject": 1.0,
+    "possessive": 0.5,
+    "last speaker": 0.5,
+}
+
+
+def surnames_left_out(doc: Doc, actors: ActorSet) -> list[tuple[int, str]]:
+    """Where a person named in full before is named again by surname alone in a way the
+    recogniser missed ("Sanders appeared to dismiss it, when he told ..."): such a mention
+    makes the person salient for a pronoun after it all the same."""
+    surnames: dict[str, set[str]] = {}
+    for key, actor in actors.actors.items():
+        words = actor.name.split()
+        if actor.type == "Person" and len(words) >= 2:
+            surnames.setdefault(words[-1].lower(), set()).add(key)
+    if not surnames:
+        return []
+    # The surnames' tokens, found without visiting every token in Python.
+    hashes = [doc.vocab.strings.add(name) for name in surnames]
+    found = []
+    for index in numpy.flatnonzero(numpy.isin(doc.to_array(LOWER), hashes)):
+        token = doc[int(index)]
+        keys = surnames[token.lower_]
+        # The tagger may take a capitalized surname for a plural noun ("Sanders").
+        named = token.pos_ in ("PROPN", "NOUN") and token.text[:1].isupper()
+        if len(keys) == 1 and named and token.i not in actors.token_actor:
+            key = next(iter(keys))
+            first = min(index for index, k in actors.order if k == key)
+            if first < token.i:
+                found.append((token.i, key))
+    return found
+
+
+def subject_of(verb: Token) -> Token | None:
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if subjects:
+        # "Rules discriminated ..., the Law Lords have ruled": the subject nearest the verb.
+        return subjects[-1]
+    if verb.dep_ == "conj":
+        # "She says the answer was X and says she filed a bill": the parser hangs the second
+        # cue inside the first one's clause; it shares the subject of the first.
+        # So too a participle joined to an earlier cue of its form: "is noting the problems
+        # Ridley had with the budget and saying he could not answer".
+        for ancestor in verb.ancestors:
+            if ancestor.i < verb.i and (
+                ancestor.lemma_ == verb.lemma_
+                or (
+                    ancestor.tag_ == verb.tag_ == "VBG"
+                    and attribution.lemma_of(ancestor) in attribution.shipped().lemmas
+                )
+            ):
+                return subject_of(ancestor)
+    # "A White House statement followed, saying ...": the participle's subject is its head's.
+    if verb.dep_ in ("advcl", "xcomp", "conj", "acl") and verb.head.i != verb.i:
+        if verb.dep_ == "acl":
+            return verb.head
+        return subject_of(verb.head)
+    # "Trump told reporters, before insisting he ...": through the preposition to its verb.
+    if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.pos_ == "VERB":
+        return subject_of(verb.head.head)
+    # "..., said Mr Smith": the inverted subject follows a verb that follows the words said.
+    if verb.i == 0 or not verb.doc[verb.i - 1].is_punct:
+        return None
+    for child in verb.children:
+        if (
+            child.i > verb.i
+            and child.dep_ in ("dobj", "attr", "npadvmod")
+            and child.pos_ in ("PROPN", "NOUN")
+        ):
+            return child
+    return None
+
+
+class Speakers:
+    """Turns the subject of a speech verb into an actor, minting descriptive speakers as needed."""
+
+    def __init__(self, doc: Doc, actors: ActorSet, quoted: set[int] | None = None) -> None:
+        self.doc = doc
+        self.actors = actors
+        self.quoted = quoted or set()  # tokens inside quotation marks
+        self.last_speaker: str | None = None
+        self.last_speaker_at = -1  # token index of the last statement's cue
+        self.surnames = surnames_left_out(doc, actors)
+
+    def spoke(self, speaker: str, at: int) -> None:
+        self.last_speaker, self.last_speaker_at = speaker, at
+
+    def antecedent(self, pronoun: Token, gender: str | None) -> str | None:
+        """The person 'he' or 'she' means: the most salient one of that gender before it.
+
+        Salience follows the discourse rather than the nearest name: who spoke last, who was
+        the subject of a clause, in this sentence or the few before, counts for more than a
+        name in passing; a name inside quoted words is the speaker's topic, never the speaker.
+        """
+        doc = self.doc
+        for ancestor in pronoun.ancestors:
+            # "Halbritter, who led the campaign because he claimed ...": inside a relative
+            # clause on a person, that person.
+            owner = self.actors.token_actor.get(ancestor.head.i)
+            if ancestor.dep_ == "relcl" and owner and self._may_be(owner, gender):
+                return owner
+        here = docindex.sentence(pronoun).start
+        best: tuple[float, str] | None = None
+        mentions = sorted(self.actors.order + self.surnames)
+        for index, key in reversed(mentions):
+            if index >= pronoun.i or index in self.quoted:
+                continue
+            if pronoun.i - index > ANTECEDENT_WINDOW:
+                break
+            if self.actors.actors[key].type != "Person":
+                continue
+            if gender and self.actors.genders.get(key) not in (None, gender):
+                continue
+            mention = doc[index]
+            root = mention
+            while root.head.i != root.i and self.actors.token_actor.get(root.head.i) == key:
+                root = root.head
+            sentences_back = here - docindex.sentence(mention).start
+            score = -SALIENCE["distance"] * (pronoun.i - index)
+            if sentences_back > 0:
+                score -= SALIENCE["earlier sentence"]
+            if root.dep_ in ("nsubj", "nsubjpass"):
+                score += SALIENCE["subject"]
+            elif root.dep_ == "poss":
+                score -= SALIENCE["possessive"]
+            if key == self.last_speaker and pronoun.i - self.last_speaker_at < SPEAKER_MEMORY:
+                score += SALIENCE["last speaker"]
+            if best is None or score > best[0]:
+                best = (score, key)
+        if best is None:
+            return self.actors.last_person_before(pronoun.i, gender)
+        return best[1]
+
+    def _may_be(self, key: str, gender: str | None) -> bool:
+        """Whether 'he' or 'she' (or a role noun, of no gender) may mean an actor."""
+        if self.actors.actors[key].type != "Person":
+            return False
+        return not gender or self.actors.genders.get(key) in (None, gender)
+
+    def resolve(self, subject: Token, cue: Token | None = None) -> str | None:
+        """The actor a cue's subject names; `cue`, where given, is the cue it is the subject
+        of, which may make an unnamed subject a speaker of its own."""
+        lower = subject.lower_
+        if lower in ("which", "who", "that") and subject.head.dep_ == "relcl":
+            # "the European Roma Rights Centre, which said": the relative clause's antecedent.
+            subject = subject.head.head
+            lower = subject.lower_
+        if (subject.pos_ == "NUM" or lower in QUANTIFIERS) and self._speaks(subject, cue):
+            # "Two in three said", "those surveyed say", "several threatened": a part of a
+            # group the text counts but does not name, a speaker as "critics" are.
+            right = max(
+                [subject.i]
+                + [c.right_edge.i for c in subject.rights if c.dep_ not in SENTENCE_ON_A_NOUN]
+            )
+            return self.describe(self.doc[subject.left_edge.i : right + 1], "Group")
+        if subject.pos_ == "PRON":
+            if lower in ("he", "she"):
+                return self.antecedent(subject, "m" if lower == "he" else "f")
+            if lower in ("it", "they"):
+                return self._collective(subject)
+            return None
+        if subject.i in self.actors.token_actor:
+            # Before an apposition: "Senator Tim Scott, Republican of South Carolina, said".
+            return self.actors.token_actor[subject.i]
+        for child in subject.children:
+            # "spokesman, Dmitry Peskov," / "the newspaper, Moskovsky Komsomolets,"
+            if child.dep_ == "appos" and child.i in self.actors.token_actor:
+                return self.actors.token_actor[child.i]
+        determiner = subject.left_edge.lower_
+        if determiner == "the" and subject.lower_ in DEFINITE_ORGANIZATIONS:
+            named_before = self.actors.last_subject_before(
+                subject.i, ("Organization",)
+            ) or self.actors.last_before(subject.i, ("Organization",))
+            if named_before is None and self._speaks(subject, cue):
+                # "The company said" where the recogniser named no organization before: the
+                # company speaks all the same, unnamed.
+                return self.describe(self.doc[subject.left_edge.i : subject.i + 1], "Organization")
+            return named_before
+        phrase = self.doc[subject.left_edge.i : subject.i + 1]
+        # The phrase itself, not a clause hung on it: in "officials who spoke with Kopp said",
+        # Kopp is not who spoke.
+        right = max(
+            [subject.i]
+            + [c.right_edge.i for c in subject.rights if c.dep_ not in CLAUSES_ON_A_NOUN]
+        )
+        # A person who only qualifies the noun does not speak: "a Trump campaign source said".
+        named = [
+            key
+            for key in self.actors.actors_in(subject.left_edge.i, right + 1)
+            if self.actors.actors[key].type != "Person" or not self._modifier(key, subject)
+        ]
+        people = [key for key in named if self.actors.actors[key].type == "Person"]
+        if people:
+            return people[0]
+        inside = [k for k in self.actors.actors_in(phrase.start, phrase.end) if k in named]
+        if inside:
+            return inside[0]
+        if subject.lower_ in SPOKESPEOPLE:
+            # "a spokesperson for the State Department said": the department speaks.
+            for prep in subject.children:
+                if prep.dep_ == "prep" and prep.lower_ in ("for", "of"):
+                    for owner in prep.children:
+                        key = self.actors.token_actor.get(owner.i)
+                        if key and self.actors.actors[key].type != "Person":
+                            return key
+        if determiner == "the" and (
+            subject.lower_ in PERSON_ROLES or subject.lemma_.lower() in attribution.shipped().roles
+        ):
+            # "The Glasgow Kelvin MP, who ..., said": the person the text is about is meant.
+            return self.antecedent(subject, None)
+        if subject.pos_ == "PROPN" and subject.ent_type_ in UNKEPT_NAMES:
+            # A name the recogniser missed or did not keep ("Espinoza said", "Pew notes"):
+            # the person of that surname named before, else an actor of its own.
+            return self._named(subject, UNKEPT_NAMES[subject.ent_type_])
+        if subject.pos_ == "PROPN" and self._speaks(subject, cue):
+            # A name the recogniser took for something that cannot speak ('Trump tweeted' as
+            # a work of art): the person of that surname named before, if there is one.
+            return self._surname(subject, "Person")
+        cues = attribution.shipped()
+        if subject.pos_ == "NOUN" and subject.lemma_.lower() in cues.speakers:
+            # "Police said", "a senior official said", "critics say": unnamed, yet a speaker,
+            # named by a noun the corpus names speakers by (not "the attempt", "the report").
+            return self.describe(phrase, "Group" if subject.tag_ == "NNS" else "Person")
+        if subject.pos_ == "NOUN" and attribution.lemma_of(subject.head) in cues.lemmas:
+            # "the admiral said", "company executives said": any noun that is the cue's own
+            # subject names a speaker the text leaves unnamed; one a cue only inherits through
+            # a clause it joins ("The attempt came after ..., and threatened") does not.
+            return self.describe(phrase, "Group" if subject.tag_ == "NNS" else "Person")
+        return None
+
+    def _speaks(self, subject: Token, cue: Token | None) -> bool:
+        """Whether a subject is a cue's own: of the cue itself, or of the clause a participle
+        cue hangs on ("The nurse later sued, claiming ..."), not of a clause the cue joins."""
+        if attribution.lemma_of(subject.head) in attribution.shipped().lemmas:
+            return True
+        return (
+            cue is not None
+            and cue.tag_ == "VBG"
+            and cue.dep_ == "advcl"
+            and cue.head.i == subject.head.i
+        )
+
+    def _modifier(self, key: str, noun: Token) -> bool:
+        """Whether an actor is named only as a modifier of a common noun ("Trump campaign")."""
+        if noun.pos_ != "NOUN":
+            return False
+        tokens = [
+            self.doc[i]
+            for i in range(noun.left_edge.i, noun.i)
+            if self.actors.token_actor.get(i) == key
+        ]
+        return bool(tokens) and all(t.dep_ == "compound" for t in tokens)
+
+    def _collective(self, pronoun: Token) -> str | None:
+        """What 'it' or 'they' means as a speaker: the organization or group that spoke last, or
+        else the last one that was a clause's subject."""
+        if self.last_speaker and pronoun.i - self.last_speaker_at < SPEAKER_MEMORY:
+            if self.actors.actors[self.last_speaker].type != "Person":
+                return self.last_speaker
+        types = ("Organization", "Group") if pronoun.lower_ == "they" else ("Organization",)
+        return self.actors.last_subject_before(pronoun.i, types)
+
+    def _surname(self, subject: Token, kind: str) -> str | None:
+        """The actor of a kind whose name ends in the subject's word."""
+        last = subject.lower_
+        for key, actor in self.actors.actors.items():
+            if actor.type == kind and actor.name.lower().split()[-1:] == [last]:
+                return key
+        return None
+
+    def _named(self, subject: Token, kind: str) -> str:
+        words = [c for c in subject.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"]
+        phrase = self.doc[(words[0].i if words else subject.i) : subject.i + 1]
+        return self._surname(subject, kind) or self.describe(phrase, kind, kind.lower() + ":")
+
+    def describe(self, phrase: SpacySpan, kind: str = "Person", prefix: str = "") -> str:
+        """A speaker the text describes without naming: "a senior administration official"."""
+        words = [t for t in phrase if t.lower_ not in ("a", "an", "the", "one", "another")]
+        name = " ".join(t.text for t in words)
+        key = (prefix or f"{kind.lower()}:described:") + slug(name)
+        actor = self.actors.actors.get(key)
+        if actor is None:
+            actor = self.actors.actors[key] = Actor(key=key, name=name, type=kind)
+        begin = words[0].idx if words else phrase.start_char
+        actor.mentions.append(
+            Span(begin, phrase.end_char, docindex.text(self.doc)[begin : phrase.end_char])
+        )
+        self.actors.order.append((phrase.start, key))
+        self.actors.order.sort()
+        return key
+
+
+def lost_subject(verb: Token, actors: ActorSet) -> str | None:
+    """The speaker of a finite cue the parser left without a subject, having hung it inside a
+    clause before the cue ("Senator Ann Ruiz, alarmed by the vote, said ...", "Kasich offered
+    a job, then says ..."): the first actor before the cue in its sentence that stands as a
+    subject or its apposition, not one in a subordinate clause, a phrase or a possessive."""
+    if verb.tag_ not in FINITE_TAGS:
+        return None  # "Says Clinton would ...", a headline; or an imperative
+    doc = verb.doc
+    found: list[str] = []
+    for index in range(docindex.sentence(verb).start, verb.i):
+        key = actors.token_actor.get(index)
+        token = doc[index]
+        if key is None or key in found or token.dep_ not in SUBJECT_PLACES:
+            continue
+        if any(_subordinate(a) for a in token.ancestors if a.i < verb.i):
+            continue
+        found.append(key)
+    people = [key for key in found if actors.actors[key].type == "Person"]
+    candidates = people or found
+    return candidates[0] if candidates else None
+
+
+def _subordinate(token: Token) -> bool:
+    """Whether a word heads what cannot hold a cue's subject: a relative clause, a phrase, a
+    possessive, or a clause a conjunction subordinates ("while Republicans agreed")."""
+    if token.dep_ in ("relcl", "acl", "pobj", "poss"):
+        return True
+    return token.dep_ == "advcl" and any(c.dep_ == "mark" for c in token.children)
