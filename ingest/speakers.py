@@ -113,7 +113,7 @@ def surnames_left_out(doc: Doc, actors: ActorSet) -> list[tuple[int, str]]:
         named = token.pos_ in ("PROPN", "NOUN") and token.text[:1].isupper()
         if len(keys) == 1 and named and token.i not in actors.token_actor:
             key = next(iter(keys))
-            first = min(index for index, k in actors.order if k == key)
+            first = min((index for index, k in actors.order if k == key), default=token.i)
             if first < token.i:
                 found.append((token.i, key))
     return found

@@ -500,6 +500,9 @@ def test_a_surname_the_recogniser_missed_still_makes_its_person_salient() -> Non
         order=[(0, key)],
     )
     assert speakers.surnames_left_out(doc, actors) == [(4, key)]
+    # An actor with no place in the text's order (added by a later step) is never salient.
+    unplaced = ActorSet(actors=actors.actors, token_actor={}, order=[])
+    assert speakers.surnames_left_out(doc, unplaced) == []
 
 
 def test_a_sentence_before_a_colon_is_not_what_the_cue_after_it_reports() -> None:
