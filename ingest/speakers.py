@@ -79,6 +79,7 @@ QUANTIFIERS = {
 }
 SENTENCE_ON_A_NOUN = {"relcl", "appos", "punct", "cc", "conj"}  # not "those surveyed"
 CLAUSES_ON_A_NOUN = {"relcl", "acl", "appos", "punct", "cc", "conj"}
+SINGULAR_NOUNS = {"NN", "NNP"}
 # A proper-noun speaker that extraction kept as no actor, by what the recogniser took it for.
 UNKEPT_NAMES = {"": "Person", "PERSON": "Person", "ORG": "Organization", "NORP": "Group"}
 # What makes a person the likeliest antecedent of 'he' or 'she' (per token of distance, for the
@@ -247,6 +248,16 @@ class Speakers:
             if lower in ("it", "they"):
                 return self._collective(subject)
             return None
+        if (
+            subject.left_edge.lower_ == "the"
+            and subject.ent_type_ == "NORP"
+            and subject.tag_ in SINGULAR_NOUNS
+        ):
+            # "The Kentucky Republican said": one member of the party, the person named
+            # before, not the party ("the Republicans said" is the party's members).
+            member = self.antecedent(subject, None)
+            if member is not None:
+                return member
         if subject.i in self.actors.token_actor:
             # Before an apposition: "Senator Tim Scott, Republican of South Carolina, said".
             return self.actors.token_actor[subject.i]

@@ -551,3 +551,14 @@ def test_a_pronoun_inside_a_relative_clause_on_a_person_means_that_person() -> N
         "the stadium because he claimed the old name was offensive."
     )
     assert speaker_of(found, "the old name was offensive") == "Tom Ridley"
+
+
+def test_the_state_and_party_of_a_person_named_before_is_that_person_not_the_party() -> None:
+    found = extract(
+        "Headline\n\nSenator Dana Whitfield met farmers in Ames on Monday. "
+        "The Iowa Republican said the new tariffs would ruin a generation of growers. "
+        "Republicans in the state house said the tariffs were overdue."
+    )
+    assert speaker_of(found, "the new tariffs would ruin") == "Dana Whitfield"
+    # Many members of the party are the party's, not the person's.
+    assert speaker_of(found, "the tariffs were overdue") != "Dana Whitfield"
