@@ -160,6 +160,20 @@ def subject_of(verb: Token) -> Token | None:
     return None
 
 
+def _own_gender(cue: Token | None) -> str | None:
+    """The gender a speaker's own pronoun gives it: 'he' or 'she' as the subject of the clause
+    the cue reports ("the Iowa Republican said she would vote no")."""
+    if cue is None:
+        return None
+    for clause in cue.children:
+        if clause.dep_ != "ccomp":
+            continue
+        for word in clause.children:
+            if word.dep_ in ("nsubj", "nsubjpass") and word.lower_ in ("he", "she"):
+                return "m" if word.lower_ == "he" else "f"
+    return None
+
+
 class Speakers:
     """Turns the subject of a speech verb into an actor, minting descriptive speakers as needed."""
 
@@ -255,7 +269,7 @@ class Speakers:
         ):
             # "The Kentucky Republican said": one member of the party, the person named
             # before, not the party ("the Republicans said" is the party's members).
-            member = self.antecedent(subject, None)
+            member = self.antecedent(subject, _own_gender(cue))
             if member is not None:
                 return member
         if subject.i in self.actors.token_actor:

@@ -562,3 +562,11 @@ def test_the_state_and_party_of_a_person_named_before_is_that_person_not_the_par
     assert speaker_of(found, "the new tariffs would ruin") == "Dana Whitfield"
     # Many members of the party are the party's, not the person's.
     assert speaker_of(found, "the tariffs were overdue") != "Dana Whitfield"
+
+
+def test_a_party_member_is_the_person_of_the_gender_their_own_pronoun_gives() -> None:
+    found = extract(
+        "Headline\n\nSenator Mark Ellison spoke to farmers in Ames. Governor Jennifer Holt spoke "
+        "after him. The Iowa Republican said he would not vote for the tariffs."
+    )
+    assert speaker_of(found, "he would not vote for the tariffs") == "Mark Ellison"
