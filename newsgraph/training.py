@@ -138,9 +138,11 @@ def examples(
     # Of sources named "the <noun>", how often the person the text names is meant.
     definite: Counter[str] = Counter()
     definite_person: Counter[str] = Counter()
-    named: dict[str, Counter[str]] = {}  # first name -> how often 'he' and 'she' name it
+    named: dict[str, Counter[str]] = {}  # first name -> in how many articles 'he', 'she' name it
     for doc, (text, attributions) in zip(docs, articles, strict=True):
         speech, belief = set(), set()
+        # Counted once an article: one wrong chain repeats its error in every 'he' it links.
+        genders: set[tuple[str, str]] = set()
         persons = {e.text for e in doc.ents if e.label_ == "PERSON" and " " in e.text}
         for attribution in attributions:
             head = _cue_head(doc, text, attribution)
@@ -149,7 +151,7 @@ def examples(
             gender = PRONOUN_GENDERS.get(str(attribution["source"]).strip().lower())
             if gender is not None:
                 for first in _first_names(attribution["source_names"], persons):
-                    named.setdefault(first, Counter())[gender] += 1
+                    genders.add((first, gender))
             if attribution["speech"]:
                 speech.add(head.i)
                 lemma_counts[lemma_of(head), head.pos_] += 1
@@ -163,6 +165,8 @@ def examples(
                         definite_person[noun] += any(p in names for p in persons)
             else:
                 belief.add(head.i)
+        for first, gender in genders:
+            named.setdefault(first, Counter())[gender] += 1
         lemma_uses.update((lemma_of(token), token.pos_) for token in doc)
         heads.append(speech)
         others.append(belief - speech)

@@ -566,7 +566,33 @@ def test_the_state_and_party_of_a_person_named_before_is_that_person_not_the_par
 
 def test_a_party_member_is_the_person_of_the_gender_their_own_pronoun_gives() -> None:
     found = extract(
-        "Headline\n\nSenator Mark Ellison spoke to farmers in Ames. Governor Jennifer Holt spoke "
+        "Headline\n\nSenator Mark Ellison spoke to farmers in Ames. Mrs Jennifer Holt spoke "
         "after him. The Iowa Republican said he would not vote for the tariffs."
     )
     assert speaker_of(found, "he would not vote for the tariffs") == "Mark Ellison"
+
+
+def test_a_first_name_takes_a_gender_from_articles_not_from_one_chains_repeats() -> None:
+    # One article's chain linking every 'he' to a woman's name must not make the name male.
+    text = (
+        "Anne Walsh met voters in Leeds. He said taxes would fall. He said roads would improve. "
+        "He said schools would grow. He said crime would drop. He said rents would rise."
+    )
+    attributions: list[dict[str, object]] = []
+    for at in [i for i in range(len(text)) if text.startswith("He said", i)]:
+        begin = at + len("He said ")
+        attributions.append(
+            {
+                "content": [begin, text.index(".", begin)],
+                "cue": "said",
+                "source": "He",
+                "source_names": ["He", "Anne Walsh"],
+                "speech": True,
+            }
+        )
+    parser = nlp.load(Settings().model)
+    doc = parser(text)
+    lexicon, _ = training.examples([doc], [(text, attributions)])
+    assert "anne" not in lexicon.first_names
+    lexicon, _ = training.examples([doc] * 4, [(text, attributions)] * 4)
+    assert lexicon.first_names.get("anne") == "m"  # four articles agree
