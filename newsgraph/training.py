@@ -35,8 +35,9 @@ MIN_LEMMA_SHARE = 0.02
 THRESHOLD = 0.3
 # How far from its content a cue may stand, in characters.
 CUE_WINDOW = 400
-# A first name gives a gender when the corpus's 'he' or 'she' sources name it this often, and
-# this share of them agree: its coreference chains are automatic, so some links are wrong.
+# A first name gives a gender when the corpus's 'he' or 'she' sources name it in this many
+# articles, and this share of them agree: its coreference chains are automatic, so some links
+# are wrong.
 MIN_NAME_COUNT = 4
 MIN_NAME_AGREEMENT = 0.9
 PRONOUN_GENDERS = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
