@@ -184,6 +184,8 @@ class Speakers:
         self.last_speaker: str | None = None
         self.last_speaker_at = -1  # token index of the last statement's cue
         self.surnames = surnames_left_out(doc, actors)
+        self._merged: list[tuple[int, str]] = []
+        self._merged_from = -1  # len(actors.order) when _merged was sorted
 
     def spoke(self, speaker: str, at: int) -> None:
         self.last_speaker, self.last_speaker_at = speaker, at
@@ -204,8 +206,7 @@ class Speakers:
                 return owner
         here = docindex.sentence(pronoun).start
         best: tuple[float, str] | None = None
-        mentions = sorted(self.actors.order + self.surnames)
-        for index, key in reversed(mentions):
+        for index, key in reversed(self._mentions()):
             if index >= pronoun.i or index in self.quoted:
                 continue
             if pronoun.i - index > ANTECEDENT_WINDOW:
@@ -233,6 +234,14 @@ class Speakers:
         if best is None:
             return self.actors.last_person_before(pronoun.i, gender)
         return best[1]
+
+    def _mentions(self) -> list[tuple[int, str]]:
+        """The actors' mentions and the surnames the recogniser missed, in text order; sorted
+        again only when describe() has added a mention since."""
+        if self._merged_from != len(self.actors.order):
+            self._merged = sorted(self.actors.order + self.surnames)
+            self._merged_from = len(self.actors.order)
+        return self._merged
 
     def _may_be(self, key: str, gender: str | None) -> bool:
         """Whether 'he' or 'she' (or a role noun, of no gender) may mean an actor."""
