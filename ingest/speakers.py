@@ -57,6 +57,41 @@ PERSON_ROLES = {
     "king",
     "queen",
 }
+# Things people write or issue, which speak for whoever wrote or issued them: "her statement
+# said", "a report from the agency found", "the lawsuit says".
+WORKS = {
+    "statement",
+    "report",
+    "letter",
+    "memo",
+    "lawsuit",
+    "suit",
+    "complaint",
+    "petition",
+    "filing",
+    "document",
+    "ad",
+    "advertisement",
+    "video",
+    "tweet",
+    "post",
+    "email",
+    "book",
+    "memoir",
+    "column",
+    "editorial",
+    "article",
+    "study",
+    "survey",
+    "poll",
+    "release",
+    "readout",
+    "transcript",
+    "website",
+    "blog",
+    "plan",
+    "proposal",
+}
 # How many tokens back a pronoun looks for its antecedent, and how long the last speaker stays
 # the likeliest one.
 ANTECEDENT_WINDOW = 300
@@ -317,6 +352,10 @@ class Speakers:
         inside = [k for k in self.actors.actors_in(phrase.start, phrase.end) if k in named]
         if inside:
             return inside[0]
+        if subject.pos_ == "NOUN" and subject.lemma_.lower() in WORKS:
+            author = self._author(subject)
+            if author is not None:
+                return author
         if subject.lower_ in SPOKESPEOPLE:
             # "a spokesperson for the State Department said": the department speaks.
             for prep in subject.children:
@@ -350,6 +389,58 @@ class Speakers:
             return self.describe(phrase, "Group" if subject.tag_ == "NNS" else "Person")
         return None
 
+    def _author(self, work: Token, look_back: bool = True) -> str | None:
+        """Who wrote or issued a work: its owner ("her statement", "the campaign's ad"), the
+        actor it is from or by ("a report from the agency", "a document filed by the state
+        attorney"), the subject of the verb that put it out ("X issued a statement saying"),
+        and for "the lawsuit" the author of the lawsuit the article spoke of before."""
+        for child in work.children:
+            if child.dep_ == "poss":
+                return self._owner(child)
+        for child in work.children:
+            by = [child] if child.dep_ == "prep" and child.lower_ in ("from", "by") else []
+            if child.dep_ == "acl":  # "filed by", "released in September by"
+                by = [a for a in child.children if a.dep_ == "agent"]
+            for preposition in by:
+                for named in preposition.children:
+                    if named.dep_ == "pobj":
+                        author = self.actors.token_actor.get(named.i) or self.resolve(named)
+                        if author is not None:
+                            return author
+        if work.dep_ == "dobj" and work.head.pos_ == "VERB":
+            subject = subject_of(work.head)
+            if subject is not None and subject.i != work.i:
+                return self.resolve(subject)
+        if look_back and work.left_edge.lower_ == "the":
+            lemma = work.lemma_.lower()
+            for earlier in reversed(self.doc[max(0, work.i - ANTECEDENT_WINDOW) : work.i]):
+                if earlier.lemma_.lower() == lemma and earlier.pos_ == "NOUN":
+                    author = self._author(earlier, look_back=False)
+                    if author is not None:
+                        return author
+        return None
+
+    def _owner(self, possessive: Token) -> str | None:
+        """The actor a possessive names: "her", "its", "the campaign's"."""
+        lower = possessive.lower_
+        if lower in ("his", "her"):
+            gender = "m" if lower == "his" else "f"
+            root = docindex.sentence(possessive).root
+            if possessive.i < root.i:
+                # "In her statement, Hillary Clinton said": a phrase before the clause's
+                # subject is owned by the subject that follows it.
+                for subject in root.children:
+                    key = self.actors.token_actor.get(subject.i)
+                    if subject.dep_ == "nsubj" and subject.i > possessive.i and key:
+                        if self._may_be(key, gender):
+                            return key
+            return self.antecedent(possessive, gender)
+        if lower in ("its", "their"):
+            return self._collective(possessive)
+        if possessive.pos_ == "PRON":
+            return None
+        return self.actors.token_actor.get(possessive.i) or self.resolve(possessive)
+
     def _speaks(self, subject: Token, cue: Token | None) -> bool:
         """Whether a subject is a cue's own: of the cue itself, or of the clause a participle
         cue hangs on ("The nurse later sued, claiming ..."), not of a clause the cue joins."""
@@ -379,7 +470,9 @@ class Speakers:
         if self.last_speaker and pronoun.i - self.last_speaker_at < SPEAKER_MEMORY:
             if self.actors.actors[self.last_speaker].type != "Person":
                 return self.last_speaker
-        types = ("Organization", "Group") if pronoun.lower_ == "they" else ("Organization",)
+        types = (
+            ("Organization", "Group") if pronoun.lower_ in ("they", "their") else ("Organization",)
+        )
         return self.actors.last_subject_before(pronoun.i, types)
 
     def _surname(self, subject: Token, kind: str) -> str | None:

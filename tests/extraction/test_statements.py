@@ -596,3 +596,36 @@ def test_a_first_name_takes_a_gender_from_articles_not_from_one_chains_repeats()
     assert "anne" not in lexicon.first_names
     lexicon, _ = training.examples([doc] * 4, [(text, attributions)] * 4)
     assert lexicon.first_names.get("anne") == "m"  # four articles agree
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "author"),
+    [
+        (  # the verb that put the work out
+            "Headline\n\nThe Harbour Trust issued a statement on Monday saying the pier would "
+            "stay closed until the spring.",
+            "the pier would stay closed",
+            "Harbour Trust",
+        ),
+        (  # "from" the author
+            "Headline\n\nThe cost of renting rose by a fifth in two years, a report from the "
+            "Resolution Foundation said on Tuesday.",
+            "renting rose by a fifth",
+            "Resolution Foundation",
+        ),
+        (  # its owner
+            "Headline\n\nGovernor Laura Whitcombe met union leaders on Friday. Her statement, "
+            "released after the meeting, said the budget would be balanced by June.",
+            "the budget would be balanced",
+            "Laura Whitcombe",
+        ),
+        (  # "the lawsuit": the one the article spoke of before
+            "Headline\n\nThe Coastal Alliance filed a lawsuit against the county in March. The "
+            "lawsuit says the new zoning rules were adopted without a public hearing.",
+            "the new zoning rules were adopted",
+            "Coastal Alliance",
+        ),
+    ],
+)
+def test_a_work_speaks_for_whoever_wrote_or_issued_it(text: str, words: str, author: str) -> None:
+    assert speaker_of(extract(text), words) == author
