@@ -110,6 +110,18 @@ def content_of(verb: Token) -> SpacySpan | None:
             if child.dep_ == "xcomp" and whom:
                 start = whom[0].left_edge.i
             return trim(doc[start : child.right_edge.i + 1])
+    for child in verb.children:
+        if child.dep_ != "prep" or child.lower_ != "in" or child.i < verb.i:
+            continue  # "said in a statement that ...", not "called for X following news that"
+        for noun in child.children:
+            for that_clause in noun.children:
+                if that_clause.dep_ in ("acl", "relcl") and any(
+                    m.dep_ == "mark" and m.lower_ == "that" and m.i == that_clause.left_edge.i
+                    for m in that_clause.children
+                ):
+                    # "said in a statement that the team would ...": the parser hung the
+                    # that-clause on the noun before it.
+                    return trim(doc[that_clause.left_edge.i : that_clause.right_edge.i + 1])
     # "called for an inquiry", "asked about the emails", "spoke of a rigged system": what the
     # preposition governs was said.
     for child in verb.children:

@@ -349,6 +349,13 @@ class Speakers:
         people = [key for key in named if self.actors.actors[key].type == "Person"]
         if people:
             return people[0]
+        if subject.pos_ == "NOUN":
+            # "GOP presidential contender and former neurosurgeon Ben Carson said": two
+            # descriptions of one person, the parser's second conjunct the name.
+            for conjunct in subject.children:
+                key = self.actors.token_actor.get(conjunct.i)
+                if conjunct.dep_ == "conj" and key and self.actors.actors[key].type == "Person":
+                    return key
         inside = [k for k in self.actors.actors_in(phrase.start, phrase.end) if k in named]
         if inside:
             return inside[0]

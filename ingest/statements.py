@@ -81,7 +81,8 @@ def _cue(verb: Token) -> str:
         if child.dep_ == "prep" and child.lower_ == "in":
             objects = [g for g in child.children if g.dep_ == "pobj"]
             if objects and objects[0].lemma_ in ("statement", "interview", "post", "readout"):
-                words += list(child.subtree)
+                # The channel up to its noun: not a clause hung on it ("that the team would").
+                words += [t for t in child.subtree if t.i <= objects[0].i]
     return " ".join(t.text for t in sorted(words, key=lambda t: t.i))
 
 

@@ -629,3 +629,21 @@ def test_a_first_name_takes_a_gender_from_articles_not_from_one_chains_repeats()
 )
 def test_a_work_speaks_for_whoever_wrote_or_issued_it(text: str, words: str, author: str) -> None:
     assert speaker_of(extract(text), words) == author
+
+
+def test_a_that_clause_hung_on_the_channel_is_what_was_said() -> None:
+    found = extract(
+        "Headline\n\nMaria Okafor, a spokeswoman for the port authority, said in a statement "
+        "that the terminal would reopen on Friday."
+    )
+    assert said(found) == [
+        ("Maria Okafor", "said in a statement", "the terminal would reopen on Friday", False)
+    ]
+
+
+def test_a_description_joined_to_a_name_is_that_person() -> None:
+    found = extract(
+        "Headline\n\nNAACP board member and former prosecutor Dana Whitfield said on Sunday "
+        "that the audit had been rigged."
+    )
+    assert speaker_of(found, "the audit had been rigged") == "Dana Whitfield"
