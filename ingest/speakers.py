@@ -38,6 +38,42 @@ DEFINITE_ORGANIZATIONS = {
     "broadcaster",
     "channel",
 }
+# Nouns for a body, or a share of one, that speaks as one: "the administration said".
+COLLECTIVES = {
+    "administration",
+    "government",
+    "campaign",
+    "team",
+    "office",
+    "board",
+    "committee",
+    "police",
+    "state",
+    "side",
+    "family",
+    "medium",
+    "media",
+    "outlet",
+    "website",
+    "account",
+    "majority",
+    "number",
+    "half",
+    "third",
+    "quarter",
+    "percent",
+    "%",
+    "average",
+    "datum",
+    "result",
+    "return",
+    "record",
+    "field",
+    "page",
+    "sign",
+    "voice",
+    "self",
+}
 PERSON_ROLES = {
     "mp",
     "president",
@@ -356,6 +392,14 @@ class Speakers:
                 key = self.actors.token_actor.get(conjunct.i)
                 if conjunct.dep_ == "conj" and key and self.actors.actors[key].type == "Person":
                     return key
+        if (
+            named
+            and self._unnamed_person(subject)
+            and all(self._modifier(key, subject) for key in named)
+        ):
+            # "U.S. officials said", "a Pentagon official said": people the text leaves
+            # unnamed, not the country or institution that qualifies them.
+            return self.describe(phrase, "Group" if subject.tag_ == "NNS" else "Person")
         inside = [k for k in self.actors.actors_in(phrase.start, phrase.end) if k in named]
         if inside:
             return inside[0]
@@ -447,6 +491,15 @@ class Speakers:
         if possessive.pos_ == "PRON":
             return None
         return self.actors.token_actor.get(possessive.i) or self.resolve(possessive)
+
+    def _unnamed_person(self, noun: Token) -> bool:
+        """Whether a common noun names people ("officials", "an aide"), not a body or a work."""
+        lemma = noun.lemma_.lower()
+        return (
+            noun.pos_ == "NOUN"
+            and lemma in attribution.shipped().speakers
+            and lemma not in WORKS | SPOKESPEOPLE | DEFINITE_ORGANIZATIONS | COLLECTIVES
+        )
 
     def _speaks(self, subject: Token, cue: Token | None) -> bool:
         """Whether a subject is a cue's own: of the cue itself, or of the clause a participle

@@ -333,8 +333,10 @@ def _reported(
     begin, end = content.start_char, content.end_char
     if begin < body_start:
         return None  # the parser hung the headline on the first verb of the body
-    if any(b <= begin < e for b, e in direct_spans):
-        return None  # the content is a quote already taken as direct speech
+    if any(b <= begin < e or b <= verb.idx < e for b, e in direct_spans):
+        # The content is a quote already taken as direct speech, or the cue is one of the
+        # quoted words ("No one else can say that," she said).
+        return None
     later = [b for b, e in direct_spans if begin < b < end]
     if later:
         # "told Newsmax that X, adding, “...”": the content ends where a quote of its own begins.

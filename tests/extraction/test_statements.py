@@ -647,3 +647,21 @@ def test_a_description_joined_to_a_name_is_that_person() -> None:
         "that the audit had been rigged."
     )
     assert speaker_of(found, "the audit had been rigged") == "Dana Whitfield"
+
+
+def test_officials_an_institution_qualifies_are_unnamed_people_not_the_institution() -> None:
+    found = extract(
+        "Headline\n\nThe talks collapsed on Monday. Pentagon officials said the strike had "
+        "killed two commanders. A Pentagon spokesman said the raid was over."
+    )
+    assert speaker_of(found, "the strike had killed") == "Pentagon officials"
+    # A spokesman speaks for the institution.
+    assert speaker_of(found, "the raid was over") == "Pentagon"
+
+
+def test_a_cue_among_the_quoted_words_is_not_a_statement_of_its_own() -> None:
+    found = extract(
+        "Headline\n\nSenator Alma Ruiz defended her record on Monday. “Many people did the same. "
+        "I have turned over all of my emails. No one else can say that,” she said."
+    )
+    assert [(name, direct) for name, _, _, direct in said(found)] == [("Alma Ruiz", True)]
