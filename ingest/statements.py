@@ -220,6 +220,8 @@ def extract(doc: Doc, body_start: int, actors: ActorSet) -> list[Statement]:
         if found is not None:
             statements.append(found)
     _end_before_inner_cues(doc, reported)
+    inner = _nested(reported)
+    statements = [s for s in statements if id(s) not in inner]
     for found in statements:
         found.about = _about(actors, doc, found.span.begin, found.span.end, found.speaker)
     statements.extend(_according_to(doc, body_start, actors, speakers, statements))
@@ -262,6 +264,9 @@ def _end_before_inner_cues(doc: Doc, reported: list[tuple[Statement, Token]]) ->
             clause_start = cue.left_edge
             if inner is outer or not outer.span.begin < clause_start.idx < outer.span.end:
                 continue
+            if cue.dep_ == "relcl":
+                continue  # "the $18 million she says she raised": a clause on a noun said
+
             if max(t.idx + len(t) for t in cue.subtree) < outer.span.end - 1:
                 continue  # the inner clause sits inside the outer content, which goes on
             cut = doc.char_span(outer.span.begin, clause_start.idx, alignment_mode="contract")
@@ -271,6 +276,21 @@ def _end_before_inner_cues(doc: Doc, reported: list[tuple[Statement, Token]]) ->
                     kept = doc[kept.start : kept.end - 1]
                 outer.text = kept.text
                 outer.span = Span(kept.start_char, kept.end_char, kept.text)
+
+
+def _nested(reported: list[tuple[Statement, Token]]) -> set[int]:
+    """'He said he plans to spend the $18 million he says he raised': a cue inside the words
+    another cue reports is part of those words, not a statement of its own."""
+    inside = set()
+    for inner, cue in reported:
+        for outer, _ in reported:
+            if (
+                outer is not inner
+                and outer.span.begin <= cue.idx < outer.span.end
+                and inner.span.end <= outer.span.end
+            ):
+                inside.add(id(inner))
+    return inside
 
 
 def _direct(

@@ -665,3 +665,11 @@ def test_a_cue_among_the_quoted_words_is_not_a_statement_of_its_own() -> None:
         "I have turned over all of my emails. No one else can say that,” she said."
     )
     assert [(name, direct) for name, _, _, direct in said(found)] == [("Alma Ruiz", True)]
+
+
+def test_a_cue_inside_the_words_another_cue_reports_is_part_of_them() -> None:
+    found = extract(
+        "Headline\n\nSenator Alma Ruiz said on Friday that she plans to spend the $18 million "
+        "she says she raised last week on television advertising in three states."
+    )
+    assert [(name, cue) for name, cue, _, _ in said(found)] == [("Alma Ruiz", "said")]
