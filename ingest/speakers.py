@@ -210,6 +210,9 @@ def subject_of(verb: Token) -> Token | None:
                 )
             ):
                 return subject_of(ancestor)
+    # "Hale was quick to point out that ...": through the adjective to the verb it completes.
+    if verb.dep_ == "xcomp" and verb.head.pos_ == "ADJ" and verb.head.dep_ == "acomp":
+        return subject_of(verb.head.head)
     # "A White House statement followed, saying ...": the participle's subject is its head's.
     if verb.dep_ in ("advcl", "xcomp", "conj", "acl") and verb.head.i != verb.i:
         if verb.dep_ == "acl":
@@ -418,8 +421,9 @@ class Speakers:
         if determiner == "the" and (
             subject.lower_ in PERSON_ROLES or subject.lemma_.lower() in attribution.shipped().roles
         ):
-            # "The Glasgow Kelvin MP, who ..., said": the person the text is about is meant.
-            return self.antecedent(subject, None)
+            # "The Glasgow Kelvin MP, who ..., said": the person the text is about is meant,
+            # of the gender the reported clause gives ("the president said he opposes ...").
+            return self.antecedent(subject, _own_gender(cue))
         if subject.pos_ == "PROPN" and subject.ent_type_ in UNKEPT_NAMES:
             # A name the recogniser missed or did not keep ("Espinoza said", "Pew notes"):
             # the person of that surname named before, else an actor of its own.

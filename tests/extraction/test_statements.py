@@ -673,3 +673,19 @@ def test_a_cue_inside_the_words_another_cue_reports_is_part_of_them() -> None:
         "she says she raised last week on television advertising in three states."
     )
     assert [(name, cue) for name, cue, _, _ in said(found)] == [("Alma Ruiz", "said")]
+
+
+def test_a_cue_completing_an_adjective_has_the_subject_of_its_verb() -> None:
+    found = extract(
+        "Headline\n\nSenator Tom Hale spoke in Ohio. Hale was quick to point out that not all "
+        "of the protesters were violent."
+    )
+    assert speaker_of(found, "not all of the protesters") == "Tom Hale"
+
+
+def test_the_reported_clause_gives_a_role_noun_its_gender() -> None:
+    found = extract(
+        "Headline\n\nPresident Mark Ellison met Governor Anne Ruiz on Monday. Ms Ruiz praised the "
+        "plan. The president said he would sign the bill on Friday."
+    )
+    assert speaker_of(found, "he would sign the bill") == "Mark Ellison"
