@@ -234,19 +234,28 @@ def _interrupts(verb: Token) -> bool:
     inside the clause it reports says by its place alone that the clause was said."""
     if verb.dep_ != "parataxis" or verb.head.pos_ not in ("VERB", "AUX"):
         return False
-    if not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if not subjects:
         return False
     doc = verb.doc
-    # The commas are the cue's own dependents or stand just outside them.
-    first, last = verb.left_edge.i, verb.right_edge.i
-    before = first if doc[first].text == "," else first - 1
-    after = last if doc[last].text == "," else last + 1
+    # The cue and its own subject, the one nearest it: the parser may hang the reported
+    # clause's subject on the cue too ("Voters, Clinton suggested, don't have to worry").
+    subject = min(subjects, key=lambda s: abs(s.i - verb.i))
+    first = min(subject.left_edge.i, verb.i)
+    last = max(verb.i, subject.right_edge.i)
+    while last + 1 < len(doc) and doc[last + 1].head == verb and doc[last + 1].dep_ in _WHEN:
+        last = doc[last + 1].right_edge.i  # "he said Friday,"
+    before, after = first - 1, last + 1
     return (
         verb.head.left_edge.i < before
         and after < verb.head.right_edge.i
         and doc[before].text == ","
         and doc[after].text == ","
     )
+
+
+# What may stand between an interrupting cue and its closing comma: "he said Friday,".
+_WHEN = {"npadvmod", "advmod"}
 
 
 def _closes_utterance(text: str, quote: Quote) -> bool:

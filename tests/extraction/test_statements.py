@@ -689,3 +689,11 @@ def test_the_reported_clause_gives_a_role_noun_its_gender() -> None:
         "plan. The president said he would sign the bill on Friday."
     )
     assert speaker_of(found, "he would sign the bill") == "Mark Ellison"
+
+
+def test_a_cue_set_off_by_commas_even_where_the_parser_gave_it_the_clause_subject() -> None:
+    found = extract(
+        "Headline\n\nHillary Clinton and Bob Corker met in Ohio. Voters, Clinton suggested, "
+        "don’t have to worry that big banks can influence politicians."
+    )
+    assert speaker_of(found, "have to worry that big banks") == "Hillary Clinton"
