@@ -37,6 +37,18 @@ def content_of(verb: Token) -> SpacySpan | None:
             end = max(t.i for t in verb.subtree if t.i >= start) + 1
             return trim(doc[start:end])
         return None
+    if (
+        verb.dep_ == "advcl"
+        and verb.head.pos_ in ("VERB", "AUX")
+        and any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children)
+        and all(_bare(c) for c in verb.children)
+    ):
+        # "As the Times reported, Clinton raised $1 million", "..., as he noted": the clause
+        # the as-clause hangs on, less the as-clause.
+        head = verb.head
+        if verb.i < head.i:
+            return trim(doc[verb.right_edge.i + 1 : head.right_edge.i + 1])
+        return trim(doc[head.left_edge.i : verb.left_edge.i])
     if verb.dep_ == "parataxis" and verb.head.pos_ in ("VERB", "AUX"):
         # "Mr. Obama, officials said, has grown skeptical": the clause the cue interrupts.
         head = verb.head
@@ -130,6 +142,17 @@ def content_of(verb: Token) -> SpacySpan | None:
             if said and said[0].ent_type_ not in MEASURES:  # not "spoke for two hours"
                 return trim(doc[child.i + 1 : child.right_edge.i + 1])
     return None
+
+
+# What an as-clause of attribution holds besides its cue: "as the Times reported on Sunday",
+# not "as he spoke to reporters", a clause of time.
+BARE = {"mark", "nsubj", "nsubjpass", "aux", "auxpass", "advmod", "npadvmod", "neg", "punct"}
+
+
+def _bare(child: Token) -> bool:
+    if child.dep_ == "prep":
+        return any(g.ent_type_ in ("DATE", "TIME") for g in child.children)
+    return child.dep_ in BARE
 
 
 LEADING = re.compile(r"^(that|:|,)\s+", re.IGNORECASE)

@@ -697,3 +697,18 @@ def test_a_cue_set_off_by_commas_even_where_the_parser_gave_it_the_clause_subjec
         "don’t have to worry that big banks can influence politicians."
     )
     assert speaker_of(found, "have to worry that big banks") == "Hillary Clinton"
+
+
+def test_an_as_clause_attributes_the_clause_it_hangs_on() -> None:
+    found = extract(
+        "Headline\n\nAs the Financial Times reported on Sunday, the council spent $2 million on "
+        "the new pier. As the mayor spoke to reporters, protesters gathered outside the hall."
+    )
+    assert said(found) == [
+        (
+            "Financial Times",
+            "reported",
+            "the council spent $2 million on the new pier",
+            False,
+        )
+    ]
