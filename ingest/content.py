@@ -123,17 +123,12 @@ def content_of(verb: Token) -> SpacySpan | None:
                 start = whom[0].left_edge.i
             return trim(doc[start : child.right_edge.i + 1])
     for child in verb.children:
-        if child.dep_ != "prep" or child.lower_ != "in" or child.i < verb.i:
-            continue  # "said in a statement that ...", not "called for X following news that"
-        for noun in child.children:
-            for that_clause in noun.children:
-                if that_clause.dep_ in ("acl", "relcl") and any(
-                    m.dep_ == "mark" and m.lower_ == "that" and m.i == that_clause.left_edge.i
-                    for m in that_clause.children
-                ):
-                    # "said in a statement that the team would ...": the parser hung the
-                    # that-clause on the noun before it.
-                    return trim(doc[that_clause.left_edge.i : that_clause.right_edge.i + 1])
+        if child.dep_ == "prep" and child.lower_ == "in" and child.i > verb.i:
+            # "said in a statement that the team would ...": the parser hung the that-clause
+            # on the noun of the channel.
+            that_clause = _that_clause_on(child)
+            if that_clause is not None:
+                return that_clause
     # "called for an inquiry", "asked about the emails", "spoke of a rigged system": what the
     # preposition governs was said.
     for child in verb.children:
@@ -141,6 +136,25 @@ def content_of(verb: Token) -> SpacySpan | None:
             said = [g for g in child.children if g.dep_ in ("pobj", "pcomp")]
             if said and said[0].ent_type_ not in MEASURES:  # not "spoke for two hours"
                 return trim(doc[child.i + 1 : child.right_edge.i + 1])
+    for child in verb.children:
+        if child.dep_ == "prep" and child.i > verb.i:
+            # "said following a vote in 2001 that he had ...": the same, after a phrase of time
+            # or occasion, when the cue reports nothing else.
+            that_clause = _that_clause_on(child)
+            if that_clause is not None:
+                return that_clause
+    return None
+
+
+def _that_clause_on(preposition: Token) -> SpacySpan | None:
+    """A that-clause the parser hung on a noun in a prepositional phrase."""
+    for noun in preposition.subtree:
+        for clause in noun.children:
+            if clause.dep_ in ("acl", "relcl") and any(
+                m.dep_ == "mark" and m.lower_ == "that" and m.i == clause.left_edge.i
+                for m in clause.children
+            ):
+                return trim(preposition.doc[clause.left_edge.i : clause.right_edge.i + 1])
     return None
 
 
