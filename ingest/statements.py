@@ -331,6 +331,14 @@ def _direct(
                 named = actors.actors_in(between.start, verb.i)
                 people = [k for k in named if actors.actors[k].type == "Person"]
                 speaker = (people or named or [None])[0]  # type: ignore[list-item]  # None: no one
+        if (
+            speaker is None
+            and verb.idx > quote.end
+            and not text[quote.end : verb.idx].strip(" ,\"'”’")
+        ):
+            # '"...," said Mike Skelly' where the parser took the name for an adverb: the
+            # speaker is the phrase right after the verb.
+            speaker = _inverted_subject(verb, speakers)
         cue = _cue(verb)
     if speaker is None and verb is None:
         speaker, cue = _attributed_after(doc, quote, speakers)
@@ -346,6 +354,23 @@ def _direct(
     speakers.spoke(speaker, verb.i if verb is not None else _token_at(doc, quote.begin))
     words = text[quote.begin : quote.end]
     return Statement(speaker, words, Span(quote.begin, quote.end, words), cue, direct=True)
+
+
+def _inverted_subject(verb: Token, speakers: Speakers) -> str | None:
+    """The speaker named right after a cue that follows its quote: its first noun or name."""
+    doc = verb.doc
+    for token in doc[verb.i + 1 : min(len(doc), verb.i + 5)]:
+        if token.is_punct:
+            return None
+        key = speakers.actors.token_actor.get(token.i)
+        if key is not None:
+            return key
+        if token.pos_ == "NOUN":
+            head = token
+            while head.dep_ == "compound" and head.head.i > head.i:
+                head = head.head
+            return speakers.resolve(head, verb)
+    return None
 
 
 def _reported(

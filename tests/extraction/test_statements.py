@@ -722,3 +722,12 @@ def test_a_that_clause_the_parser_hung_on_a_phrase_of_occasion_is_what_was_said(
     deps = ["nsubj", "ROOT", "prep", "det", "pobj", "mark", "nsubj", "acl", "dobj", "punct"]
     doc = Doc(spacy.blank("en").vocab, words=words, heads=heads, deps=deps)
     assert content.content_of(doc[1]).text == "he had doubts"  # type: ignore[union-attr]
+
+
+def test_the_phrase_right_after_a_cue_that_follows_its_quote_is_the_speaker() -> None:
+    found = extract(
+        "Headline\n\nMike Skelly and Jane Doe met. “Having access to the RNC file and two "
+        "people who understand it is valuable,” said Mike Skelly, explaining he worked more "
+        "closely with Chrabaszcz."
+    )
+    assert speaker_of(found, "Having access to the RNC file") == "Mike Skelly"
