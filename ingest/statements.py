@@ -92,32 +92,45 @@ def _is_speech(token: Token) -> bool:
 
 
 def _attribution(doc: Doc, quote: Quote, openings: set[int]) -> Token | None:
-    """The speech verb that attributes a quote: after it in its sentence, or before it."""
+    """The speech verb that attributes a quote: after it in its sentence, or before it; a
+    colon before the quote says to look before it first ("He added: ...")."""
+    introduced = ":" in docindex.text(doc)[max(0, quote.begin - 3) : quote.begin]
+    if introduced:
+        return _verb_before(doc, quote) or _verb_after(doc, quote, openings)
+    return _verb_after(doc, quote, openings) or _verb_before(doc, quote)
+
+
+def _verb_after(doc: Doc, quote: Quote, openings: set[int]) -> Token | None:
     after = doc.char_span(
         quote.end, min(len(docindex.text(doc)), quote.end + 1), alignment_mode="expand"
     )
+    if after is None:
+        return None
     next_open = min(
         (begin for begin in openings if begin > quote.end), default=len(docindex.text(doc))
     )
-    before = docindex.text(doc)[max(0, quote.begin - 3) : quote.begin]
-    if after is not None and ":" not in before:
-        for token in doc[after.start : docindex.sentence(doc[after.start]).end]:
-            if token.idx >= next_open - 1 or "\n" in token.text:
-                break  # the next quote or paragraph begins: its attribution is its own
-            if _is_speech(token):
-                return token
+    for token in doc[after.start : docindex.sentence(doc[after.start]).end]:
+        if token.idx >= next_open - 1 or "\n" in token.text:
+            break  # the next quote or paragraph begins: its attribution is its own
+        if _is_speech(token):
+            return token
+    return None
+
+
+def _verb_before(doc: Doc, quote: Quote) -> Token | None:
     start = doc.char_span(max(0, quote.begin - 1), quote.begin, alignment_mode="expand")
-    if start is not None:
-        sentence = docindex.sentence(doc[start.start])
-        for token in reversed(doc[sentence.start : start.start]):
+    if start is None:
+        return None
+    sentence = docindex.sentence(doc[start.start])
+    for token in reversed(doc[sentence.start : start.start]):
+        if _is_speech(token):
+            return token
+    # "He added:" closing the previous sentence.
+    previous = doc[sentence.start - 1] if sentence.start > 0 else None
+    if previous is not None and previous.text == ":":
+        for token in reversed(list(docindex.sentence(previous))):
             if _is_speech(token):
                 return token
-        # "He added:" closing the previous sentence.
-        previous = doc[sentence.start - 1] if sentence.start > 0 else None
-        if previous is not None and previous.text == ":":
-            for token in reversed(list(docindex.sentence(previous))):
-                if _is_speech(token):
-                    return token
     return None
 
 

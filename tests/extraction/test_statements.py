@@ -731,3 +731,11 @@ def test_the_phrase_right_after_a_cue_that_follows_its_quote_is_the_speaker() ->
         "closely with Chrabaszcz."
     )
     assert speaker_of(found, "Having access to the RNC file") == "Mike Skelly"
+
+
+def test_a_quote_after_a_colon_with_no_cue_before_it_takes_the_cue_after_it() -> None:
+    found = extract(
+        'Headline\n\nSenator Tom Hale took questions for an hour. For example: "We made a '
+        'terrible mistake getting involved in the first place," he told a reporter in October.'
+    )
+    assert speaker_of(found, "We made a terrible mistake") == "Tom Hale"
