@@ -526,7 +526,7 @@ class Speakers:
             for i in range(noun.left_edge.i, noun.i)
             if self.actors.token_actor.get(i) == key
         ]
-        return bool(tokens) and all(t.dep_ == "compound" for t in tokens)
+        return bool(tokens) and all(t.dep_ in ("compound", "nmod", "amod") for t in tokens)
 
     def _collective(self, pronoun: Token) -> str | None:
         """What 'it' or 'they' means as a speaker: the organization or group that spoke last, or
@@ -555,7 +555,9 @@ class Speakers:
     def describe(self, phrase: SpacySpan, kind: str = "Person", prefix: str = "") -> str:
         """A speaker the text describes without naming: "a senior administration official"."""
         words = [t for t in phrase if t.lower_ not in ("a", "an", "the", "one", "another")]
-        name = " ".join(t.text for t in words)
+        name = "".join(
+            t.text_with_ws for t in words
+        ).strip()  # "front-runner", not "front - runner"
         key = (prefix or f"{kind.lower()}:described:") + slug(name)
         actor = self.actors.actors.get(key)
         if actor is None:

@@ -739,3 +739,12 @@ def test_a_quote_after_a_colon_with_no_cue_before_it_takes_the_cue_after_it() ->
         'terrible mistake getting involved in the first place," he told a reporter in October.'
     )
     assert speaker_of(found, "We made a terrible mistake") == "Tom Hale"
+
+
+def test_a_party_that_only_qualifies_the_speaker_noun_is_not_the_speaker() -> None:
+    found = extract(
+        "Headline\n\nThe caucuses ended late on Tuesday. The GOP front-runner complained that "
+        "the contest had been rigged."
+    )
+    # Described as written, hyphen and all, and a person rather than the party.
+    assert speaker_of(found, "the contest had been rigged") == "GOP front-runner"
