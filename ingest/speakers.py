@@ -1,9 +1,10 @@
 """Speakers: the actor a speech verb's subject names, resolved through the article.
 
 A name is the actor it names; "he" or "she" the likeliest person before it (salience, gender,
-the last speaker); "the company" the organization named before; "a senior official", "critics"
-or "two in three" an unnamed speaker of its own; and a cue whose subject the parser lost takes
-the actor that stands as a subject before it.
+the last speaker); "the company" the organization named before; "a senior official", "critics",
+"U.S. officials" or "two in three" an unnamed speaker of its own; "her statement" or "a report
+from the agency" whoever wrote or issued it; and a cue whose subject the parser lost takes the
+actor that stands as a subject before it.
 """
 
 from __future__ import annotations
