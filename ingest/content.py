@@ -8,6 +8,8 @@ import re
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
+from newsgraph.ingest import attribution
+
 # Prepositions whose object is what was said, when a cue has no clause or object.
 SPOKEN_PREPOSITIONS = {"for", "about", "of", "on", "against"}
 MEASURES = {"DATE", "TIME", "CARDINAL", "QUANTITY", "PERCENT", "MONEY"}
@@ -37,12 +39,7 @@ def content_of(verb: Token) -> SpacySpan | None:
             end = max(t.i for t in verb.subtree if t.i >= start) + 1
             return trim(doc[start:end])
         return None
-    if (
-        verb.dep_ == "advcl"
-        and verb.head.pos_ in ("VERB", "AUX")
-        and any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children)
-        and all(_bare(c) for c in verb.children)
-    ):
+    if attributes_as(verb):
         # "As the Times reported, Clinton raised $1 million", "..., as he noted": the clause
         # the as-clause hangs on, less the as-clause.
         head = verb.head
@@ -144,6 +141,20 @@ def content_of(verb: Token) -> SpacySpan | None:
             if that_clause is not None:
                 return that_clause
     return None
+
+
+def attributes_as(verb: Token) -> bool:
+    """Whether a verb heads an as-clause of attribution ("as the Times reported on Sunday"),
+    which says by its form alone that the clause it hangs on was said."""
+    return (
+        verb.dep_ == "advcl"
+        and verb.head.pos_ in ("VERB", "AUX")
+        and any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children)
+        and any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
+        and all(_bare(c) for c in verb.children)
+        # "As he noted, officials said ...": the clause is a statement of its own.
+        and attribution.lemma_of(verb.head) not in attribution.shipped().lemmas
+    )
 
 
 def _that_clause_on(preposition: Token) -> SpacySpan | None:

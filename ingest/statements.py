@@ -11,7 +11,7 @@ from spacy.tokens import Doc, Token
 
 from newsgraph.ingest import attribution, docindex
 from newsgraph.ingest.actors import ActorSet
-from newsgraph.ingest.content import content_of, trim
+from newsgraph.ingest.content import attributes_as, content_of, trim
 from newsgraph.ingest.extraction import Span, Statement
 from newsgraph.ingest.speakers import Speakers, lost_subject, subject_of
 
@@ -213,7 +213,7 @@ def extract(doc: Doc, body_start: int, actors: ActorSet) -> list[Statement]:
         if (
             token.idx >= body_start
             and token.i not in quote_verbs
-            and (cues.is_cue(token) or _interrupts(token))
+            and (cues.is_cue(token) or _interrupts(token) or attributes_as(token))
         ):
             items.append((token.idx, None, token))
     items.sort(key=lambda item: item[0])

@@ -748,3 +748,11 @@ def test_a_party_that_only_qualifies_the_speaker_noun_is_not_the_speaker() -> No
     )
     # Described as written, hyphen and all, and a person rather than the party.
     assert speaker_of(found, "the contest had been rigged") == "GOP front-runner"
+
+
+def test_an_as_clause_with_no_one_who_said_it_is_no_statement() -> None:
+    found = extract(
+        "Headline\n\nPatriot Coal was spun off by Peabody Energy in 2007. But in July 2012, "
+        "Patriot failed as predicted."
+    )
+    assert said(found) == []
