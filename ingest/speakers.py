@@ -129,6 +129,9 @@ WORKS = {
     "plan",
     "proposal",
 }
+# Nouns the corpus names speakers by that are not people: works, spokespeople (who speak for
+# their institution), bodies and shares of them.
+NOT_PEOPLE = WORKS | SPOKESPEOPLE | DEFINITE_ORGANIZATIONS | COLLECTIVES
 # How many tokens back a pronoun looks for its antecedent, and how long the last speaker stays
 # the likeliest one.
 ANTECEDENT_WINDOW = 300
@@ -261,6 +264,7 @@ class Speakers:
         self.surnames = surnames_left_out(doc, actors)
         self._merged: list[tuple[int, str]] = []
         self._merged_from = -1  # len(actors.order) when _merged was sorted
+        self._authoring: set[int] = set()  # works whose author is being sought, not sought again
 
     def spoke(self, speaker: str, at: int) -> None:
         self.last_speaker, self.last_speaker_at = speaker, at
@@ -446,6 +450,17 @@ class Speakers:
         return None
 
     def _author(self, work: Token, look_back: bool = True) -> str | None:
+        # An author is resolved through other works ("the report" of "a study by ..."); a
+        # parse that leads back to a work already being resolved must not loop.
+        if work.i in self._authoring:
+            return None
+        self._authoring.add(work.i)
+        try:
+            return self._find_author(work, look_back)
+        finally:
+            self._authoring.discard(work.i)
+
+    def _find_author(self, work: Token, look_back: bool) -> str | None:
         """Who wrote or issued a work: its owner ("her statement", "the campaign's ad"), the
         actor it is from or by ("a report from the agency", "a document filed by the state
         attorney"), the subject of the verb that put it out ("X issued a statement saying"),
@@ -503,7 +518,7 @@ class Speakers:
         return (
             noun.pos_ == "NOUN"
             and lemma in attribution.shipped().speakers
-            and lemma not in WORKS | SPOKESPEOPLE | DEFINITE_ORGANIZATIONS | COLLECTIVES
+            and lemma not in NOT_PEOPLE
         )
 
     def _speaks(self, subject: Token, cue: Token | None) -> bool:

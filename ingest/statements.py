@@ -242,6 +242,10 @@ def extract(doc: Doc, body_start: int, actors: ActorSet) -> list[Statement]:
     return statements
 
 
+# What may stand between an interrupting cue and its closing comma: "he said Friday,".
+_WHEN = {"npadvmod", "advmod"}
+
+
 def _interrupts(verb: Token) -> bool:
     """'Many of the closures, he said, have involved public courses': a cue set off by commas
     inside the clause it reports says by its place alone that the clause was said."""
@@ -265,10 +269,6 @@ def _interrupts(verb: Token) -> bool:
         and doc[before].text == ","
         and doc[after].text == ","
     )
-
-
-# What may stand between an interrupting cue and its closing comma: "he said Friday,".
-_WHEN = {"npadvmod", "advmod"}
 
 
 def _closes_utterance(text: str, quote: Quote) -> bool:
