@@ -163,12 +163,14 @@ class ExternalPool:
         kind, name, body = await asyncio.to_thread(_convert, response, job.formats)
         return ExternalResult(kind, name, bytearray(body), time.perf_counter() - started)
 
-    async def _send(self, text: str, params: dict[str, Any], timeout: float) -> httpx.Response:
+    async def _send(
+        self, text: str, params: dict[str, Any], timeout: float, slot: bool = True
+    ) -> httpx.Response:
         if self._client is None:
             raise UpstreamError("the server has not started its connection to the store")
         try:
             async with asyncio.timeout(max(timeout, 0.001)):
-                async with self._slots:
+                async with self._slots if slot else contextlib.nullcontext():
                     response = await self._client.post(
                         self.endpoint,
                         data={"query": text, **{k: v for k, v in params.items() if v}},
@@ -221,7 +223,9 @@ class ExternalPool:
 
     async def _poll_once(self) -> None:
         try:
-            response = await self._send(sparql_file("last_change.rq"), {}, 10.0)
+            # Not behind the queries' slots: a full pool would otherwise turn caching off
+            # exactly when it saves most.
+            response = await self._send(sparql_file("last_change.rq"), {}, 10.0, slot=False)
             rows = list(
                 solutions(parse_query_results(response.content, format=QueryResultsFormat.JSON))
             )
