@@ -25,7 +25,6 @@ _PREFIX = rf"[{_BASE}](?:[{_CHARS}.]*[{_CHARS}])?"
 _LOCAL = rf"(?:[{_CHARS_U}:0-9]|{_PLX})(?:(?:[{_CHARS}.:]|{_PLX})*(?:[{_CHARS}:]|{_PLX}))?"
 
 _IRI = re.compile(r"<(?:[^<>\"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>")
-_SKIP = re.compile(r"(?:\s+|#[^\r\n]*)+")  # whitespace and comments, between tokens
 _RULES = [
     ("string", r"'''(?:(?:'|'')?(?:[^'\\]|\\.))*(?:'''|\Z)"),
     ("string", r'"""(?:(?:"|"")?(?:[^"\\]|\\.))*(?:"""|\Z)'),
@@ -39,8 +38,12 @@ _RULES = [
     ("langtag", r"@[A-Za-z]+(?:-[A-Za-z0-9]+)*"),
     ("punct", r"<<|>>|\^\^|&&|\|\||!=|<=|>=|[{}()\[\].,;=<>!*+\-/|^?$@]"),
 ]
-_TOKEN = re.compile("|".join(f"(?P<{kind}{n}>{rx})" for n, (kind, rx) in enumerate(_RULES)))
-_KIND = {f"{kind}{n}": kind for n, (kind, _) in enumerate(_RULES)}
+_ALTERNATIVES = "|".join(f"(?P<{kind}{n}>{rx})" for n, (kind, rx) in enumerate(_RULES))
+# Skipped text, then a token: an IRI where `<` may start one (see tokenize), or any other kind;
+# the empty `token` group marks where the token starts, and an empty match an unknown character.
+_NEXT = re.compile(rf"(?:\s+|#[^\r\n]*)*(?P<token>)(?:(?P<iri>{_IRI.pattern})|{_ALTERNATIVES}|)")
+_NEXT_NOT_IRI = re.compile(rf"(?P<token>)(?:{_ALTERNATIVES}|)")
+_KIND = {f"{kind}{n}": kind for n, (kind, _) in enumerate(_RULES)} | {"iri": "iri"}
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _LOCAL_ESCAPE = re.compile(r"\\([_~.\-!$&'()*+,;=/?#@%])")
 
@@ -72,26 +75,21 @@ def tokenize(text: str) -> list[Token]:
     tokens: list[Token] = []
     frames: list[_Frame] = []
     position, length = 0, len(text)
+    # One match a token, skipping what comes before it: queries are tokenized on every request.
     while position < length:
-        skipped = _SKIP.match(text, position)
-        if skipped:
-            position = skipped.end()
-            if position == length:
-                break
-        if text[position] == "<" and not _less_than(frames, tokens[-1] if tokens else None):
-            match = _IRI.match(text, position)
-            if match:
-                tokens.append(Token("iri", match.group(), position, match.end(), len(frames)))
-                position = match.end()
-                continue
-        match = _TOKEN.match(text, position)
-        if match is None:
-            tokens.append(Token("punct", text[position], position, position + 1, len(frames)))
-            position += 1
+        match = _NEXT.match(text, position)
+        start = match.start("token")
+        if start == length:
+            break  # only whitespace and comments were left
+        if match.lastgroup == "iri" and _less_than(frames, tokens[-1] if tokens else None):
+            match = _NEXT_NOT_IRI.match(text, start)
+        kind = _KIND.get(match.lastgroup or "")
+        if kind is None:
+            tokens.append(Token("punct", text[start], start, start + 1, len(frames)))
+            position = start + 1
             continue
-        kind = _KIND[match.lastgroup or ""]
-        value = match.group()
-        start, position = position, match.end()
+        value = match.group(match.lastgroup or 0)
+        position = match.end()
         depth = len(frames)
         if kind == "punct":
             if value in "{([":

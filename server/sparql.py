@@ -19,6 +19,7 @@ from urllib.parse import parse_qsl
 
 from fastapi import FastAPI
 from pyoxigraph import NamedNode
+from starlette.datastructures import URL
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -296,7 +297,9 @@ async def _parameters(
     request: Request, direct_type: str, direct_name: str
 ) -> list[tuple[str, str]]:
     """The request's parameters: from the URL, and from a form or direct POST body."""
-    params = list(request.query_params.multi_items())
+    # What request.query_params holds, without building its multidict on this busy path.
+    query_string = request.scope.get("query_string", b"").decode("latin-1")
+    params = parse_qsl(query_string, keep_blank_values=True)
     if request.method != "POST":
         return params
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -318,7 +321,22 @@ async def _parameters(
 
 def _endpoint(request: Request) -> str:
     """The endpoint's own URL, the base IRI of the queries and updates sent to it."""
-    return str(request.url.replace(query=None, fragment=None))
+    scope = request.scope
+    server = scope.get("server")
+    return _endpoint_url(
+        scope.get("scheme", "http"),
+        tuple(server) if server else None,
+        scope["path"],
+        request.headers.get("host"),
+    )
+
+
+@lru_cache(maxsize=64)
+def _endpoint_url(scheme: str, server: tuple[str, int] | None, path: str, host: str | None) -> str:
+    # The same few URLs come again and again; Starlette builds one in tens of microseconds.
+    headers = [(b"host", host.encode("latin-1"))] if host is not None else []
+    scope = {"type": "http", "scheme": scheme, "server": server, "path": path, "headers": headers}
+    return str(URL(scope=scope))
 
 
 def _values(params: list[tuple[str, str]], name: str) -> list[str]:
