@@ -78,11 +78,13 @@ def tokenize(text: str) -> list[Token]:
     # One match a token, skipping what comes before it: queries are tokenized on every request.
     while position < length:
         match = _NEXT.match(text, position)
+        assert match is not None  # both patterns match the empty string
         start = match.start("token")
         if start == length:
             break  # only whitespace and comments were left
         if match.lastgroup == "iri" and _less_than(frames, tokens[-1] if tokens else None):
             match = _NEXT_NOT_IRI.match(text, start)
+            assert match is not None
         kind = _KIND.get(match.lastgroup or "")
         if kind is None:
             tokens.append(Token("punct", text[start], start, start + 1, len(frames)))
