@@ -435,8 +435,9 @@ class Speakers:
             return self._named(subject, UNKEPT_NAMES[subject.ent_type_])
         if subject.pos_ == "PROPN" and self._speaks(subject, cue):
             # A name the recogniser took for something that cannot speak ('Trump tweeted' as
-            # a work of art): the person of that surname named before, if there is one.
-            return self._surname(subject, "Person")
+            # a work of art): the person of that surname named before, if there is one, else
+            # a person of that full name ("Twitter's Adam Sharp said").
+            return self._surname(subject, "Person") or self._full_name(subject)
         cues = attribution.shipped()
         if subject.pos_ == "NOUN" and subject.lemma_.lower() in cues.speakers:
             # "Police said", "a senior official said", "critics say": unnamed, yet a speaker,
@@ -562,6 +563,14 @@ class Speakers:
             if actor.type == kind and actor.name.lower().split()[-1:] == [last]:
                 return key
         return None
+
+    def _full_name(self, subject: Token) -> str | None:
+        """A person named by given name and surname, as 'Adam Sharp', with no article."""
+        words = [c for c in subject.lefts if c.dep_ == "compound"]
+        phrase = self.doc[words[0].i if words else subject.i : subject.i + 1]
+        if len(phrase) < 2 or not all(t.pos_ == "PROPN" and t.is_title for t in phrase):
+            return None
+        return self.describe(phrase, "Person", "person:")
 
     def _named(self, subject: Token, kind: str) -> str:
         words = [c for c in subject.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"]

@@ -218,6 +218,7 @@ def extract(doc: Doc, body_start: int, actors: ActorSet) -> list[Statement]:
             items.append((token.idx, None, token))
     items.sort(key=lambda item: item[0])
     direct_spans = [(q.begin, q.end) for q in quotes if q.standalone]
+    embedded = [(q.begin, q.end) for q in quotes if not q.standalone]
     statements: list[Statement] = []
     reported: list[tuple[Statement, Token]] = []
     previous: tuple[Quote, str, str] | None = None  # the last attributed quote, speaker, cue
@@ -227,7 +228,7 @@ def extract(doc: Doc, body_start: int, actors: ActorSet) -> list[Statement]:
             if found is not None:
                 previous = (quote, found.speaker, found.cue)
         elif verb is not None:
-            found = _reported(doc, verb, body_start, direct_spans, speakers)
+            found = _reported(doc, verb, body_start, direct_spans, embedded, speakers)
             if found is not None:
                 reported.append((found, verb))
         if found is not None:
@@ -391,6 +392,7 @@ def _reported(
     verb: Token,
     body_start: int,
     direct_spans: list[tuple[int, int]],
+    embedded: list[tuple[int, int]],
     speakers: Speakers,
 ) -> Statement | None:
     """Reported speech: the content the cue governs, said by the cue's subject."""
@@ -398,6 +400,17 @@ def _reported(
     if content is None:
         return None
     begin, end = content.start_char, content.end_char
+    text = docindex.text(doc)
+    opened = [e for b, e in embedded if begin <= b < end < e]
+    if opened and "\n" not in text[end : opened[0]]:
+        # 'said that Curiel "happens to be, we believe, Mexican."': the parser hung the end of
+        # a quoted phrase outside the clause; the words quoted are reported whole, mark and all.
+        close = opened[0] + (text[opened[0] : opened[0] + 1] in ('"', "”"))
+        whole = doc.char_span(begin, close, alignment_mode="expand")
+        content = trim(whole) if whole is not None else content
+        if content is None:
+            return None
+        begin, end = content.start_char, content.end_char
     if begin < body_start:
         return None  # the parser hung the headline on the first verb of the body
     if any(b <= begin < e or b <= verb.idx < e for b, e in direct_spans):

@@ -756,3 +756,21 @@ def test_an_as_clause_with_no_one_who_said_it_is_no_statement() -> None:
         "Patriot failed as predicted."
     )
     assert said(found) == []
+
+
+def test_a_quoted_phrase_in_reported_speech_is_reported_whole() -> None:
+    found = extract(
+        "Headline\n\nMs. Brook, who chairs the panel, said Friday that the plan "
+        '"happens to be, we believe, affordable."'
+    )
+    assert said(found) == [
+        ("Brook", "said", 'the plan "happens to be, we believe, affordable."', False)
+    ]
+
+
+def test_a_full_name_the_recogniser_mistyped_is_a_person_who_speaks() -> None:
+    found = extract(
+        'Headline\n\n"What surprised me is how quickly the field changed from week to week," '
+        "Reddit's Mark Dolan said."
+    )
+    assert speaker_of(found, "What surprised me") == "Mark Dolan"
