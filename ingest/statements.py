@@ -201,6 +201,8 @@ def extract(doc: Doc, body_start: int, actors: ActorSet) -> list[Statement]:
         if not quote.standalone or words < MIN_ATTRIBUTED_WORDS:
             continue
         verb = _attribution(doc, quote, openings)
+        if verb is not None and _inside_subject(doc, quote, verb):
+            continue  # 'Sam Solovey, a contestant on "The Apprentice," said': a title, not words
         if words < MIN_QUOTE_WORDS and not (
             verb is not None and verb.idx > quote.end and _closes_utterance(text, quote)
         ):
@@ -241,6 +243,15 @@ def extract(doc: Doc, body_start: int, actors: ActorSet) -> list[Statement]:
     statements.extend(_according_to(doc, body_start, actors, speakers, statements))
     statements.sort(key=lambda s: s.span.begin)
     return statements
+
+
+def _inside_subject(doc: Doc, quote: Quote, verb: Token) -> bool:
+    """Whether a quote lies within the phrase that names its verb's subject."""
+    subject = subject_of(verb)
+    if subject is None or subject.head != verb:
+        return False
+    first, last = subject.left_edge, subject.right_edge
+    return first.idx < quote.begin and quote.end <= last.idx + len(last)
 
 
 # What may stand between an interrupting cue and its closing comma: "he said Friday,".

@@ -774,3 +774,13 @@ def test_a_full_name_the_recogniser_mistyped_is_a_person_who_speaks() -> None:
         "Reddit's Mark Dolan said."
     )
     assert speaker_of(found, "What surprised me") == "Mark Dolan"
+
+
+def test_a_quoted_title_in_the_speakers_own_phrase_is_not_what_was_said() -> None:
+    found = extract(
+        'Headline\n\nSam Okafor, a judge on a cooking show, "Best Bite," who later opened '
+        'a restaurant, said his partner was "always patient and generous."'
+    )
+    assert said(found) == [
+        ("Sam Okafor", "said", 'his partner was "always patient and generous."', False)
+    ]
