@@ -195,6 +195,7 @@ def trim(span: SpacySpan) -> SpacySpan | None:
     while end > start and (
         doc[end - 1].is_space
         or (doc[end - 1].is_punct and doc[end - 1].text not in ('"', "”", ")"))
+        or doc[end - 1].dep_ == "cc"  # "he agrees ... and", the next conjunct a clause apart
     ):
         end -= 1
     while start < end and doc[start].is_space:

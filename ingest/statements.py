@@ -293,6 +293,7 @@ def _closes_utterance(text: str, quote: Quote) -> bool:
 def _end_before_inner_cues(doc: Doc, reported: list[tuple[Statement, Token]]) -> None:
     """'He says he respects her and calls her "intelligent"': what the inner cue reports is its
     own statement, so the outer one ends where the inner cue's clause begins."""
+    text = docindex.text(doc)
     for outer, _ in reported:
         for inner, cue in reported:
             clause_start = cue.left_edge
@@ -301,7 +302,8 @@ def _end_before_inner_cues(doc: Doc, reported: list[tuple[Statement, Token]]) ->
             if cue.dep_ == "relcl":
                 continue  # "the $18 million she says she raised": a clause on a noun said
 
-            if max(t.idx + len(t) for t in cue.subtree) < outer.span.end - 1:
+            reach = max(max(t.idx + len(t) for t in cue.subtree), inner.span.end)
+            if text[reach : outer.span.end].strip(" .,;!?\"”'’"):
                 continue  # the inner clause sits inside the outer content, which goes on
             cut = doc.char_span(outer.span.begin, clause_start.idx, alignment_mode="contract")
             kept = trim(cut) if cut is not None else None
@@ -412,12 +414,14 @@ def _reported(
         return None
     begin, end = content.start_char, content.end_char
     text = docindex.text(doc)
-    opened = [e for b, e in embedded if begin <= b < end < e]
-    if opened and "\n" not in text[end : opened[0]]:
+    opened = [(b, e) for b, e in embedded if begin <= b < end < e]
+    if opened and "\n" not in text[end : opened[0][1]]:
         # 'said that Curiel "happens to be, we believe, Mexican."': the parser hung the end of
-        # a quoted phrase outside the clause; the words quoted are reported whole, mark and all.
-        close = opened[0] + (text[opened[0] : opened[0] + 1] in ('"', "”"))
-        whole = doc.char_span(begin, close, alignment_mode="expand")
+        # a quoted phrase outside the clause; the words quoted are reported whole, with the
+        # closing mark where the opening one is kept.
+        quoted_from, quoted_to = opened[0]
+        marked = begin < quoted_from - 1 and text[quoted_to : quoted_to + 1] in ('"', "”")
+        whole = doc.char_span(begin, quoted_to + marked, alignment_mode="expand")
         content = trim(whole) if whole is not None else content
         if content is None:
             return None

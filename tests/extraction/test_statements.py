@@ -784,3 +784,21 @@ def test_a_quoted_title_in_the_speakers_own_phrase_is_not_what_was_said() -> Non
     assert said(found) == [
         ("Sam Okafor", "said", 'his partner was "always patient and generous."', False)
     ]
+
+
+def test_a_cue_reporting_a_quote_to_the_end_of_the_outer_words_ends_them() -> None:
+    found = extract(
+        "Headline\n\nMayor Ann Lee said she saw no reason to change course, telling reporters "
+        'that "we keep our promises, we finish the work."'
+    )
+    assert said(found) == [
+        ("Ann Lee", "said", "she saw no reason to change course", False),
+        ("Ann Lee", "telling", "we keep our promises, we finish the work", False),
+    ]
+
+
+def test_reported_words_do_not_end_on_a_conjunction() -> None:
+    doc = nlp.load(Settings().model)("She said he agrees the plan is costly and fair.")
+    assert [t.dep_ for t in doc[8:9]] == ["cc"]
+    kept = content.trim(doc[2:9])
+    assert kept is not None and kept.text == "he agrees the plan is costly"
