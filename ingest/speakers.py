@@ -217,6 +217,11 @@ def subject_of(verb: Token) -> Token | None:
     # "Hale was quick to point out that ...": through the adjective to the verb it completes.
     if verb.dep_ == "xcomp" and verb.head.pos_ == "ADJ" and verb.head.dep_ == "acomp":
         return subject_of(verb.head.head)
+    # "Asked by Matt Lauer whether ...": who asked is the participle's agent, not its head's
+    # subject (see statements._asked_of_subject).
+    agents = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+    if agents and verb.dep_ == "advcl":
+        return agents[0]
     # "A White House statement followed, saying ...": the participle's subject is its head's.
     if verb.dep_ in ("advcl", "xcomp", "conj", "acl") and verb.head.i != verb.i:
         if verb.dep_ == "acl":

@@ -74,16 +74,16 @@ def find_quotes(text: str) -> list[Quote]:
 
 
 def _cue(verb: Token) -> str:
-    words = [verb]
-    words += [c for c in verb.children if c.dep_ == "prt"]
+    words = sorted([verb, *(c for c in verb.children if c.dep_ == "prt")], key=lambda t: t.i)
     for child in verb.children:
-        # "said in a statement": the channel is part of the cue.
+        # "said in a statement": the channel is part of the cue, after the verb wherever the
+        # sentence has it ("In a post on X, Musk wrote" gives "wrote in a post").
         if child.dep_ == "prep" and child.lower_ == "in":
             objects = [g for g in child.children if g.dep_ == "pobj"]
             if objects and objects[0].lemma_ in ("statement", "interview", "post", "readout"):
                 # The channel up to its noun: not a clause hung on it ("that the team would").
                 words += [t for t in child.subtree if t.i <= objects[0].i]
-    return " ".join(t.text for t in sorted(words, key=lambda t: t.i))
+    return " ".join(t.lower_ if t.is_sent_start and t.pos_ != "PROPN" else t.text for t in words)
 
 
 def _is_speech(token: Token) -> bool:
@@ -215,6 +215,7 @@ def extract(doc: Doc, body_start: int, actors: ActorSet) -> list[Statement]:
         if (
             token.idx >= body_start
             and token.i not in quote_verbs
+            and not _asked_of_subject(token)
             and (cues.is_cue(token) or _interrupts(token) or attributes_as(token))
         ):
             items.append((token.idx, None, token))
@@ -243,6 +244,19 @@ def extract(doc: Doc, body_start: int, actors: ActorSet) -> list[Statement]:
     statements.extend(_according_to(doc, body_start, actors, speakers, statements))
     statements.sort(key=lambda s: s.span.begin)
     return statements
+
+
+def _asked_of_subject(verb: Token) -> bool:
+    """'Asked whether he would resign, Johnson replied': a participle before its clause, with no
+    subject of its own, says what was put to that clause's subject, who did not say it; who
+    asked is unknown unless an agent names them ('Asked by Matt Lauer whether ...')."""
+    own = ("nsubj", "nsubjpass", "aux", "auxpass", "mark", "agent")
+    return (
+        verb.dep_ == "advcl"
+        and verb.tag_ in ("VBN", "VBD")
+        and verb.i < verb.head.i
+        and not any(c.dep_ in own for c in verb.children)
+    )
 
 
 def _inside_subject(doc: Doc, quote: Quote, verb: Token) -> bool:

@@ -802,3 +802,25 @@ def test_reported_words_do_not_end_on_a_conjunction() -> None:
     assert [t.dep_ for t in doc[8:9]] == ["cc"]
     kept = content.trim(doc[2:9])
     assert kept is not None and kept.text == "he agrees the plan is costly"
+
+
+def test_what_a_subject_was_asked_is_not_what_the_subject_said() -> None:
+    found = extract(
+        "Headline\n\nAsked whether she would resign over the audit, Ms. Grant said she had "
+        "not read it."
+    )
+    assert said(found) == [("Grant", "said", "she had not read it", False)]
+
+
+def test_who_asked_is_the_speaker_when_the_text_names_them() -> None:
+    found = extract(
+        "Headline\n\nAsked by Ian Pike whether the audit was late, Ms. Grant said it was not."
+    )
+    assert speaker_of(found, "whether the audit was late") == "Ian Pike"
+
+
+def test_a_channel_before_the_verb_follows_it_in_the_cue() -> None:
+    found = extract(
+        'Headline\n\nIn a post on Friday, Mayor Ann Lee wrote that the plan was "reckless".'
+    )
+    assert [s.cue for s in found.statements] == ["wrote in a post"]
