@@ -69,6 +69,16 @@ def content_of(verb: Token) -> SpacySpan | None:
         for c in (objects[0].children if objects and not clause else ())
         if c.dep_ in ("acl", "relcl") and c.pos_ == "VERB" and c.tag_ in ("VBD", "VBZ", "VBP")
     ]
+    if objects and not clause and not finite:
+        # "told a briefing in Geneva that cases had risen": the parser hung the that-clause
+        # deeper in the audience's phrase.
+        finite = [
+            c
+            for c in objects[0].subtree
+            if c.dep_ in ("acl", "relcl")
+            and _finite(c)
+            and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+        ]
     if finite:
         if doc[finite[0].left_edge.i].lower_ == "that" and finite[0].i > objects[0].i:
             # "told a briefing that Beijing opposed it": the object is the audience.
@@ -141,6 +151,14 @@ def content_of(verb: Token) -> SpacySpan | None:
             if that_clause is not None:
                 return that_clause
     return None
+
+
+def _finite(verb: Token) -> bool:
+    """A verb with a tense of its own or through its auxiliary ("had risen", "will rise")."""
+    tensed = ("VBD", "VBZ", "VBP", "MD")
+    return verb.pos_ in ("VERB", "AUX") and (
+        verb.tag_ in tensed or any(c.dep_ == "aux" and c.tag_ in tensed for c in verb.children)
+    )
 
 
 def attributes_as(verb: Token) -> bool:

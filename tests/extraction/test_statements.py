@@ -824,3 +824,10 @@ def test_a_channel_before_the_verb_follows_it_in_the_cue() -> None:
         'Headline\n\nIn a post on Friday, Mayor Ann Lee wrote that the plan was "reckless".'
     )
     assert [s.cue for s in found.statements] == ["wrote in a post"]
+
+
+def test_a_that_clause_hung_deep_in_the_audience_is_what_was_said() -> None:
+    found = extract(
+        "Headline\n\nDr Ana Ruiz told a briefing in Geneva that cases had risen in 30 countries."
+    )
+    assert said(found) == [("Ana Ruiz", "told", "cases had risen in 30 countries", False)]
