@@ -434,26 +434,40 @@ class Speakers:
             # "The Glasgow Kelvin MP, who ..., said": the person the text is about is meant,
             # of the gender the reported clause gives ("the president said he opposes ...").
             return self.antecedent(subject, _own_gender(cue))
-        if subject.pos_ == "PROPN" and subject.ent_type_ in UNKEPT_NAMES:
+        cues = attribution.shipped()
+        # "Police said" at the start of a sentence: a capital does not make the noun a name.
+        common = subject.pos_ == "NOUN" or (
+            subject.pos_ == "PROPN" and not subject.ent_type_ and subject.lower_ in cues.speakers
+        )
+        if subject.pos_ == "PROPN" and subject.ent_type_ in UNKEPT_NAMES and not common:
             # A name the recogniser missed or did not keep ("Espinoza said", "Pew notes"):
             # the person of that surname named before, else an actor of its own.
             return self._named(subject, UNKEPT_NAMES[subject.ent_type_])
-        if subject.pos_ == "PROPN" and self._speaks(subject, cue):
+        if subject.pos_ == "PROPN" and not common and self._speaks(subject, cue):
             # A name the recogniser took for something that cannot speak ('Trump tweeted' as
             # a work of art): the person of that surname named before, if there is one, else
             # a person of that full name ("Twitter's Adam Sharp said").
             return self._surname(subject, "Person") or self._full_name(subject)
-        cues = attribution.shipped()
-        if subject.pos_ == "NOUN" and subject.lemma_.lower() in cues.speakers:
+        if common and subject.lemma_.lower() in cues.speakers:
             # "Police said", "a senior official said", "critics say": unnamed, yet a speaker,
             # named by a noun the corpus names speakers by (not "the attempt", "the report").
-            return self.describe(phrase, "Group" if subject.tag_ == "NNS" else "Person")
+            return self.describe(self._of_whom(subject, phrase), _kind_of(subject))
         if subject.pos_ == "NOUN" and attribution.lemma_of(subject.head) in cues.lemmas:
             # "the admiral said", "company executives said": any noun that is the cue's own
             # subject names a speaker the text leaves unnamed; one a cue only inherits through
             # a clause it joins ("The attempt came after ..., and threatened") does not.
-            return self.describe(phrase, "Group" if subject.tag_ == "NNS" else "Person")
+            return self.describe(self._of_whom(subject, phrase), _kind_of(subject))
         return None
+
+    def _of_whom(self, noun: Token, phrase: SpacySpan) -> SpacySpan:
+        """The description with the body it names a member of: "the head of the World Health
+        Organization", not "head" alone, which would be one speaker for every body's head."""
+        for prep in noun.rights:
+            owners = [g for g in prep.children if g.dep_ == "pobj"]
+            if prep.dep_ == "prep" and prep.lower_ == "of" and owners:
+                if any(self.actors.token_actor.get(t.i) for t in owners[0].subtree):
+                    return self.doc[phrase.start : prep.right_edge.i + 1]
+        return phrase
 
     def _author(self, work: Token, look_back: bool = True) -> str | None:
         # An author is resolved through other works ("the report" of "a study by ..."); a
@@ -584,7 +598,9 @@ class Speakers:
 
     def describe(self, phrase: SpacySpan, kind: str = "Person", prefix: str = "") -> str:
         """A speaker the text describes without naming: "a senior administration official"."""
-        words = [t for t in phrase if t.lower_ not in ("a", "an", "the", "one", "another")]
+        words = list(phrase)
+        while words and words[0].lower_ in ("a", "an", "the", "one", "another"):
+            words.pop(0)
         name = "".join(
             t.text_with_ws for t in words
         ).strip()  # "front-runner", not "front - runner"
@@ -599,6 +615,11 @@ class Speakers:
         self.actors.order.append((phrase.start, key))
         self.actors.order.sort()
         return key
+
+
+def _kind_of(noun: Token) -> str:
+    """Whether a noun naming unnamed speakers names one person or several."""
+    return "Group" if noun.tag_ in ("NNS", "NNPS") or noun.lower_ == "police" else "Person"
 
 
 def lost_subject(verb: Token, actors: ActorSet) -> str | None:

@@ -831,3 +831,18 @@ def test_a_that_clause_hung_deep_in_the_audience_is_what_was_said() -> None:
         "Headline\n\nDr Ana Ruiz told a briefing in Geneva that cases had risen in 30 countries."
     )
     assert said(found) == [("Ana Ruiz", "told", "cases had risen in 30 countries", False)]
+
+
+def test_an_unnamed_member_is_described_with_the_body_named_after_it() -> None:
+    found = extract(
+        "Headline\n\nThe head of the World Health Organization has warned of a new wave of "
+        "infections across Europe."
+    )
+    speaker = found.actors[found.statements[0].speaker]
+    assert (speaker.name, speaker.type) == ("head of the World Health Organization", "Person")
+
+
+def test_police_opening_a_sentence_are_a_group_not_a_name() -> None:
+    found = extract("Headline\n\nPolice said a 34-year-old man had been arrested in Leeds.")
+    speaker = found.actors[found.statements[0].speaker]
+    assert (speaker.name, speaker.type) == ("Police", "Group")
