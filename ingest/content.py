@@ -201,11 +201,18 @@ def _bare(child: Token) -> bool:
 LEADING = re.compile(r"^(that|:|,)\s+", re.IGNORECASE)
 
 
+def _closed_inside(span: SpacySpan) -> bool:
+    """Whether the quote a span opens with closes before its last word: '"difficult choices"
+    ahead' keeps its opening mark, '"It was wrong.' loses it."""
+    return any(t.text in ("”", '"') for t in span[1:-1])
+
+
 def trim(span: SpacySpan) -> SpacySpan | None:
     doc = span.doc
     start, end = span.start, span.end
     while start < end and (
-        doc[start].lower_ in ("that", ":", ",", "“", '"')
+        doc[start].lower_ in ("that", ":", ",")
+        or (doc[start].text in ("“", '"') and not _closed_inside(doc[start:end]))
         or doc[start].dep_ == "mark"
         and doc[start].lower_ == "that"
     ):

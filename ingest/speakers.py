@@ -222,6 +222,18 @@ def subject_of(verb: Token) -> Token | None:
     agents = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
     if agents and verb.dep_ == "advcl":
         return agents[0]
+    # "The IFS said the plans did not add up, warning of ...": a participle set off after the
+    # words a cue reports, which the parser hung on their verb, goes with the cue.
+    head = verb.head
+    if (
+        verb.dep_ == "advcl"
+        and verb.tag_ == "VBG"
+        and head.dep_ == "ccomp"
+        and head.head.i < head.i < verb.i
+        and verb.doc[verb.i - 1].text == ","
+        and attribution.lemma_of(head.head) in attribution.shipped().lemmas
+    ):
+        return subject_of(head.head)
     # "A White House statement followed, saying ...": the participle's subject is its head's.
     if verb.dep_ in ("advcl", "xcomp", "conj", "acl") and verb.head.i != verb.i:
         if verb.dep_ == "acl":
@@ -460,14 +472,21 @@ class Speakers:
         return None
 
     def _of_whom(self, noun: Token, phrase: SpacySpan) -> SpacySpan:
-        """The description with the body it names a member of: "the head of the World Health
-        Organization", not "head" alone, which would be one speaker for every body's head."""
-        for prep in noun.rights:
-            owners = [g for g in prep.children if g.dep_ == "pobj"]
-            if prep.dep_ == "prep" and prep.lower_ == "of" and owners:
-                if any(self.actors.token_actor.get(t.i) for t in owners[0].subtree):
-                    return self.doc[phrase.start : prep.right_edge.i + 1]
-        return phrase
+        """The description with the actor it is told by: "the head of the World Health
+        Organization", "a source close to the chancellor", not "head" or "source" alone, which
+        would be one speaker for every body's head and every source."""
+        end = phrase.end
+        for modifier in noun.rights:
+            if modifier.dep_ not in ("prep", "amod") or modifier.i != end:
+                break  # only what follows the noun without a break: not "..., who said"
+            # An adjective's phrase always ("close to the chancellor", "familiar with the
+            # talks"); a preposition's when it names an actor ("of the WHO", not "at noon").
+            if modifier.dep_ == "prep" and not any(
+                self.actors.token_actor.get(t.i) for t in modifier.subtree
+            ):
+                break
+            end = modifier.right_edge.i + 1
+        return self.doc[phrase.start : end]
 
     def _author(self, work: Token, look_back: bool = True) -> str | None:
         # An author is resolved through other works ("the report" of "a study by ..."); a
@@ -618,7 +637,9 @@ class Speakers:
 
 
 def _kind_of(noun: Token) -> str:
-    """Whether a noun naming unnamed speakers names one person or several."""
+    """Whether a noun naming unnamed speakers names a body, one person or several."""
+    if noun.lemma_.lower() in COLLECTIVES | DEFINITE_ORGANIZATIONS:
+        return "Organization"  # "the government says", with no government named before
     return "Group" if noun.tag_ in ("NNS", "NNPS") or noun.lower_ == "police" else "Person"
 
 

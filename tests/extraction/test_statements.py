@@ -842,7 +842,20 @@ def test_an_unnamed_member_is_described_with_the_body_named_after_it() -> None:
     assert (speaker.name, speaker.type) == ("head of the World Health Organization", "Person")
 
 
-def test_police_opening_a_sentence_are_a_group_not_a_name() -> None:
+def test_police_opening_a_sentence_are_a_body_not_a_name() -> None:
     found = extract("Headline\n\nPolice said a 34-year-old man had been arrested in Leeds.")
     speaker = found.actors[found.statements[0].speaker]
-    assert (speaker.name, speaker.type) == ("Police", "Group")
+    assert (speaker.name, speaker.type) == ("Police", "Organization")
+
+
+def test_a_source_is_described_with_the_phrase_that_places_it() -> None:
+    found = extract(
+        "Headline\n\nA source close to the chancellor told the BBC that no decision had been "
+        "taken. The Institute for Fiscal Studies said the plans did not add up, warning of "
+        '"difficult choices" ahead.'
+    )
+    assert [(found.actors[s.speaker].name, s.text) for s in found.statements] == [
+        ("source close to the chancellor", "no decision had been taken"),
+        ("Institute for Fiscal Studies", "the plans did not add up"),
+        ("Institute for Fiscal Studies", '"difficult choices" ahead'),
+    ]
