@@ -282,9 +282,11 @@ class Speakers:
         self._merged: list[tuple[int, str]] = []
         self._merged_from = -1  # len(actors.order) when _merged was sorted
         self._authoring: set[int] = set()  # works whose author is being sought, not sought again
+        self.reported: set[int] = set()  # tokens of the words reported so far
 
-    def spoke(self, speaker: str, at: int) -> None:
+    def spoke(self, speaker: str, at: int, words: range = range(0)) -> None:
         self.last_speaker, self.last_speaker_at = speaker, at
+        self.reported.update(words)
 
     def antecedent(self, pronoun: Token, gender: str | None) -> str | None:
         """The person 'he' or 'she' means: the most salient one of that gender before it.
@@ -319,7 +321,8 @@ class Speakers:
             score = -SALIENCE["distance"] * (pronoun.i - index)
             if sentences_back > 0:
                 score -= SALIENCE["earlier sentence"]
-            if root.dep_ in ("nsubj", "nsubjpass"):
+            if root.dep_ in ("nsubj", "nsubjpass") and index not in self.reported:
+                # The subject of reported words is what was said, not who is speaking.
                 score += SALIENCE["subject"]
             elif root.dep_ == "poss":
                 score -= SALIENCE["possessive"]
@@ -423,7 +426,12 @@ class Speakers:
             and all(self._modifier(key, subject) for key in named)
         ):
             # "U.S. officials said", "a Pentagon official said": people the text leaves
-            # unnamed, not the country or institution that qualifies them.
+            # unnamed, not the country or institution that qualifies them; but "the Reform
+            # leader said", one person in a role, is the person the text is about.
+            if determiner == "the" and subject.tag_ == "NN" and self._role(subject):
+                member = self.antecedent(subject, _own_gender(cue))
+                if member is not None:
+                    return member
             return self.describe(phrase, "Group" if subject.tag_ == "NNS" else "Person")
         inside = [k for k in self.actors.actors_in(phrase.start, phrase.end) if k in named]
         if inside:
@@ -440,9 +448,7 @@ class Speakers:
                         key = self.actors.token_actor.get(owner.i)
                         if key and self.actors.actors[key].type != "Person":
                             return key
-        if determiner == "the" and (
-            subject.lower_ in PERSON_ROLES or subject.lemma_.lower() in attribution.shipped().roles
-        ):
+        if determiner == "the" and self._role(subject):
             # "The Glasgow Kelvin MP, who ..., said": the person the text is about is meant,
             # of the gender the reported clause gives ("the president said he opposes ...").
             return self.antecedent(subject, _own_gender(cue))
@@ -550,6 +556,11 @@ class Speakers:
         if possessive.pos_ == "PRON":
             return None
         return self.actors.token_actor.get(possessive.i) or self.resolve(possessive)
+
+    @staticmethod
+    def _role(noun: Token) -> bool:
+        """Whether a noun names a role one person holds ("president", "leader")."""
+        return noun.lower_ in PERSON_ROLES or noun.lemma_.lower() in attribution.shipped().roles
 
     def _unnamed_person(self, noun: Token) -> bool:
         """Whether a common noun names people ("officials", "an aide"), not a body or a work."""

@@ -461,7 +461,7 @@ def _reported(
         speaker = lost_subject(verb, speakers.actors)
     if speaker is None:
         return None
-    speakers.spoke(speaker, verb.i)
+    speakers.spoke(speaker, verb.i, range(content.start, content.end))
     return Statement(speaker, content.text, Span(begin, end, content.text), _cue(verb), False)
 
 

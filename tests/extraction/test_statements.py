@@ -859,3 +859,21 @@ def test_a_source_is_described_with_the_phrase_that_places_it() -> None:
         ("Institute for Fiscal Studies", "the plans did not add up"),
         ("Institute for Fiscal Studies", '"difficult choices" ahead'),
     ]
+
+
+def test_he_added_means_the_speaker_not_the_subject_of_his_reported_words() -> None:
+    found = extract(
+        "Headline\n\nNigel Farage has said Reform UK will stand candidates in every seat at the "
+        "next general election, in what he called the start of a new era for the party.\n\n"
+        'He said Rishi Sunak and Keir Starmer had "failed the country".\n\n'
+        '"People are sick of being lied to," he added.'
+    )
+    assert speaker_of(found, "People are sick") == "Farage"
+
+
+def test_the_party_leader_is_the_person_the_text_is_about() -> None:
+    found = extract(
+        "Headline\n\nNigel Farage has said Reform UK will stand in every seat.\n\n"
+        'Speaking in Birmingham, the Reform leader said the party was "ready to govern".'
+    )
+    assert speaker_of(found, "ready to govern") == "Farage"
