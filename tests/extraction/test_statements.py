@@ -877,3 +877,11 @@ def test_the_party_leader_is_the_person_the_text_is_about() -> None:
         'Speaking in Birmingham, the Reform leader said the party was "ready to govern".'
     )
     assert speaker_of(found, "ready to govern") == "Farage"
+
+
+def test_a_person_described_by_age_is_the_person_the_text_is_about() -> None:
+    found = extract(
+        "Headline\n\nBoris Johnson has defended his record in office.\n\n"
+        '"We got the deal done and we delivered the vaccine," the 60-year-old told GB News.'
+    )
+    assert speaker_of(found, "We got the deal done") == "Boris Johnson"
