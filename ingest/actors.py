@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from newsgraph.ingest import gazetteer, nonactors
@@ -65,6 +65,23 @@ class ActorSet:
             if index < token_index and key in self.subjects and self.actors[key].type in types:
                 return key
         return None
+
+    def country_of(self, word: Token) -> str | None:
+        """The country a nationality word stands for ("Russian" in "the Russian invasion",
+        "Chinese" in "the Chinese readout"), made an actor of the article if it is not one."""
+        country = gazetteer.load().demonyms.get(word.lower_)
+        if country is None:
+            return None
+        key = "country:" + country.lower().replace(" ", "-")
+        for actor in self.actors.values():
+            if actor.type == "Country" and actor.name == country:
+                key = actor.key
+                break
+        found = self.actors.get(key)
+        if found is None:
+            found = self.actors[key] = Actor(key=key, name=country, type="Country")
+        found.mentions.append(Span(word.idx, word.idx + len(word.text), word.text))
+        return key
 
 
 def _org_words(words: tuple[str, ...]) -> tuple[str, ...]:

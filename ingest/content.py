@@ -219,14 +219,15 @@ def trim(span: SpacySpan) -> SpacySpan | None:
         start += 1
     while end > start and (
         doc[end - 1].is_space
-        or (doc[end - 1].is_punct and doc[end - 1].text not in ('"', "”", ")"))
+        or (doc[end - 1].is_punct and doc[end - 1].text not in ('"', "”", ")", "%"))
         or doc[end - 1].dep_ == "cc"  # "he agrees ... and", the next conjunct a clause apart
     ):
         end -= 1
     while start < end and doc[start].is_space:
         start += 1
     words = doc[start:end].text
-    if end < len(doc) and doc[end].text == "”" and words.count("“") > words.count("”"):
+    unclosed = words.count("“") > words.count("”") or words.count('"') % 2 == 1
+    if end < len(doc) and doc[end].text in ("”", '"') and unclosed:
         end += 1  # the parser hung the closing mark on the verb: 'called her “third-rate”'
     if end - start < 3:
         return None

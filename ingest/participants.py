@@ -12,10 +12,8 @@ from enum import Enum
 
 from spacy.tokens import Doc, Token
 
-from newsgraph.ingest import docindex, gazetteer, triggers
+from newsgraph.ingest import docindex, triggers
 from newsgraph.ingest.actors import ActorSet
-from newsgraph.ingest.extraction import Actor
-from newsgraph.ingest.extraction import Span as TextSpan
 
 
 class Role(Enum):
@@ -112,7 +110,6 @@ class Participants:
     def __init__(self, doc: Doc, actors: ActorSet) -> None:
         self.doc = doc
         self.actors = actors
-        self.places = gazetteer.load()
 
     def actor(self, token: Token) -> list[str]:
         """The actors a noun phrase head names, with its conjuncts ("Biden and Xi")."""
@@ -224,19 +221,7 @@ class Participants:
 
     def _demonym(self, word: Token) -> str | None:
         """ "Russian" in "the Russian invasion" stands for Russia."""
-        country = self.places.demonyms.get(word.lower_)
-        if country is None:
-            return None
-        key = "country:" + country.lower().replace(" ", "-")
-        for actor in self.actors.actors.values():
-            if actor.type == "Country" and actor.name == country:
-                key = actor.key
-                break
-        found = self.actors.actors.get(key)
-        if found is None:
-            found = self.actors.actors[key] = Actor(key=key, name=country, type="Country")
-        found.mentions.append(TextSpan(word.idx, word.idx + len(word.text), word.text))
-        return key
+        return self.actors.country_of(word)
 
     def _dependents(
         self,

@@ -527,6 +527,11 @@ class Speakers:
                         author = self.actors.token_actor.get(named.i) or self.resolve(named)
                         if author is not None:
                             return author
+        for child in work.children:
+            # "The Chinese readout said": a work qualified by a nationality is its country's.
+            country = self.actors.country_of(child) if child.dep_ in ("amod", "compound") else None
+            if country is not None:
+                return country
         if work.dep_ == "dobj" and work.head.pos_ == "VERB":
             subject = subject_of(work.head)
             if subject is not None and subject.i != work.i:

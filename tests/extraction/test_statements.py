@@ -885,3 +885,22 @@ def test_a_person_described_by_age_is_the_person_the_text_is_about() -> None:
         '"We got the deal done and we delivered the vaccine," the 60-year-old told GB News.'
     )
     assert speaker_of(found, "We got the deal done") == "Boris Johnson"
+
+
+def test_a_work_qualified_by_a_nationality_is_its_countrys() -> None:
+    found = extract(
+        'Headline\n\nThe Chinese readout said Xi had urged Washington to "stop interfering".'
+    )
+    speaker = found.actors[found.statements[0].speaker]
+    assert (speaker.name, speaker.type) == ("China", "Country")
+
+
+def test_reported_words_keep_their_closing_mark_and_their_percent_sign() -> None:
+    found = extract(
+        'Headline\n\nFriedrich Merz has called the attack "an act of terror". The company '
+        "said in a filing that profits had fallen by 20%."
+    )
+    assert [s.text for s in found.statements] == [
+        'the attack "an act of terror"',
+        "profits had fallen by 20%",
+    ]
