@@ -333,6 +333,7 @@ def stats(ctx: click.Context, store: str | None, as_json: bool) -> None:
 @click.option("--query-workers", type=int, help=_help("query_workers"))
 @click.option("--service-allow", help=_help("service_allow"))
 @click.option("--cors-origins", help=_help("cors_origins"))
+@click.option("--access-log/--no-access-log", default=None, help=_help("access_log"))
 @click.option("--wikidata-endpoint", help=_help("wikidata_endpoint"))
 @click.option("--endpoint", help=_help("endpoint"))
 @click.option("--update-endpoint", help=_help("update_endpoint"))
@@ -347,6 +348,7 @@ def serve(
     query_workers: int | None,
     service_allow: str | None,
     cors_origins: str | None,
+    access_log: bool | None,
     wikidata_endpoint: str | None,
     endpoint: str | None,
     update_endpoint: str | None,
@@ -373,6 +375,7 @@ def serve(
             query_timeout=query_timeout,
             max_rows=max_rows,
             query_workers=query_workers,
+            access_log=access_log,
             wikidata_endpoint=wikidata_endpoint,
             endpoint=endpoint,
             update_endpoint=update_endpoint,

@@ -30,6 +30,14 @@ def _csv(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())
 
 
+def _boolean(value: str) -> bool:
+    words = {"true": True, "1": True, "yes": True, "on": True}
+    words |= {"false": False, "0": False, "no": False, "off": False}
+    if value.strip().lower() not in words:
+        raise ValueError(f"{value} is not true or false")
+    return words[value.strip().lower()]
+
+
 def _positive_int(value: str) -> int:
     number = int(value)
     if number < 1:
@@ -100,6 +108,13 @@ SETTINGS: tuple[Setting, ...] = (
         "cors_origins", (), "Comma-separated origins allowed to call the API from a browser.", _csv
     ),
     Setting(
+        "access_log",
+        True,
+        "Whether the server logs a line per request (status, time, query time); a server "
+        "behind a proxy that logs may leave it off.",
+        _boolean,
+    ),
+    Setting(
         "wikidata_endpoint",
         "https://query.wikidata.org/sparql",
         "Wikidata SPARQL endpoint: for `--online` linking and the federated canned queries.",
@@ -129,6 +144,7 @@ class Settings:
     update_token: str = BY_NAME["update_token"].default
     service_allow: tuple[str, ...] = field(default=BY_NAME["service_allow"].default)
     cors_origins: tuple[str, ...] = field(default=BY_NAME["cors_origins"].default)
+    access_log: bool = BY_NAME["access_log"].default
     wikidata_endpoint: str = BY_NAME["wikidata_endpoint"].default
 
     def replace(self, **changes: Any) -> Settings:
@@ -163,8 +179,10 @@ def markdown_table() -> str:
         "| --- | --- | --- | --- |",
     ]
     for setting in SETTINGS:
-        default = (
-            ",".join(setting.default) if isinstance(setting.default, tuple) else setting.default
-        )
+        default = setting.default
+        if isinstance(default, tuple):
+            default = ",".join(default)
+        elif isinstance(default, bool):
+            default = str(default).lower()
         lines.append(f"| `{setting.name}` | `{setting.env}` | `{default}` | {setting.help} |")
     return "\n".join(lines)

@@ -114,7 +114,8 @@ def create_app(settings: Settings) -> FastAPI:
 
     if STATIC.is_dir():
         app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.outer.append(Middleware(AccessLog))
+    if settings.access_log:
+        app.outer.append(Middleware(AccessLog))
     if settings.cors_origins:
         app.outer.append(
             Middleware(

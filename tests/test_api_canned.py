@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import time
 from pathlib import Path
 
 import httpx
@@ -14,7 +15,9 @@ import pytest
 from fixtures import (
     UPDATE_TOKEN,
     Servers,
+    free_port,
     select,
+    start_server,
 )
 
 from newsgraph import queries
@@ -341,3 +344,16 @@ def test_index_page_and_access_log(servers: Servers) -> None:
     httpx.get(servers.main.sparql, params={"query": "ASK { ?s ?p ?o }"})
     log = servers.main.log.read_text()
     assert re.search(r'"GET /sparql\?query=ASK[^"]*" 200 [\d.]+ ms \(query [\d.]+ ms\)', log)
+
+
+def test_without_the_access_log_a_request_writes_no_line(servers: Servers, tmp_path: Path) -> None:
+    settings = servers.main.settings.replace(port=free_port(), access_log=False)
+    quiet = start_server("quiet", settings, tmp_path)
+    try:
+        quiet.wait_until_healthy(time.monotonic() + 60)
+        assert httpx.get(quiet.sparql, params={"query": "ASK { ?s ?p ?o }"}).status_code == 200
+    finally:
+        quiet.stop()
+    log = quiet.log.read_text()
+    assert "Application startup complete" in log, log
+    assert "/sparql" not in log and "/health" not in log, log

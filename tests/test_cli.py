@@ -438,3 +438,13 @@ def test_version() -> None:
 
     result = cli("--version")
     assert result.exit_code == 0 and __version__ in result.stdout
+
+
+def test_a_boolean_setting_reads_the_usual_words_and_names_a_bad_one() -> None:
+    from newsgraph.errors import ConfigError
+    from newsgraph.settings import from_environment
+
+    assert from_environment({"NEWSGRAPH_ACCESS_LOG": "off"}).access_log is False
+    assert from_environment({"NEWSGRAPH_ACCESS_LOG": "True"}).access_log is True
+    with pytest.raises(ConfigError, match="NEWSGRAPH_ACCESS_LOG='maybe' is not valid"):
+        from_environment({"NEWSGRAPH_ACCESS_LOG": "maybe"})
