@@ -118,6 +118,17 @@ def content_of(verb: Token) -> SpacySpan | None:
         # makes an xcomp; only the passive "is said to be" has no content there.
         if child.dep_ == "ccomp" or (child.dep_ == "xcomp" and not (lemma == "say" and passive)):
             start = child.left_edge.i
+            if child.dep_ == "ccomp" and not any(
+                c.dep_ in ("nsubj", "nsubjpass", "csubj", "expl") for c in child.children
+            ):
+                # "said the days when ... are gone": the clause's subject, which the parser
+                # hung on the cue as an adverbial noun.
+                lost = [
+                    c
+                    for c in verb.children
+                    if verb.i < c.i < child.i and c.dep_ == "npadvmod" and c.pos_ == "NOUN"
+                ]
+                start = min([start, *(c.left_edge.i for c in lost)])
             # "urged Congress to act", "called on Congress to act": whom, and to do what.
             whom = [o for o in objects if verb.i < o.i < child.i] + [
                 g

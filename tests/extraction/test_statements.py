@@ -904,3 +904,13 @@ def test_reported_words_keep_their_closing_mark_and_their_percent_sign() -> None
         'the attack "an act of terror"',
         "profits had fallen by 20%",
     ]
+
+
+def test_a_clause_subject_the_parser_hung_on_the_cue_opens_the_words_said() -> None:
+    found = extract(
+        "Headline\n\nHemsley, the author of a book about rumours, said the days when the "
+        "nation had a unifying story are gone."
+    )
+    assert [s.text for s in found.statements] == [
+        "the days when the nation had a unifying story are gone"
+    ]
