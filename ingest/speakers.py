@@ -221,6 +221,13 @@ def subject_of(verb: Token) -> Token | None:
     # "Hale was quick to point out that ...": through the adjective to the verb it completes.
     if verb.dep_ == "xcomp" and verb.head.pos_ == "ADJ" and verb.head.dep_ == "acomp":
         return subject_of(verb.head.head)
+    # "Large majorities of voters going to the polls said": the parser made the subject's
+    # participle the cue's clausal subject.
+    for child in verb.children:
+        if child.dep_ == "csubj" and child.tag_ == "VBG" and child.i < verb.i:
+            subjects = [c for c in child.children if c.dep_ == "nsubj" and c.i < child.i]
+            if subjects:
+                return subjects[0]
     # "Asked by Matt Lauer whether ...": who asked is the participle's agent, not its head's
     # subject (see statements._asked_of_subject).
     agents = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
@@ -474,7 +481,10 @@ class Speakers:
             # "Police said", "a senior official said", "critics say": unnamed, yet a speaker,
             # named by a noun the corpus names speakers by (not "the attempt", "the report").
             return self.describe(self._of_whom(subject, phrase), _kind_of(subject))
-        if subject.pos_ == "NOUN" and attribution.lemma_of(subject.head) in cues.lemmas:
+        through_participle = subject.head.dep_ == "csubj" and subject.head.head == cue
+        if subject.pos_ == "NOUN" and (
+            attribution.lemma_of(subject.head) in cues.lemmas or through_participle
+        ):
             # "the admiral said", "company executives said": any noun that is the cue's own
             # subject names a speaker the text leaves unnamed; one a cue only inherits through
             # a clause it joins ("The attempt came after ..., and threatened") does not.
@@ -590,7 +600,10 @@ class Speakers:
     def _speaks(self, subject: Token, cue: Token | None) -> bool:
         """Whether a subject is a cue's own: of the cue itself, or of the clause a participle
         cue hangs on ("The nurse later sued, claiming ..."), not of a clause the cue joins."""
-        if attribution.lemma_of(subject.head) in attribution.shipped().lemmas:
+        head = subject.head
+        if head.dep_ == "csubj" and cue is not None and head.head == cue:
+            return True  # see subject_of: "majorities of voters going to the polls said"
+        if attribution.lemma_of(head) in attribution.shipped().lemmas:
             return True
         return (
             cue is not None

@@ -914,3 +914,13 @@ def test_a_clause_subject_the_parser_hung_on_the_cue_opens_the_words_said() -> N
     assert [s.text for s in found.statements] == [
         "the days when the nation had a unifying story are gone"
     ]
+
+
+def test_a_subject_whose_participle_the_parser_made_the_clausal_subject_speaks() -> None:
+    found = extract(
+        "Headline\n\nLarge majorities of Republican primary voters in six states going to the "
+        "polls on Tuesday said they support a proposal to close the border."
+    )
+    assert said(found) == [
+        ("Large majorities", "said", "they support a proposal to close the border", False)
+    ]
