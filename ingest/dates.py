@@ -58,15 +58,27 @@ def _month_before(month: int, published: dt.date) -> str:
     return f"{year:04d}-{month:02d}"
 
 
+def _day_of(month: int, day: int, published: dt.date, ahead: bool) -> str | None:
+    """A day of a month named without a year: in the latest such month up to publication, or
+    ahead, the first such day from publication on."""
+    if ahead:
+        year = published.year + ((month, day) < (published.month, published.day))
+    else:
+        year = int(_month_before(month, published)[:4])  # "May 28" on 25 May: this May's
+    return _date(year, month, day)
+
+
 def _shift_months(day: dt.date, months: int) -> tuple[int, int]:
     index = day.year * 12 + day.month - 1 + months
     return index // 12, index % 12 + 1
 
 
-def resolve(expression: str, published: dt.date | None) -> str | None:
+def resolve(expression: str, published: dt.date | None, ahead: bool = False) -> str | None:
     """An ISO date (YYYY-MM-DD), month (YYYY-MM) or year (YYYY) for the expression, or None.
 
     Relative expressions ("on Friday", "last week", "in November") need the publication date.
+    A weekday or a day of a month named alone is the latest one up to publication, or with
+    `ahead` (what is to come: "will meet on Tuesday") the first one from publication on.
     """
     text = expression.lower().strip()
     if match := _ISO.search(text):
@@ -78,7 +90,7 @@ def resolve(expression: str, published: dt.date | None) -> str | None:
     if (match := _MONTH_YEAR.search(text)) and match[1] in MONTHS:
         return f"{int(match[2]):04d}-{MONTHS[match[1]]:02d}"
     if published is not None:
-        relative = _relative(text, published)
+        relative = _relative(text, published, ahead)
         if relative:
             return relative
     if match := re.fullmatch(rf"(?:in\s+|the\s+)?{_YEAR}", text):
@@ -93,7 +105,7 @@ def _date(year: int, month: int, day: int) -> str | None:
         return None
 
 
-def _relative(text: str, published: dt.date) -> str | None:
+def _relative(text: str, published: dt.date, ahead: bool = False) -> str | None:
     words = set(re.findall(r"[a-z]+", text))
     if "today" in words or "tonight" in words:
         return published.isoformat()
@@ -104,19 +116,20 @@ def _relative(text: str, published: dt.date) -> str | None:
     for number, weekday in enumerate(WEEKDAYS):
         if weekday in words:
             back = (published.weekday() - number) % 7
-            if "next" in words:
-                return (
-                    published + dt.timedelta(days=(number - published.weekday()) % 7 or 7)
-                ).isoformat()
+            if "next" in words or (ahead and "last" not in words):
+                forward = (number - published.weekday()) % 7
+                # "next Tuesday" is never today; "will meet on Tuesday", written on a
+                # Tuesday, is today.
+                if forward == 0 and "next" in words:
+                    forward = 7
+                return (published + dt.timedelta(days=forward)).isoformat()
             if "last" in words and back == 0:
                 back = 7
             return (published - dt.timedelta(days=back)).isoformat()
     if (match := _MONTH_DAY.search(text)) and match[1] in MONTHS:
-        year = int(_month_before(MONTHS[match[1]], published)[:4])
-        return _date(year, MONTHS[match[1]], int(match[2]))
+        return _day_of(MONTHS[match[1]], int(match[2]), published, ahead)
     if (match := _DAY_MONTH.search(text)) and match[2] in MONTHS:
-        year = int(_month_before(MONTHS[match[2]], published)[:4])
-        return _date(year, MONTHS[match[2]], int(match[1]))
+        return _day_of(MONTHS[match[2]], int(match[1]), published, ahead)
     for name, month in MONTHS.items():
         if name in words and name != "may":
             return _month_before(month, published)

@@ -78,8 +78,30 @@ def _factuality(trigger: Token) -> Factuality:
     return Factuality.ASSERTED
 
 
+# What says an event is still to come: "will meet", "is due to meet", "are expected to
+# approve", "go to the polls"; said in the present tense, not "were expected to meet".
+FUTURE_AUXILIARIES = {"will", "'ll", "shall", "wo"}
+FUTURE_GOVERNORS = {"due", "expect", "set", "schedule", "plan", "intend", "go"}
+
+
+def _ahead(trigger: Token) -> bool:
+    """Whether the text puts the event after the time it was written."""
+    for index, token in enumerate(_governors(trigger, limit=3)):
+        auxiliaries = [c for c in token.children if c.dep_ in ("aux", "auxpass")]
+        if any(c.lower_ in FUTURE_AUXILIARIES for c in auxiliaries):
+            return True
+        if index and token.lemma_.lower() in FUTURE_GOVERNORS:
+            # The tense is on the word itself, its auxiliary, or the copula of "is due to".
+            carriers = [*auxiliaries, token] + ([token.head] if token.dep_ == "acomp" else [])
+            tenses = [t.tag_ for t in carriers if t.tag_ in ("VBD", "VBZ", "VBP")]
+            return bool(tenses) and all(tag in ("VBZ", "VBP") for tag in tenses)
+    return False
+
+
 def _when(trigger: Token, published: dt.date | None) -> tuple[str | None, str | None]:
-    """A date attached to the trigger or to the verb that governs it."""
+    """A date attached to the trigger or to the verb that governs it; a weekday or a day of a
+    month named alone is read forward for an event still to come."""
+    ahead = _ahead(trigger)
     # "Milburn, who resigned in 2003, was appointed last year": not the relative clause's date
     aside = {
         t.i
@@ -95,14 +117,14 @@ def _when(trigger: Token, published: dt.date | None) -> tuple[str | None, str | 
                 span = docindex.entity(child)
                 if span is None:
                     continue
-                value = dates.resolve(span.text, published)
+                value = dates.resolve(span.text, published, ahead)
                 if value:
                     return value, span.text
             if child.dep_ == "prep" and child.lower_ in ("on", "in", "since", "during", "for"):
                 for grand in child.children:
                     if grand.ent_type_ == "DATE":
                         span = docindex.entity(grand)
-                        value = dates.resolve(span.text, published) if span is not None else None
+                        value = dates.resolve(span.text, published, ahead) if span else None
                         if value:
                             return value, span.text  # type: ignore[union-attr]  # value: a span
     return None, None

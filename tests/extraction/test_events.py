@@ -386,3 +386,29 @@ def test_event_dates_resolve_against_the_publication_date(text: str, expected: s
     found = extract(text)
     assert [e.date for e in found.events] == [expected]
     assert found.events[0].place == "Ottawa"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Canada and Mexico will meet in Ottawa on Friday.", "2024-05-24"),
+        ("Canada is due to meet Mexico in Ottawa on Tuesday.", "2024-05-21"),
+        ("Voters in Canada go to the polls on 3 May in a general election.", "2025-05-03"),
+        ("Canada and Mexico met in Ottawa on Tuesday.", "2024-05-14"),
+    ],
+)
+def test_an_event_still_to_come_is_dated_forward_and_a_past_one_back(
+    text: str, expected: str
+) -> None:
+    assert [e.date for e in extract(text).events] == [expected]
+
+
+def test_a_date_named_alone_resolves_back_or_ahead_of_publication() -> None:
+    from newsgraph.ingest.dates import resolve
+
+    saturday = dt.date(2024, 5, 18)
+    assert resolve("Saturday", saturday) == resolve("Saturday", saturday, ahead=True)
+    assert resolve("next Saturday", saturday) == "2024-05-25"
+    assert resolve("last Tuesday", saturday, ahead=True) == "2024-05-14"
+    assert resolve("1 March", saturday, ahead=True) == "2025-03-01"
+    assert resolve("May 28", saturday) == "2024-05-28"  # this May's, as before
