@@ -130,14 +130,34 @@ def _when(trigger: Token, published: dt.date | None) -> tuple[str | None, str | 
     return None, None
 
 
-def _where(trigger: Token, participants: Participants) -> str | None:
+PLACES = ("GPE", "LOC", "FAC")
+# What an attack is made on: "strikes on Gaza", "shelling against Kharkiv", "a raid at the port".
+ATTACKED = ("on", "against", "at")
+
+
+def _where(trigger: Token, participants: Participants, attack: bool = False) -> str | None:
+    """Where an event happens: a place it is in or near; for an attack, also a place it is
+    made on or that it strikes ("attacked the city of Kharkiv")."""
     for token in _governors(trigger, limit=2):
         for child in token.children:
-            if child.dep_ == "prep" and child.lower_ == "in":
+            if child.dep_ == "prep" and child.lower_ in ("in", "near"):
                 for grand in child.children:
-                    if grand.ent_type_ in ("GPE", "LOC", "FAC"):
+                    if grand.ent_type_ in PLACES:
                         key = participants.actors.token_actor.get(grand.i)
                         return key or grand.text
+    if not attack:
+        return None
+    # Only on the attack itself, or the verb that carries it ("carried out strikes on Gaza"):
+    # "to end Russia's aggression ... or use the term invasion" strikes nothing of its verb's.
+    for token in _governors(trigger, limit=1):
+        for child in token.children:
+            struck = child.dep_ == "dobj" and token is trigger and token.pos_ == "VERB"
+            if struck or (child.dep_ == "prep" and child.lower_ in ATTACKED):
+                for place in child.subtree:
+                    if place.ent_type_ in PLACES and place.ent_iob_ == "B":
+                        span = docindex.entity(place)
+                        key = participants.actors.token_actor.get(place.i)
+                        return key or (span.text if span is not None else place.text)
     return None
 
 
@@ -279,7 +299,7 @@ def extract(doc: Doc, body_start: int, actors: ActorSet, published: dt.date | No
         label = _label(doc, words)
         sources, targets, others = participants.of(token)
         date, expression = _when(token, published)
-        place = _where(token, participants)
+        place = _where(token, participants, _is_attack(code))
         if place is None and _is_attack(code) and targets:
             target = actors.actors.get(targets[0])
             place = targets[0] if target is not None and target.type == "Country" else None

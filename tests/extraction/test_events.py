@@ -412,3 +412,15 @@ def test_a_date_named_alone_resolves_back_or_ahead_of_publication() -> None:
     assert resolve("last Tuesday", saturday, ahead=True) == "2024-05-14"
     assert resolve("1 March", saturday, ahead=True) == "2025-03-01"
     assert resolve("May 28", saturday) == "2024-05-28"  # this May's, as before
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("Israel carried out air strikes on Gaza on Saturday.", "Gaza"),
+        ("Russian troops attacked the city of Kharkiv on Friday.", "Kharkiv"),
+        ("Rebels attacked a convoy near Goma.", "Goma"),
+    ],
+)
+def test_an_attack_takes_place_where_it_strikes(text: str, place: str) -> None:
+    assert [e.place for e in extract(text).events] == [place]
