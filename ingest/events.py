@@ -138,7 +138,9 @@ ATTACKED = ("on", "against", "at")
 def _where(trigger: Token, participants: Participants, attack: bool = False) -> str | None:
     """Where an event happens: a place it is in or near; for an attack, also a place it is
     made on or that it strikes ("attacked the city of Kharkiv")."""
-    for token in _governors(trigger, limit=2):
+    # "meet Donald Trump in Washington": the parser may hang the place on the verb's object.
+    objects = [c for c in trigger.children if c.dep_ == "dobj"]
+    for token in [*_governors(trigger, limit=2), *objects]:
         for child in token.children:
             if child.dep_ == "prep" and child.lower_ in ("in", "near"):
                 for grand in child.children:

@@ -98,6 +98,9 @@ def clause_subject(verb: Token) -> Token | None:
             # "Blair's decision to go to war": whose the decision is
             owners = [c for c in verb.head.children if c.dep_ == "poss"]
             return owners[0] if owners else None
+        if verb.dep_ == "xcomp" and verb.head.dep_ == "acomp" and verb.head.head is not verb.head:
+            verb = verb.head.head  # "Zelensky is due to meet": through the adjective to its verb
+            continue
         if verb.dep_ not in ("xcomp", "conj", "advcl") or verb.head is verb:
             return None
         verb = verb.head

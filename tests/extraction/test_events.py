@@ -424,3 +424,10 @@ def test_a_date_named_alone_resolves_back_or_ahead_of_publication() -> None:
 )
 def test_an_attack_takes_place_where_it_strikes(text: str, place: str) -> None:
     assert [e.place for e in extract(text).events] == [place]
+
+
+def test_who_is_due_to_meet_meets_where_the_object_is_met() -> None:
+    found = extract("Chancellor Olaf Scholz is due to meet Emmanuel Macron in Paris on Tuesday.")
+    meeting = found.events[0]
+    assert names(found, meeting.sources) == {"Olaf Scholz"}
+    assert (meeting.place, meeting.date) == ("Paris", "2024-05-21")
