@@ -131,6 +131,7 @@ def _when(trigger: Token, published: dt.date | None) -> tuple[str | None, str | 
 
 
 PLACES = ("GPE", "LOC", "FAC")
+PLACE_PREPOSITIONS = ("in", "near", "through", "across")  # "marched through central London"
 # What an attack is made on: "strikes on Gaza", "shelling against Kharkiv", "a raid at the port".
 ATTACKED = ("on", "against", "at")
 
@@ -138,11 +139,12 @@ ATTACKED = ("on", "against", "at")
 def _where(trigger: Token, participants: Participants, attack: bool = False) -> str | None:
     """Where an event happens: a place it is in or near; for an attack, also a place it is
     made on or that it strikes ("attacked the city of Kharkiv")."""
-    # "meet Donald Trump in Washington": the parser may hang the place on the verb's object.
-    objects = [c for c in trigger.children if c.dep_ == "dobj"]
-    for token in [*_governors(trigger, limit=2), *objects]:
+    # "meet Donald Trump in Washington": the parser may hang the place on the verb's object;
+    # "the agreement, signed in Paris": on a participle that describes the event.
+    around = [c for c in trigger.children if c.dep_ in ("dobj", "acl")]
+    for token in [*_governors(trigger, limit=2), *around]:
         for child in token.children:
-            if child.dep_ == "prep" and child.lower_ in ("in", "near"):
+            if child.dep_ == "prep" and child.lower_ in PLACE_PREPOSITIONS:
                 for grand in child.children:
                     if grand.ent_type_ in PLACES:
                         key = participants.actors.token_actor.get(grand.i)

@@ -431,3 +431,11 @@ def test_who_is_due_to_meet_meets_where_the_object_is_met() -> None:
     meeting = found.events[0]
     assert names(found, meeting.sources) == {"Olaf Scholz"}
     assert (meeting.place, meeting.date) == ("Paris", "2024-05-21")
+
+
+def test_an_agreement_signed_in_a_place_took_place_there() -> None:
+    found = extract(
+        "Canada and Mexico agreed a new trade deal. The agreement, signed in Geneva by both "
+        "ministers, cuts tariffs on steel."
+    )
+    assert "Geneva" in [e.place for e in found.events]
