@@ -175,14 +175,20 @@ def _finite(verb: Token) -> bool:
 def attributes_as(verb: Token) -> bool:
     """Whether a verb heads an as-clause of attribution ("as the Times reported on Sunday"),
     which says by its form alone that the clause it hangs on was said."""
+    head = verb.head
+    # "As he noted, officials said ...": the clause is a statement of its own; but not "As the
+    # Hill reported, Trump was accused of ...", whose cue has no one who says it.
+    speaking = attribution.lemma_of(head) in attribution.shipped().lemmas and any(
+        c.dep_ in ("nsubj", "agent") for c in head.children
+    )
     return (
         verb.dep_ == "advcl"
-        and verb.head.pos_ in ("VERB", "AUX")
+        and head.pos_ in ("VERB", "AUX")
         and any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children)
-        and any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
+        # Who said it: the clause's subject, or the agent of "as reported by the Times".
+        and any(c.dep_ in ("nsubj", "nsubjpass", "agent") for c in verb.children)
         and all(_bare(c) for c in verb.children)
-        # "As he noted, officials said ...": the clause is a statement of its own.
-        and attribution.lemma_of(verb.head) not in attribution.shipped().lemmas
+        and not speaking
     )
 
 
@@ -200,7 +206,10 @@ def _that_clause_on(preposition: Token) -> SpacySpan | None:
 
 # What an as-clause of attribution holds besides its cue: "as the Times reported on Sunday",
 # not "as he spoke to reporters", a clause of time.
-BARE = {"mark", "nsubj", "nsubjpass", "aux", "auxpass", "advmod", "npadvmod", "neg", "punct"}
+BARE = {
+    *("mark", "nsubj", "nsubjpass", "agent", "aux", "auxpass"),
+    *("advmod", "npadvmod", "neg", "punct"),
+}
 
 
 def _bare(child: Token) -> bool:

@@ -924,3 +924,14 @@ def test_a_subject_whose_participle_the_parser_made_the_clausal_subject_speaks()
     assert said(found) == [
         ("Large majorities", "said", "they support a proposal to close the border", False)
     ]
+
+
+def test_as_reported_by_a_paper_attributes_the_clause_to_the_paper() -> None:
+    found = extract(
+        "Headline\n\nAs reported by the Daily Ledger, there are 150 delegates at stake in the "
+        "contests. As the Ledger reported, the senator was also accused of breaking the rules."
+    )
+    assert [(found.actors[s.speaker].name, s.text) for s in found.statements] == [
+        ("Daily Ledger", "there are 150 delegates at stake in the contests"),
+        ("Daily Ledger", "the senator was also accused of breaking the rules"),
+    ]
