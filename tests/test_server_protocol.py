@@ -378,6 +378,12 @@ def test_the_data_namespaces_are_predeclared_and_a_query_prefix_wins(endpoint: s
     own = "PREFIX ng: <http://example.org/other#> ASK { ?s a ng:Article }"
     response = httpx.get(endpoint, params={"query": own}, headers=accept)
     assert response.status_code == 200 and response.json()["boolean"] is False
+    # Only the predeclared prefixes a query uses, undeclared, reach the engine.
+    from newsgraph.server.sparql import prepare
+
+    used = prepare("SELECT * { ?s a ng:Article ; schema:name ?n }", 10, ()).prefixes
+    assert sorted(used) == ["ng", "schema"]
+    assert list(prepare(own.replace("ASK", "SELECT *"), 10, ()).prefixes) == []
 
 
 def test_a_repeated_query_has_one_etag_and_answers_304_to_it(endpoint: str) -> None:
