@@ -134,6 +134,7 @@ WORKS = {
 # Nouns the corpus names speakers by that are not people: works, spokespeople (who speak for
 # their institution), bodies and shares of them.
 NOT_PEOPLE = WORKS | SPOKESPEOPLE | DEFINITE_ORGANIZATIONS | COLLECTIVES
+BODIES = COLLECTIVES | DEFINITE_ORGANIZATIONS  # "the government said", "police said"
 # How many tokens back a pronoun looks for its antecedent, and how long the last speaker stays
 # the likeliest one.
 ANTECEDENT_WINDOW = 300
@@ -678,9 +679,9 @@ class Speakers:
 
 def _kind_of(noun: Token) -> str:
     """Whether a noun naming unnamed speakers names a body, one person or several."""
-    if noun.lemma_.lower() in COLLECTIVES | DEFINITE_ORGANIZATIONS:
+    if noun.lemma_.lower() in BODIES:
         return "Organization"  # "the government says", with no government named before
-    return "Group" if noun.tag_ in ("NNS", "NNPS") or noun.lower_ == "police" else "Person"
+    return "Group" if noun.tag_ in ("NNS", "NNPS") else "Person"
 
 
 def lost_subject(verb: Token, actors: ActorSet) -> str | None:
