@@ -158,6 +158,9 @@ def _where(trigger: Token, participants: Participants, attack: bool = False) -> 
             struck = child.dep_ == "dobj" and token is trigger and token.pos_ == "VERB"
             if struck or (child.dep_ == "prep" and child.lower_ in ATTACKED):
                 for place in child.subtree:
+                    country = participants.actors.country_of(place) if place.pos_ == "ADJ" else None
+                    if country is not None:
+                        return country  # "at Ukrainian cities"
                     if place.ent_type_ in PLACES and place.ent_iob_ == "B":
                         span = docindex.entity(place)
                         key = participants.actors.token_actor.get(place.i)

@@ -439,3 +439,14 @@ def test_an_agreement_signed_in_a_place_took_place_there() -> None:
         "ministers, cuts tariffs on steel."
     )
     assert "Geneva" in [e.place for e in found.events]
+
+
+def test_a_weapon_attack_is_an_attack_and_strikes_the_country_its_targets_belong_to() -> None:
+    drones = extract("Russia launched a drone attack on Kyiv.").events
+    assert [e.kind for e in drones] == ["Attack"]
+    found = extract("Russia fired missiles at Ukrainian cities overnight.")
+    assert [(names(found, e.targets), e.place) for e in found.events] == [
+        ({"Ukraine"}, "country:ukraine")
+    ]
+    words = extract("Critics called the speech an attack on Mr Blair.").events
+    assert [e.kind for e in words] == ["Accusation"]
