@@ -41,8 +41,8 @@ DEFINITE_ORGANIZATIONS = {
     "broadcaster",
     "channel",
 }
-# Nouns for a body, or a share of one, that speaks as one: "the administration said".
-COLLECTIVES = {
+# Bodies that speak as one: "the administration said", "police said".
+COLLECTIVE_BODIES = {
     "administration",
     "government",
     "campaign",
@@ -57,6 +57,10 @@ COLLECTIVES = {
     "medium",
     "media",
     "outlet",
+}
+# Shares of a body, and the records it keeps, that speak for it: "a majority said", "the data
+# show", "its website says".
+COLLECTIVES = COLLECTIVE_BODIES | {
     "website",
     "account",
     "majority",
@@ -134,7 +138,7 @@ WORKS = {
 # Nouns the corpus names speakers by that are not people: works, spokespeople (who speak for
 # their institution), bodies and shares of them.
 NOT_PEOPLE = WORKS | SPOKESPEOPLE | DEFINITE_ORGANIZATIONS | COLLECTIVES
-BODIES = COLLECTIVES | DEFINITE_ORGANIZATIONS  # "the government said", "police said"
+BODIES = COLLECTIVE_BODIES | DEFINITE_ORGANIZATIONS  # described as an organization
 # How many tokens back a pronoun looks for its antecedent, and how long the last speaker stays
 # the likeliest one.
 ANTECEDENT_WINDOW = 300

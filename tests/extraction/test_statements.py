@@ -846,6 +846,9 @@ def test_police_opening_a_sentence_are_a_body_not_a_name() -> None:
     found = extract("Headline\n\nPolice said a 34-year-old man had been arrested in Leeds.")
     speaker = found.actors[found.statements[0].speaker]
     assert (speaker.name, speaker.type) == ("Police", "Organization")
+    # A share of a body is not the body.
+    share = extract("Headline\n\nA majority of members said the plan was unfair.")
+    assert share.actors[share.statements[0].speaker].type != "Organization"
 
 
 def test_a_source_is_described_with_the_phrase_that_places_it() -> None:
