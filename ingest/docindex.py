@@ -21,9 +21,20 @@ def sentence(token: Token) -> Span:
     return _table(token.doc, "newsgraph.sents", token.doc.sents)[token.i]
 
 
+def entities(doc: Doc) -> tuple[Span, ...]:
+    """The Doc's named entities."""
+    value = doc.user_data.get("newsgraph.entities")
+    if value is None:
+        value = doc.user_data["newsgraph.entities"] = tuple(doc.ents)
+    return value
+
+
 def entity(token: Token) -> Span | None:
     """The named entity a token is part of, if any."""
-    return _table(token.doc, "newsgraph.ents", token.doc.ents).get(token.i)
+    table = token.doc.user_data.get("newsgraph.ents")
+    if table is None:
+        table = _table(token.doc, "newsgraph.ents", entities(token.doc))
+    return table.get(token.i)
 
 
 def text(doc: Doc) -> str:
@@ -32,3 +43,10 @@ def text(doc: Doc) -> str:
     if value is None:
         value = doc.user_data["newsgraph.text"] = doc.text
     return value
+
+
+def know_text(doc: Doc, text: str) -> None:
+    """Record the text the Doc was parsed from, which spaCy keeps character for character,
+    so that no one has to join its tokens again."""
+    if len(doc) and doc[-1].idx + len(doc[-1].text_with_ws) == len(text):
+        doc.user_data["newsgraph.text"] = text

@@ -11,7 +11,7 @@ import logging
 from spacy.tokens import Doc
 
 from newsgraph.errors import InputError
-from newsgraph.ingest import actors, events, gazetteer, rdf, statements
+from newsgraph.ingest import actors, docindex, events, gazetteer, rdf, statements
 from newsgraph.ingest.articles import Article
 from newsgraph.ingest.extraction import Extraction
 from newsgraph.ingest.linking import Linker
@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 def extract(doc: Doc, article: Article, linker: Linker | None = None) -> Extraction:
     """Actors, statements and events of one parsed article."""
+    docindex.know_text(doc, article.text)
     actor_set = actors.extract(doc, article.body_start, gazetteer.country_names())
     if linker is not None:
         actors.link(actor_set, linker)

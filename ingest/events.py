@@ -245,8 +245,8 @@ def _found(doc: Doc, body_start: int) -> list[tuple[Token, triggers.Found]]:
     verb that carries a noun of its own kind ("hosted the summit"): the noun names the event,
     the verb gives its participants; and a noun modifying a trigger noun."""
     found = {}
-    for token in doc:
-        if token.idx >= body_start and (hit := triggers.find(token)) is not None:
+    for token in triggers.candidates(doc, body_start):
+        if (hit := triggers.find(token)) is not None:
             found[token.i] = hit
     consumed = {hit.consumed.i for hit in found.values() if hit.consumed is not None}
     # A verb carrying a noun of its own kind: "hosted the summit", "met Kharrazi for talks",

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
-from newsgraph.ingest import attribution, gazetteer, nonactors
+from newsgraph.ingest import attribution, docindex, gazetteer, nonactors
 
 HONORIFICS = {
     "mr",
@@ -265,14 +265,15 @@ def find(doc: Doc, body_start: int, countries: dict[str, str]) -> list[Mention]:
     found: list[Mention] = []
     covered: set[int] = set()
     # The last words of the people the recogniser names in full somewhere in the article.
-    surnames = {ent[-1].lower_ for ent in doc.ents if ent.label_ == "PERSON" and len(ent) > 1}
-    full_names = {ent.text for ent in doc.ents if ent.label_ == "PERSON" and len(ent) > 1}
+    entities = docindex.entities(doc)
+    surnames = {ent[-1].lower_ for ent in entities if ent.label_ == "PERSON" and len(ent) > 1}
+    full_names = {ent.text for ent in entities if ent.label_ == "PERSON" and len(ent) > 1}
     person_words = {word for name in full_names for word in name.split()}
     # A person's name is never a place here, even where "the Clinton camp" makes it look one.
     place_names = nonactors.place_names(doc) - surnames
     peoples = nonactors.peoples(doc) - person_words
     listed = nonactors.listed_after_title(doc)
-    for ent in doc.ents:
+    for ent in entities:
         kind = ENTITY_TYPES.get(ent.label_)
         if kind is None:
             continue

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span, Token
 
+from newsgraph.ingest import docindex
 from newsgraph.ingest.wikidata_index import HONORIFICS, TITLES, name_words
 
 # Nouns that name a kind of place: a name they govern or that modifies them is a place.
@@ -120,7 +121,7 @@ def _named_before(tail: Span, before: int) -> bool:
     mention, whose later "Guajardo Villarreal" is the same person."""
     return any(
         entity.label_ == "PERSON" and entity.end <= before and entity.text == tail.text
-        for entity in tail.doc.ents
+        for entity in docindex.entities(tail.doc)
     )
 
 

@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from spacy.tokens import Token
+import numpy
+from spacy.attrs import IDX, LEMMA
+from spacy.tokens import Doc, Token
 
 # The CAMEO roots of armed force, which extraction treats apart (an attack's country is its
 # target); the table's codes are checked against ontology/cameo.ttl in the tests.
@@ -347,6 +349,23 @@ def table() -> dict[tuple[str, str], tuple[Trigger, ...]]:
         )  # fmt: skip
         rows.setdefault((lemma, pos), []).append(row)
     return {key: tuple(value) for key, value in rows.items()}
+
+
+@cache
+def lemmas() -> frozenset[str]:
+    """Every lemma some trigger has."""
+    return frozenset(lemma for lemma, _ in table())
+
+
+def candidates(doc: Doc, begin: int) -> list[Token]:
+    """The words from character `begin` on whose lemma some trigger has, found without making
+    a Token of every word (that alone cost as much as the rest of event extraction)."""
+    strings = doc.vocab.strings
+    known = lemmas()
+    array = doc.to_array([LEMMA, IDX])
+    wanted = [h for h in numpy.unique(array[:, 0]) if strings[int(h)].lower() in known]
+    found = numpy.flatnonzero(numpy.isin(array[:, 0], wanted) & (array[:, 1] >= begin))
+    return [doc[int(i)] for i in found]
 
 
 def _holds(token: Token, conditions: tuple[tuple[str, frozenset[str]], ...]) -> bool:

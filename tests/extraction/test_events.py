@@ -450,3 +450,12 @@ def test_a_weapon_attack_is_an_attack_and_strikes_the_country_its_targets_belong
     ]
     words = extract("Critics called the speech an attack on Mr Blair.").events
     assert [e.kind for e in words] == ["Accusation"]
+
+
+def test_trigger_candidates_are_every_body_word_a_trigger_lemma_could_fit() -> None:
+    text = "Talks Collapse\n\nThe leaders met in Geneva. Summit talks followed; the Vote was held."
+    doc = nlp.load(Settings().model)(text)
+    begin = text.index("The leaders")
+    every = [t for t in doc if t.idx >= begin and t.lemma_.lower() in triggers.lemmas()]
+    assert [t.i for t in triggers.candidates(doc, begin)] == [t.i for t in every]
+    assert {t.lower_ for t in every} >= {"met", "summit", "talks", "vote"}
