@@ -30,6 +30,14 @@ class ActorSet:
     order: list[tuple[int, str]] = field(default_factory=list)  # (token index, actor key)
     subjects: set[str] = field(default_factory=set)  # actors that were a clause's subject
 
+    def forget(self, key: str) -> None:
+        """Drop an actor and every trace of its mentions."""
+        self.token_actor = {i: k for i, k in self.token_actor.items() if k != key}
+        self.order = [(i, k) for i, k in self.order if k != key]
+        self.genders.pop(key, None)
+        self.subjects.discard(key)
+        del self.actors[key]
+
     def actor_at(self, span: SpacySpan) -> str | None:
         """The actor a span names: the one mentioned by its root, else its first mentioned actor."""
         if span.root.i in self.token_actor:
@@ -185,7 +193,7 @@ def extract(doc: Doc, body_start: int, countries: dict[str, str]) -> ActorSet:
     # "the Chinese", "Labour members", "voters": a collective is an actor where it takes part.
     for key in [k for k, actor in result.actors.items() if actor.type == "Group"]:
         if key not in acting:
-            _forget(result, key)
+            result.forget(key)
     _merge_same_names(result)
     for actor in result.actors.values():
         title = _title_of(actor)
@@ -305,13 +313,4 @@ def _absorb(result: ActorSet, keeper_key: str, key: str) -> None:
     if key in result.subjects:
         result.subjects.add(keeper_key)
         result.subjects.discard(key)
-    del result.actors[key]
-
-
-def _forget(result: ActorSet, key: str) -> None:
-    """Drop an actor and every trace of its mentions."""
-    result.token_actor = {i: k for i, k in result.token_actor.items() if k != key}
-    result.order = [(i, k) for i, k in result.order if k != key]
-    result.genders.pop(key, None)
-    result.subjects.discard(key)
     del result.actors[key]

@@ -40,7 +40,11 @@ DEFINITE_ORGANIZATIONS = {
     "court",
     "broadcaster",
     "channel",
+    "network",
 }
+# "The union said": the union named before if its name says it is one ("the National Union of
+# Journalists"), else one the text does not name, never just the last organization named.
+KINDS_OF_BODY = {"commission", "union", "embassy", "charity", "regulator", "watchdog"}
 # Bodies that speak as one: "the administration said", "police said".
 COLLECTIVE_BODIES = {
     "administration",
@@ -137,8 +141,8 @@ WORKS = {
 }
 # Nouns the corpus names speakers by that are not people: works, spokespeople (who speak for
 # their institution), bodies and shares of them.
-NOT_PEOPLE = WORKS | SPOKESPEOPLE | DEFINITE_ORGANIZATIONS | COLLECTIVES
-BODIES = COLLECTIVE_BODIES | DEFINITE_ORGANIZATIONS  # described as an organization
+NOT_PEOPLE = WORKS | SPOKESPEOPLE | DEFINITE_ORGANIZATIONS | KINDS_OF_BODY | COLLECTIVES
+BODIES = COLLECTIVE_BODIES | DEFINITE_ORGANIZATIONS | KINDS_OF_BODY  # an organization
 # How many tokens back a pronoun looks for its antecedent, and how long the last speaker stays
 # the likeliest one.
 ANTECEDENT_WINDOW = 300
@@ -292,6 +296,7 @@ class Speakers:
         self.doc = doc
         self.actors = actors
         self.quoted = quoted or set()  # tokens inside quotation marks
+        self.described: set[str] = set()  # actors made up here from a description
         self.last_speaker: str | None = None
         self.last_speaker_at = -1  # token index of the last statement's cue
         self.surnames = surnames_left_out(doc, actors)
@@ -404,11 +409,15 @@ class Speakers:
             if child.dep_ == "appos" and child.i in self.actors.token_actor:
                 return self.actors.token_actor[child.i]
         determiner = subject.left_edge.lower_
-        if determiner == "the" and subject.lower_ in DEFINITE_ORGANIZATIONS:
-            named_before = self.actors.last_subject_before(
-                subject.i, ("Organization",)
-            ) or self.actors.last_before(subject.i, ("Organization",))
-            if named_before is None and self._speaks(subject, cue):
+        noun = subject.lower_
+        if determiner == "the" and noun in DEFINITE_ORGANIZATIONS | KINDS_OF_BODY:
+            if noun in KINDS_OF_BODY:
+                named_before = self._named_as(subject)
+            else:
+                named_before = self.actors.last_subject_before(
+                    subject.i, ("Organization",)
+                ) or self.actors.last_before(subject.i, ("Organization",))
+            if named_before is None and (noun in KINDS_OF_BODY or self._speaks(subject, cue)):
                 # "The company said" where the recogniser named no organization before: the
                 # company speaks all the same, unnamed.
                 return self.describe(self.doc[subject.left_edge.i : subject.i + 1], "Organization")
@@ -660,6 +669,16 @@ class Speakers:
         phrase = self.doc[(words[0].i if words else subject.i) : subject.i + 1]
         return self._surname(subject, kind) or self.describe(phrase, kind, kind.lower() + ":")
 
+    def _named_as(self, noun: Token) -> str | None:
+        """The latest organization named before the noun whose name holds it: "the union" after
+        "the National Union of Journalists"."""
+        for index, key in reversed(self.actors.order):
+            actor = self.actors.actors[key]
+            if index < noun.i and actor.type == "Organization" and key not in self.described:
+                if noun.lower_ in actor.name.lower().split():
+                    return key
+        return None
+
     def describe(self, phrase: SpacySpan, kind: str = "Person", prefix: str = "") -> str:
         """A speaker the text describes without naming: "a senior administration official"."""
         words = list(phrase)
@@ -672,6 +691,7 @@ class Speakers:
         actor = self.actors.actors.get(key)
         if actor is None:
             actor = self.actors.actors[key] = Actor(key=key, name=name, type=kind)
+            self.described.add(key)
         begin = words[0].idx if words else phrase.start_char
         actor.mentions.append(
             Span(begin, phrase.end_char, docindex.text(self.doc)[begin : phrase.end_char])

@@ -35,6 +35,9 @@ MIN_LEMMA_SHARE = 0.02
 THRESHOLD = 0.3
 # How far from its content a cue may stand, in characters.
 CUE_WINDOW = 400
+# How far apart, in characters, a source and its cue may stand and still be "beside" each other
+# ("said a senior adviser", "she, a lawyer, said").
+SOURCE_GAP = 30
 # A first name gives a gender when the corpus's 'he' or 'she' sources name it in this many
 # articles, and this share of them agree: its coreference chains are automatic, so some links
 # are wrong.
@@ -65,26 +68,48 @@ def _gold(corpus: Path) -> Iterator[tuple[str, list[dict[str, object]]]]:
         yield text, list(data["attributions"])
 
 
+def _words(phrase: str) -> str:
+    """A pattern for the phrase as whole words: "he" is not in "the" or "she"."""
+    return r"(?<!\w)" + re.escape(phrase) + r"(?!\w)"
+
+
 def _cue_head(doc: Doc, text: str, attribution: dict[str, object]) -> Token | None:
-    """The word that heads an attribution's cue: its occurrence nearest the content."""
+    """The word that heads an attribution's cue: its occurrence nearest the content, and
+    beside the source's words where one is.
+
+    A cue word inside the content is not its cue, unless the source stands beside it: the
+    corpus takes a quote its cue splits ('"A," she said, "B."') and a clause that holds its
+    cue ("emails which she said were all of them") as one content, the cue inside.
+    """
     cue = str(attribution["cue"]).strip().rstrip(":,")
     begin: int
     end: int
     begin, end = attribution["content"]  # type: ignore[misc]
     if not cue:
         return None
-    best: tuple[int, int] | None = None
     low, high = max(0, int(begin) - CUE_WINDOW), min(len(text), int(end) + CUE_WINDOW)
+    source = str(attribution.get("source", "")).strip()
+    sources = (
+        [(low + m.start(), low + m.end()) for m in re.finditer(_words(source), text[low:high])]
+        if source
+        else []
+    )
+    best: tuple[bool, int, int] | None = None
     for match in re.finditer(re.escape(cue), text[low:high]):
         at = low + match.start()
-        if int(begin) <= at < int(end):
-            continue  # a cue word inside the content is not its cue
-        distance = int(begin) - at if at < int(begin) else at - int(end)
-        if best is None or distance < best[0]:
-            best = (distance, at)
+        beside = any(
+            0 <= at - stop <= SOURCE_GAP or 0 <= start - at - len(cue) <= SOURCE_GAP
+            for start, stop in sources
+        )
+        inside = int(begin) <= at < int(end)
+        if inside and not beside:
+            continue
+        distance = 0 if inside else int(begin) - at if at < int(begin) else at - int(end)
+        if best is None or (not beside, distance) < best[:2]:
+            best = (not beside, distance, at)
     if best is None:
         return None
-    span = doc.char_span(best[1], best[1] + len(cue), alignment_mode="expand")
+    span = doc.char_span(best[2], best[2] + len(cue), alignment_mode="expand")
     if span is None or not len(span):
         return None
     # A cue of several words ("issued a statement saying", "has twice complained") is headed

@@ -938,3 +938,46 @@ def test_as_reported_by_a_paper_attributes_the_clause_to_the_paper() -> None:
         ("Daily Ledger", "there are 150 delegates at stake in the contests"),
         ("Daily Ledger", "the senator was also accused of breaking the rules"),
     ]
+
+
+def test_the_union_is_the_union_named_before_or_one_the_text_does_not_name() -> None:
+    found = extract(
+        "Headline\n\nThe National Union of Journalists met the BBC on Monday. The union said "
+        "the cuts would cost 400 jobs."
+    )
+    assert speaker_of(found, "the cuts would cost") == "National Union of Journalists"
+    # No union named before: not the last organization named, but a union the text leaves
+    # unnamed.
+    unnamed = extract(
+        "Headline\n\nNurses at the Royal Free Hospital walked out on Monday. The union said "
+        "the cuts would cost 400 jobs."
+    )
+    speaker = unnamed.actors[unnamed.statements[0].speaker]
+    assert (speaker.name, speaker.type) == ("union", "Organization")
+
+
+def test_a_described_speaker_of_words_dropped_as_part_of_anothers_is_no_actor() -> None:
+    found = extract(
+        "Headline\n\nThe charity said statistics suggested older drivers were twice as likely "
+        "to be stopped by the police."
+    )
+    assert [found.actors[s.speaker].name for s in found.statements] == ["charity"]
+    assert "statistics" not in {actor.name for actor in found.actors.values()}
+    assert found.actors[found.statements[0].speaker].type == "Organization"
+
+
+def test_training_finds_a_cue_inside_its_content_when_the_source_stands_beside_it() -> None:
+    # The corpus takes a quote its cue splits as one content, the cue and source inside.
+    text = (
+        'Ms Ruiz spoke at noon. "We will not back down," she said, "not this year." '
+        "Reporters said the crowd was small."
+    )
+    doc = nlp.load(Settings().model)(text)
+    begin, end = text.index('"We will'), text.index('year."') + 6
+    split: dict[str, object] = {"cue": "said", "source": "she", "content": [begin, end]}
+    head = training._cue_head(doc, text, split)
+    assert head is not None and head.i == next(t.i for t in doc if t.idx == text.index("said,"))
+    # A cue word inside the content with no source beside it is someone else's.
+    other: dict[str, object] = {"cue": "said", "source": "Ms Ruiz", "content": [begin, end]}
+    head = training._cue_head(doc, text, other)
+    assert head is not None and head.idx == text.index("said the crowd")
