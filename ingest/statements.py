@@ -248,11 +248,47 @@ def extract(doc: Doc, body_start: int, actors: ActorSet) -> list[Statement]:
         found.about = _about(actors, doc, found.span.begin, found.span.end, found.speaker)
     statements.extend(_according_to(doc, body_start, actors, speakers, statements))
     statements.sort(key=lambda s: s.span.begin)
+    statements = _join_interrupted(doc, statements)
     # A described speaker whose only words were dropped above ("statistics" in "Liberty said
     # statistics suggested ...") was made up for nothing.
     for key in speakers.described - {s.speaker for s in statements}:
         actors.forget(key)
     return statements
+
+
+# Between the two parts of one quoted sentence its attribution interrupts: '," she said, "'.
+_INTERRUPTION = re.compile(r"\W*,[^!?\n]*,\s*(?:“|\"|'')")
+
+
+def _join_interrupted(doc: Doc, statements: list[Statement]) -> list[Statement]:
+    """'"We will not back down," she said, "not this year."': one quoted sentence that its
+    attribution interrupts is one statement. A quote that goes on after "she said." with a new
+    sentence stays a statement of its own, as analysts list it."""
+    text = docindex.text(doc)
+
+    def sentence_at(offset: int) -> int:
+        token = doc.char_span(offset, offset + 1, alignment_mode="expand")
+        return docindex.sentence(token[0]).start if token is not None and len(token) else -1
+
+    joined: list[Statement] = []
+    for statement in statements:
+        before = joined[-1] if joined else None
+        if (
+            before is not None
+            and before.direct
+            and statement.direct
+            and before.speaker == statement.speaker
+            and _INTERRUPTION.fullmatch(text[before.span.end : statement.span.begin])
+            # "Mr. Smith said," is one sentence; '," he said. Then he added, "' is two.
+            and sentence_at(before.span.end) == sentence_at(statement.span.begin - 1)
+        ):
+            before.text = before.text + ", " + statement.text
+            begin, end = before.span.begin, statement.span.end
+            before.span = Span(begin, end, text[begin:end])
+            before.about += [key for key in statement.about if key not in before.about]
+            continue
+        joined.append(statement)
+    return joined
 
 
 def _says_again(verb: Token, cues: attribution.CueModel) -> bool:

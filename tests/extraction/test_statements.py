@@ -259,9 +259,19 @@ def test_quote_then_attribution_with_a_pronoun_for_the_last_named_person() -> No
     assert spoken(found) == [("Oona King", "We will win this seat back", True)]
 
 
-def test_a_quote_split_by_its_attribution_keeps_one_speaker() -> None:
-    found = extract('"We will not accept this," the minister, Anna Lind, said, "and we will act."')
-    assert [s[0] for s in spoken(found)] == ["Anna Lind", "Anna Lind"]
+def test_one_quoted_sentence_its_attribution_interrupts_is_one_statement() -> None:
+    text = '"We will not accept this," the minister, Anna Lind, said, "and we will act."'
+    found = extract(text)
+    assert spoken(found) == [("Anna Lind", "We will not accept this, and we will act.", True)]
+    # Its place in the text runs from the first part's first word to the second's last.
+    span = found.statements[0].span
+    assert (span.begin, span.end) == (text.index("We will"), text.index('act."') + 4)
+    # A new sentence after the attribution is a statement of its own, the speaker the same.
+    found = extract(
+        'Ms Ruiz spoke at noon. "The vote is over for this year," Mrs. Ruiz said. '
+        'Then she added, "We lost it fair and square today."'
+    )
+    assert [(s[0], s[1][:6]) for s in spoken(found)] == [("Ruiz", "The vo"), ("Ruiz", "We los")]
 
 
 def test_attribution_before_a_colon_and_a_continued_quote_in_the_next_paragraph() -> None:
