@@ -99,7 +99,9 @@ def content_of(verb: Token) -> SpacySpan | None:
             if child.dep_ in ("oprd", "prep"):
                 tail.append(child)
         end = max(c.right_edge.i for c in [objects[0], *tail]) + 1
-        return trim(doc[objects[0].left_edge.i : end])
+        # "calling them rapists": whom and what they were called is the claim, in two words.
+        named = any(c.dep_ == "oprd" for c in tail)
+        return trim(doc[objects[0].left_edge.i : end], shortest=2 if named else 3)
     complements = [c for c in verb.children if c.dep_ == "oprd" and c.i > verb.i]
     if complements and not objects and not clause:
         # "called her “third-rate”": whom the parser left without an object, and what they
@@ -227,11 +229,13 @@ def _closed_inside(span: SpacySpan) -> bool:
     return any(t.text in ("”", '"') for t in span[1:-1])
 
 
-def trim(span: SpacySpan) -> SpacySpan | None:
+def trim(span: SpacySpan, shortest: int = 3) -> SpacySpan | None:
+    """The span without the marks and joining words at its edges, if `shortest` words are left."""
     doc = span.doc
     start, end = span.start, span.end
     while start < end and (
-        doc[start].lower_ in ("that", ":", ",")
+        doc[start].lower_ in (":", ",")
+        or (doc[start].lower_ == "that" and not _pronoun(doc[start]))
         or (doc[start].text in ("“", '"') and not _closed_inside(doc[start:end]))
         or doc[start].dep_ == "mark"
         and doc[start].lower_ == "that"
@@ -249,6 +253,12 @@ def trim(span: SpacySpan) -> SpacySpan | None:
     unclosed = words.count("“") > words.count("”") or words.count('"') % 2 == 1
     if end < len(doc) and doc[end].text in ("”", '"') and unclosed:
         end += 1  # the parser hung the closing mark on the verb: 'called her “third-rate”'
-    if end - start < 3:
+    if end - start < shortest:
         return None
     return doc[start:end]
+
+
+def _pronoun(word: Token) -> bool:
+    """'called that "beyond preposterous"', 'said that was wrong': "that" standing for
+    something, not the word that opens a clause."""
+    return word.dep_ in ("dobj", "nsubj", "nsubjpass")

@@ -991,3 +991,14 @@ def test_training_finds_a_cue_inside_its_content_when_the_source_stands_beside_i
     other: dict[str, object] = {"cue": "said", "source": "Ms Ruiz", "content": [begin, end]}
     head = training._cue_head(doc, text, other)
     assert head is not None and head.idx == text.index("said the crowd")
+
+
+def test_what_someone_is_called_is_said_in_two_words_and_that_may_be_what_is_called() -> None:
+    found = extract(
+        "Headline\n\nSenator Ann Ruiz entered the race with harsh words about the banks, "
+        'calling them thieves. Her rival, Tom Ridley, called that "beyond preposterous."'
+    )
+    assert [(s[0], s[1]) for s in spoken(found)] == [
+        ("Ann Ruiz", "them thieves"),
+        ("Tom Ridley", 'that "beyond preposterous."'),
+    ]
