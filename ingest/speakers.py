@@ -254,6 +254,20 @@ def subject_of(verb: Token) -> Token | None:
         and attribution.lemma_of(head.head) in attribution.shipped().lemmas
     ):
         return subject_of(head.head)
+    # "asked about Pope Francis calling Christmas a sham", "will discuss Pope Francis calling
+    # it a sham": a gerund right after an object, no comma between, is what the object does.
+    before = verb.doc[verb.i - 1] if verb.i else None
+    if (
+        verb.dep_ == "advcl"
+        and verb.tag_ == "VBG"
+        and before is not None
+        and before.pos_ in ("PROPN", "NOUN", "PRON")
+        and (
+            (before.dep_ == "dobj" and before.head == verb.head)
+            or (before.dep_ == "pobj" and before.head.head == verb.head)
+        )
+    ):
+        return before
     # "A White House statement followed, saying ...": the participle's subject is its head's.
     if verb.dep_ in ("advcl", "xcomp", "conj", "acl") and verb.head.i != verb.i:
         if verb.dep_ == "acl":

@@ -1002,3 +1002,12 @@ def test_what_someone_is_called_is_said_in_two_words_and_that_may_be_what_is_cal
         ("Ann Ruiz", "them thieves"),
         ("Tom Ridley", 'that "beyond preposterous."'),
     ]
+
+
+def test_a_gerund_right_after_the_object_of_a_preposition_is_what_that_object_does() -> None:
+    found = extract(
+        "Headline\n\nFox News host Tom Ridley will be interviewed about Pope Francis calling "
+        "Christmas a sham. The panel will discuss Ann Ruiz calling the war a disgrace."
+    )
+    assert speaker_of(found, "Christmas a sham") == "Francis"
+    assert speaker_of(found, "the war a disgrace") == "Ann Ruiz"
