@@ -237,6 +237,23 @@ def subject_of(verb: Token) -> Token | None:
             subjects = [c for c in child.children if c.dep_ == "nsubj" and c.i < child.i]
             if subjects:
                 return subjects[0]
+    # "One attendee, who spoke on condition of anonymity, said the message was ...": a cue has
+    # one content, so with its clause after it, the clause the parser hung before it is the
+    # subject's phrase, misread.
+    misread = [
+        c
+        for c in verb.children
+        if c.dep_ == "ccomp" and c.i < verb.i and not any(m.dep_ == "mark" for m in c.children)
+    ]
+    if misread and any(c.dep_ == "ccomp" and c.i > verb.i for c in verb.children):
+        doc = verb.doc
+        subjects = [
+            c
+            for c in misread[0].children
+            if c.dep_ == "nsubj" and c.i < misread[0].i and doc[c.i + 1].text == ","
+        ]
+        if subjects:
+            return subjects[0]
     # "Asked by Matt Lauer whether ...": who asked is the participle's agent, not its head's
     # subject (see statements._asked_of_subject).
     agents = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]

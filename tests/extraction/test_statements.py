@@ -1011,3 +1011,13 @@ def test_a_gerund_right_after_the_object_of_a_preposition_is_what_that_object_do
     )
     assert speaker_of(found, "Christmas a sham") == "Francis"
     assert speaker_of(found, "the war a disgrace") == "Ann Ruiz"
+
+
+def test_a_subject_phrase_the_parser_took_for_a_clause_before_the_cue_still_speaks() -> None:
+    found = extract(
+        "Headline\n\nOne delegate, who like others spoke on condition of anonymity to describe "
+        'the closed meeting, said the mood was that "this fight is far from over."'
+    )
+    assert [(found.actors[s.speaker].name, s.text[:12]) for s in found.statements] == [
+        ("delegate", "the mood was")
+    ]
