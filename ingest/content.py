@@ -8,7 +8,7 @@ import re
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
-from newsgraph.ingest import attribution
+from newsgraph.ingest import attribution, docindex
 
 # Prepositions whose object is what was said, when a cue has no clause or object.
 SPOKEN_PREPOSITIONS = {"for", "about", "of", "on", "against"}
@@ -60,6 +60,9 @@ def content_of(verb: Token) -> SpacySpan | None:
     ]
     objects = [c for c in verb.children if c.dep_ == "dobj"]
     subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    said_before = _said_before(verb, subjects)
+    if said_before is not None and not objects and not any(c.i > verb.i for c in clause):
+        return said_before
     if not clause and len(subjects) >= 2 and subjects[0].right_edge.i < subjects[-1].left_edge.i:
         # A reported clause before its verb, misparsed as a second subject:
         # "The rules discriminated against Roma, the Law Lords have ruled."
@@ -164,6 +167,21 @@ def content_of(verb: Token) -> SpacySpan | None:
             if that_clause is not None:
                 return that_clause
     return None
+
+
+def _said_before(verb: Token, subjects: list[Token]) -> SpacySpan | None:
+    """'The Internet made it possible for people ... to organize, she said.': a cue right after
+    its subject, which a comma sets off from the sentence before it, reports that sentence,
+    though the parser hung the cue inside it."""
+    if verb.dep_ not in ("advcl", "conj") or verb.head.i > verb.i or not subjects:
+        return None
+    subject = subjects[-1]
+    first = subject.left_edge.i
+    doc = verb.doc
+    start = docindex.sentence(verb).start
+    if first <= start + 1 or doc[first - 1].text != "," or subject.right_edge.i + 1 != verb.i:
+        return None
+    return trim(doc[start : first - 1])
 
 
 def _finite(verb: Token) -> bool:

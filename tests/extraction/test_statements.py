@@ -1021,3 +1021,16 @@ def test_a_subject_phrase_the_parser_took_for_a_clause_before_the_cue_still_spea
     assert [(found.actors[s.speaker].name, s.text[:12]) for s in found.statements] == [
         ("delegate", "the mood was")
     ]
+
+
+def test_a_cue_after_a_comma_and_its_subject_reports_the_sentence_before_whatever_the_parse() -> (
+    None
+):
+    found = extract(
+        "Headline\n\nMary Smith spoke at the rally. The Internet has also made it possible for "
+        "people with like-minded, if bogus, ideas and theories to organize into communities "
+        "and reach others, she said."
+    )
+    assert [(s[0], s[1][:26]) for s in spoken(found)] == [
+        ("Mary Smith", "The Internet has also made")
+    ]
