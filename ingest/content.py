@@ -118,6 +118,16 @@ def content_of(verb: Token) -> SpacySpan | None:
             return trim(doc[marks[0].i + 1 : child.right_edge.i + 1])
     # A clause after the verb is what was said; one before it only in "..., X said" order.
     passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
+    if lemma == "say" and any(c.dep_ == "ccomp" for c in clause):
+        # "..., Wilkin said during his speech to be a delegate": an infinitive is no content of
+        # "say" beside its clause.
+        clause = [
+            c
+            for c in clause
+            if not (
+                c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
+            )
+        ]
     for child in sorted(clause, key=lambda c: c.i < verb.i):
         # "He said raising taxes would hurt": a clause with a gerund subject, which the parser
         # makes an xcomp; only the passive "is said to be" has no content there.

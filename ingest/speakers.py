@@ -212,7 +212,19 @@ def subject_of(verb: Token) -> Token | None:
     subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
     if subjects:
         # "Rules discriminated ..., the Law Lords have ruled": the subject nearest the verb.
-        return subjects[-1]
+        subject = subjects[-1]
+        for apposition in subject.children:
+            # "... from Rubio to, now, Cruz, Dan Wilkin said": no comma closes what the parser
+            # took for an apposition, so it is the subject, the name before it the end of the
+            # list.
+            if (
+                apposition.dep_ == "appos"
+                and apposition.i > subject.i
+                and apposition.right_edge.i + 1 == verb.i
+                and apposition.pos_ == "PROPN"
+            ):
+                return apposition
+        return subject
     if verb.dep_ == "conj":
         # "She says the answer was X and says she filed a bill": the parser hangs the second
         # cue inside the first one's clause; it shares the subject of the first.

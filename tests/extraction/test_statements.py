@@ -1034,3 +1034,11 @@ def test_a_cue_after_a_comma_and_its_subject_reports_the_sentence_before_whateve
     assert [(s[0], s[1][:26]) for s in spoken(found)] == [
         ("Mary Smith", "The Internet has also made")
     ]
+
+
+def test_a_name_the_parser_hung_as_an_apposition_right_before_the_cue_is_its_subject() -> None:
+    found = extract(
+        "Headline\n\nHer loyalty has shifted from Tom Ridley to, now, Ann Ruiz, Mary Smith said "
+        "during her campaign speech to be a national delegate."
+    )
+    assert [(s[0], s[1][:22]) for s in spoken(found)] == [("Mary Smith", "Her loyalty has shifte")]
