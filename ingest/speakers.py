@@ -726,6 +726,8 @@ class Speakers:
         """A speaker the text describes without naming: "a senior administration official"."""
         words = list(phrase)
         while words and words[0].lower_ in ("a", "an", "the", "one", "another"):
+            if len(words) > 1 and words[1].pos_ == "ADP":
+                break  # "one in three", "one of the aides": a count, kept whole
             words.pop(0)
         name = "".join(
             t.text_with_ws for t in words

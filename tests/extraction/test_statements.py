@@ -1042,3 +1042,8 @@ def test_a_name_the_parser_hung_as_an_apposition_right_before_the_cue_is_its_sub
         "during her campaign speech to be a national delegate."
     )
     assert [(s[0], s[1][:22]) for s in spoken(found)] == [("Mary Smith", "Her loyalty has shifte")]
+
+
+def test_a_count_that_speaks_keeps_its_first_word() -> None:
+    found = extract("Headline\n\nOne in three said the party did not care about young voters.")
+    assert spoken(found)[0][0] == "One in three"
