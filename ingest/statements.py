@@ -16,6 +16,7 @@ from newsgraph.ingest.extraction import Span, Statement
 from newsgraph.ingest.speakers import Speakers, lost_subject, subject_of
 
 MIN_QUOTE_WORDS = 4
+SUBJECTS = ("nsubj", "nsubjpass", "csubj", "expl")
 # A shorter quote is a statement only when a speech verb follows it and the quote closes with
 # its own comma or mark ('"I'd beat him," Trump said'): a scare quote never does.
 MIN_ATTRIBUTED_WORDS = 2
@@ -575,7 +576,22 @@ def _according_to(
             if token.right_edge.i + 1 < sentence.end
             else None
         )
-        content = trim(before) if len(before) >= 3 else (trim(after) if after is not None else None)
+        claim = next((a for a in token.ancestors if a.pos_ in ("VERB", "AUX")), None)
+        if (
+            claim is not None
+            and token.right_edge.i < claim.i < sentence.end
+            and claim.dep_ not in ("relcl", "acl")
+            and any(c.dep_ in SUBJECTS and c.i > token.i for c in claim.children)
+        ):
+            # "..., because, according to Trump, the media would call him a chicken": the
+            # clause the attribution stands in, not what comes before it.
+            start = max(sentence.start, claim.left_edge.i)
+            if all(t.dep_ in ("cc", "advmod", "punct") for t in doc[start : token.i]):
+                # "According to the WHO, the toll rose", "But according to aides, he ..."
+                start = token.right_edge.i + 1
+            content = trim(doc[start : min(claim.right_edge.i + 1, sentence.end)])
+        else:
+            content = trim(before) if len(before) >= 3 else (trim(after) if after else None)
         if content is None:
             continue
         text = content.text

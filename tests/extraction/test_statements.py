@@ -1047,3 +1047,14 @@ def test_a_name_the_parser_hung_as_an_apposition_right_before_the_cue_is_its_sub
 def test_a_count_that_speaks_keeps_its_first_word() -> None:
     found = extract("Headline\n\nOne in three said the party did not care about young voters.")
     assert spoken(found)[0][0] == "One in three"
+
+
+def test_according_to_before_a_clause_attributes_that_clause() -> None:
+    found = extract(
+        "Headline\n\nMary Smith will skip the debate, because, according to her aides, the "
+        "moderators are biased against her. According to the WHO, the death toll rose to 50."
+    )
+    assert [(s[0], s[1]) for s in spoken(found)] == [
+        ("her aides", "because, according to her aides, the moderators are biased against her"),
+        ("WHO", "the death toll rose to 50"),
+    ]
