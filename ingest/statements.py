@@ -217,6 +217,7 @@ def extract(doc: Doc, body_start: int, actors: ActorSet) -> list[Statement]:
             token.idx >= body_start
             and token.i not in quote_verbs
             and not _asked_of_subject(token)
+            and not _purpose_of_a_negated_act(token)
             and (
                 cues.is_cue(token)
                 or _interrupts(token)
@@ -302,6 +303,19 @@ def _says_again(verb: Token, cues: attribution.CueModel) -> bool:
     return any(
         attribution.lemma_of(ancestor) == lemma and cues.is_cue(ancestor)
         for ancestor in verb.ancestors
+    )
+
+
+def _purpose_of_a_negated_act(verb: Token) -> bool:
+    """'Xi did not use the terms war or invasion to describe Russia's actions': an infinitive
+    of what a negated act was (not) done for reports nothing that was said."""
+    head = verb.head
+    return (
+        verb.dep_ in ("advcl", "xcomp")
+        and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+        and head.i < verb.i
+        and any(c.dep_ == "neg" for c in head.children)
+        and attribution.lemma_of(head) not in attribution.shipped().lemmas
     )
 
 

@@ -1058,3 +1058,11 @@ def test_according_to_before_a_clause_attributes_that_clause() -> None:
         ("her aides", "because, according to her aides, the moderators are biased against her"),
         ("WHO", "the death toll rose to 50"),
     ]
+
+
+def test_what_a_negated_act_was_not_done_for_is_no_statement() -> None:
+    found = extract(
+        "Headline\n\nMr. Li did not use the word invasion to describe Moscow’s attack on its "
+        "neighbour."
+    )
+    assert found.statements == []
