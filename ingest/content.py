@@ -99,7 +99,7 @@ def content_of(verb: Token) -> SpacySpan | None:
                 continue
             if child.dep_ in ("cc", "conj") or (child.dep_ == "punct" and child.text not in QUOTES):
                 break
-            if child.dep_ in ("oprd", "prep"):
+            if child.dep_ in ("oprd", "prep") or _as_clause(child):
                 tail.append(child)
         end = max(c.right_edge.i for c in [objects[0], *tail]) + 1
         # "calling them rapists": whom and what they were called is the claim, in two words.
@@ -192,6 +192,17 @@ def _said_before(verb: Token, subjects: list[Token]) -> SpacySpan | None:
     if first <= start + 1 or doc[first - 1].text != "," or subject.right_edge.i + 1 != verb.i:
         return None
     return trim(doc[start : first - 1])
+
+
+def _as_clause(word: Token) -> bool:
+    """'described the dinner as Washington celebrating itself': what the object was called,
+    a clause the parser hung on the verb; not a finite one, which says when ("tweeted his
+    observations as he lined up")."""
+    return (
+        word.dep_ == "advcl"
+        and any(m.dep_ == "mark" and m.lower_ == "as" for m in word.children)
+        and not _finite(word)
+    )
 
 
 def _finite(verb: Token) -> bool:

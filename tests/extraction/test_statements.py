@@ -1066,3 +1066,14 @@ def test_what_a_negated_act_was_not_done_for_is_no_statement() -> None:
         "neighbour."
     )
     assert found.statements == []
+
+
+def test_what_an_object_is_described_as_may_be_a_clause_but_not_a_clause_of_time() -> None:
+    found = extract(
+        "Headline\n\nSenator Ann Ruiz has described the dinner as Washington celebrating itself. "
+        "Tom Ridley tweeted his observations of the rally as he lined up outside."
+    )
+    assert [(s[0], s[1]) for s in spoken(found)][:1] == [
+        ("Ann Ruiz", "the dinner as Washington celebrating itself")
+    ]
+    assert all("lined up" not in s[1] for s in spoken(found))
