@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from spacy.attrs import LEMMA, LOWER
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
@@ -418,13 +419,11 @@ def find(doc: Doc, body_start: int, countries: dict[str, str]) -> list[Mention]:
                 listed[mention.start_token]
             )
     # Honorific + capitalised word the entity recogniser missed: "Mr Xi", "Ms King".
-    for token in doc[:-1]:
+    for token in docindex.having(doc, LOWER, HONORIFICS):
+        if token.i + 1 == len(doc):
+            continue
         following = doc[token.i + 1]
-        if (
-            token.lower_ in HONORIFICS
-            and following.text[:1].isupper()
-            and following.i not in covered
-        ):
+        if following.text[:1].isupper() and following.i not in covered:
             end = following.i + 1
             while end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].text[:1].isupper():
                 end += 1
@@ -488,7 +487,7 @@ def _possessive_institutions(
     """Institutions NER misses: "China's foreign ministry", "the Biden administration"."""
     places = gazetteer.load()
     found = []
-    for token in doc:
+    for token in docindex.having(doc, LEMMA, INSTITUTION_HEADS | {"administration"}):
         lemma = token.lemma_.lower()
         if token.i in covered or token.pos_ not in ("NOUN", "PROPN"):
             continue
@@ -564,8 +563,8 @@ GROUP_ROLES = {"nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos"}
 def _groups(doc: Doc, covered: set[int]) -> list[Mention]:
     """Collective actors that act or are acted upon: "ethnic minorities", "anti-war activists"."""
     found = []
-    for token in doc:
-        if token.lower_ not in GROUP_NOUNS or token.i in covered or token.dep_ not in GROUP_ROLES:
+    for token in docindex.having(doc, LOWER, GROUP_NOUNS):
+        if token.i in covered or token.dep_ not in GROUP_ROLES:
             continue
         start = token.i
         while (

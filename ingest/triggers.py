@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-import numpy
-from spacy.attrs import IDX, LEMMA
+from spacy.attrs import LEMMA
 from spacy.tokens import Doc, Token
+
+from newsgraph.ingest import docindex
 
 # The CAMEO roots of armed force, which extraction treats apart (an attack's country is its
 # target); the table's codes are checked against ontology/cameo.ttl in the tests.
@@ -358,14 +359,8 @@ def lemmas() -> frozenset[str]:
 
 
 def candidates(doc: Doc, begin: int) -> list[Token]:
-    """The words from character `begin` on whose lemma some trigger has, found without making
-    a Token of every word (that alone cost as much as the rest of event extraction)."""
-    strings = doc.vocab.strings
-    known = lemmas()
-    array = doc.to_array([LEMMA, IDX])
-    wanted = [h for h in numpy.unique(array[:, 0]) if strings[int(h)].lower() in known]
-    found = numpy.flatnonzero(numpy.isin(array[:, 0], wanted) & (array[:, 1] >= begin))
-    return [doc[int(i)] for i in found]
+    """The words from character `begin` on whose lemma some trigger has."""
+    return docindex.having(doc, LEMMA, lemmas(), begin)
 
 
 def _holds(token: Token, conditions: tuple[tuple[str, frozenset[str]], ...]) -> bool:

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 import spacy
+from spacy.attrs import LEMMA, LOWER
 from spacy.tokens import Doc, Span
 
-from newsgraph.ingest import encoding, nlp
+from newsgraph.ingest import docindex, encoding, nlp
 from newsgraph.ingest.articles import from_text
 from newsgraph.ingest.extraction import Extraction
 from newsgraph.ingest.linking import CACHE_FORMAT, Linker
@@ -302,3 +303,18 @@ def test_a_party_the_recogniser_calls_a_group_links_as_an_organization(linker: L
     found = extract("Both the Conservatives and Labour chose candidates on Monday.", linker)
     parties = {a.name: (a.type, a.wikidata) for a in found.actors.values() if a.wikidata}
     assert parties.get("Conservative Party") == ("Organization", "Q9626")
+
+
+def test_words_found_by_attribute_are_those_a_pass_over_the_doc_finds() -> None:
+    text = "Headline\n\nMr Xi met Ms King. Protesters and Voters gathered; the Ministry said so."
+    doc = nlp.load(Settings().model)(text)
+    words = {"mr", "ms", "voters", "protesters"}
+    assert [t.i for t in docindex.having(doc, LOWER, words)] == [
+        t.i for t in doc if t.lower_ in words
+    ]
+    lemmas = {"ministry", "say"}
+    begin = text.index("Protesters")
+    assert [t.i for t in docindex.having(doc, LEMMA, lemmas, begin)] == [
+        t.i for t in doc if t.idx >= begin and t.lemma_.lower() in lemmas
+    ]
+    assert len(docindex.having(doc, LOWER, words)) == 4
