@@ -225,6 +225,7 @@ def attributes_as(verb: Token) -> bool:
     return (
         verb.dep_ == "advcl"
         and head.pos_ in ("VERB", "AUX")
+        and verb.lemma_ != "speak"  # "as he spoke at the rally": a time, not an attribution
         and any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children)
         # Who said it: the clause's subject, or the agent of "as reported by the Times".
         and any(c.dep_ in ("nsubj", "nsubjpass", "agent") for c in verb.children)
@@ -255,7 +256,10 @@ BARE = {
 
 def _bare(child: Token) -> bool:
     if child.dep_ == "prep":
-        return any(g.ent_type_ in ("DATE", "TIME") for g in child.children)
+        # When, or where it was written or said: "as Hedrick Smith reported in his book".
+        return child.lower_ in ("in", "on") or any(
+            g.ent_type_ in ("DATE", "TIME") for g in child.children
+        )
     return child.dep_ in BARE
 
 

@@ -1077,3 +1077,13 @@ def test_what_an_object_is_described_as_may_be_a_clause_but_not_a_clause_of_time
         ("Ann Ruiz", "the dinner as Washington celebrating itself")
     ]
     assert all("lined up" not in s[1] for s in spoken(found))
+
+
+def test_an_as_clause_may_say_where_it_was_reported_but_as_someone_spoke_is_a_time() -> None:
+    found = extract(
+        "Headline\n\nThe old party elite had lavish country houses, as Mary Smith reported in "
+        "her book. The union was losing members fast, as Tom Ridley spoke at the rally."
+    )
+    assert [(s[0], s[1]) for s in spoken(found)] == [
+        ("Mary Smith", "The old party elite had lavish country houses")
+    ]
