@@ -453,7 +453,11 @@ class Speakers:
                 return self.actors.token_actor[child.i]
         determiner = subject.left_edge.lower_
         noun = subject.lower_
-        if determiner == "the" and noun in DEFINITE_ORGANIZATIONS | KINDS_OF_BODY:
+        # Only "the union" itself: in "the EIS union" a name says which (below).
+        bare = subject.left_edge.i == subject.i - 1
+        if determiner == "the" and (
+            noun in DEFINITE_ORGANIZATIONS or (noun in KINDS_OF_BODY and bare)
+        ):
             if noun in KINDS_OF_BODY:
                 named_before = self._named_as(subject)
             else:

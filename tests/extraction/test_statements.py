@@ -964,6 +964,12 @@ def test_the_union_is_the_union_named_before_or_one_the_text_does_not_name() -> 
     )
     speaker = unnamed.actors[unnamed.statements[0].speaker]
     assert (speaker.name, speaker.type) == ("union", "Organization")
+    # A name in the phrase says which union.
+    named = extract(
+        "Headline\n\nThe National Union of Journalists met the BBC on Monday. The EIS union "
+        "said its members had voted for action."
+    )
+    assert speaker_of(named, "its members had voted") == "EIS"
 
 
 def test_a_described_speaker_of_words_dropped_as_part_of_anothers_is_no_actor() -> None:
