@@ -459,7 +459,7 @@ class Speakers:
             noun in DEFINITE_ORGANIZATIONS or (noun in KINDS_OF_BODY and bare)
         ):
             if noun in KINDS_OF_BODY:
-                named_before = self._named_as(subject)
+                named_before = self._named_as(subject) or self._subject_just_before(subject)
             else:
                 named_before = self.actors.last_subject_before(
                     subject.i, ("Organization",)
@@ -715,6 +715,20 @@ class Speakers:
         words = [c for c in subject.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"]
         phrase = self.doc[(words[0].i if words else subject.i) : subject.i + 1]
         return self._surname(subject, kind) or self.describe(phrase, kind, kind.lower() + ":")
+
+    def _subject_just_before(self, noun: Token) -> str | None:
+        """The organization that was a clause's subject in this sentence or the one before:
+        "The BMA has announced a strike. The union said ..."."""
+        here = docindex.sentence(noun).start
+        previous = docindex.sentence(self.doc[here - 1]).start if here else here
+        for index, key in reversed(self.actors.order):
+            if index >= noun.i:
+                continue
+            if index < previous:
+                return None
+            if self.actors.actors[key].type == "Organization" and key in self.actors.subjects:
+                return key
+        return None
 
     def _named_as(self, noun: Token) -> str | None:
         """The latest organization named before the noun whose name holds it: "the union" after

@@ -964,6 +964,12 @@ def test_the_union_is_the_union_named_before_or_one_the_text_does_not_name() -> 
     )
     speaker = unnamed.actors[unnamed.statements[0].speaker]
     assert (speaker.name, speaker.type) == ("union", "Organization")
+    # The organization that was the subject just before is the union.
+    before = extract(
+        "Headline\n\nThe British Medical Association has announced a strike. The union said "
+        "talks had broken down."
+    )
+    assert speaker_of(before, "talks had broken down") == "British Medical Association"
     # A name in the phrase says which union.
     named = extract(
         "Headline\n\nThe National Union of Journalists met the BBC on Monday. The EIS union "
