@@ -12,7 +12,7 @@ from enum import Enum
 
 from spacy.tokens import Doc, Token
 
-from newsgraph.ingest import docindex, triggers
+from newsgraph.ingest import attribution, docindex, triggers
 from newsgraph.ingest.actors import ActorSet
 
 
@@ -268,7 +268,12 @@ class Participants:
                     # "sanctions imposed on Russia", "the report published by the committee"
                     self._dependents(child, {}, {**VERB_PREP_ROLES, "by": S}, found)
             self._governing_verb(trigger, found)
-        if not any(found.values()) and verb and trigger.dep_ in COORDINATED:
+        if (
+            not any(found.values())
+            and verb
+            and trigger.dep_ in COORDINATED
+            and not _reported(trigger)
+        ):
             # "Trump told NBC ... and threatened to impose": coordinated verbs share the subject
             # named last before them in the sentence.
             for token in reversed(trigger.doc[docindex.sentence(trigger).start : trigger.i]):
@@ -314,3 +319,9 @@ class Participants:
                         found[S] += [k for g in child.children for k in self.actor(g)]
                     elif child.dep_ == "dobj" and anchor.dep_ == "prep":
                         found[T] += self.actor(child)  # "met Kharrazi for talks"
+
+
+def _reported(verb: Token) -> bool:
+    """Whether a verb is in the words a verb of saying reports ("the ministry said four people
+    were killed"): whoever reports it did not take part in it."""
+    return verb.dep_ == "ccomp" and attribution.lemma_of(verb.head) in attribution.shipped().lemmas

@@ -459,3 +459,11 @@ def test_trigger_candidates_are_every_body_word_a_trigger_lemma_could_fit() -> N
     every = [t for t in doc if t.idx >= begin and t.lemma_.lower() in triggers.lemmas()]
     assert [t.i for t in triggers.candidates(doc, begin)] == [t.i for t in every]
     assert {t.lower_ for t in every} >= {"met", "summit", "talks", "vote"}
+
+
+def test_who_reports_an_event_takes_no_part_in_it() -> None:
+    found = extract(
+        "Headline\n\nLebanon's health ministry said four people were killed and 17 injured."
+    )
+    sources = {name for e in found.events for name in names(found, e.sources)}
+    assert not any("Ministry" in name for name in sources), sources
