@@ -67,9 +67,14 @@ class ActorSet:
             return key
         return None
 
-    def last_subject_before(self, token_index: int, types: tuple[str, ...]) -> str | None:
-        """The last actor of these types that was the grammatical subject of a clause."""
+    def last_subject_before(
+        self, token_index: int, types: tuple[str, ...], since: int = 0
+    ) -> str | None:
+        """The last actor of these types that was the grammatical subject of a clause, mentioned
+        from token `since` on."""
         for index, key in reversed(self.order):
+            if index < since:
+                return None
             if index < token_index and key in self.subjects and self.actors[key].type in types:
                 return key
         return None

@@ -183,3 +183,8 @@ def shipped() -> CueModel:
     """The model that ships in the package, read once per process."""
     data = resources.files("newsgraph.ingest").joinpath(MODEL_FILE).read_bytes()
     return CueModel.from_json(json.loads(gzip.decompress(data)))
+
+
+def of_saying(token: Token) -> bool:
+    """Whether a word's lemma is one the shipped model scores as a cue of saying."""
+    return lemma_of(token) in shipped().lemmas

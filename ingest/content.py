@@ -219,7 +219,7 @@ def attributes_as(verb: Token) -> bool:
     head = verb.head
     # "As he noted, officials said ...": the clause is a statement of its own; but not "As the
     # Hill reported, Trump was accused of ...", whose cue has no one who says it.
-    speaking = attribution.lemma_of(head) in attribution.shipped().lemmas and any(
+    speaking = attribution.of_saying(head) and any(
         c.dep_ in ("nsubj", "agent") for c in head.children
     )
     return (

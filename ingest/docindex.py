@@ -33,10 +33,7 @@ def entities(doc: Doc) -> tuple[Span, ...]:
 
 def entity(token: Token) -> Span | None:
     """The named entity a token is part of, if any."""
-    table = token.doc.user_data.get("newsgraph.ents")
-    if table is None:
-        table = _table(token.doc, "newsgraph.ents", entities(token.doc))
-    return table.get(token.i)
+    return _table(token.doc, "newsgraph.ents", entities(token.doc)).get(token.i)
 
 
 def text(doc: Doc) -> str:

@@ -324,4 +324,4 @@ class Participants:
 def _reported(verb: Token) -> bool:
     """Whether a verb is in the words a verb of saying reports ("the ministry said four people
     were killed"): whoever reports it did not take part in it."""
-    return verb.dep_ == "ccomp" and attribution.lemma_of(verb.head) in attribution.shipped().lemmas
+    return verb.dep_ == "ccomp" and attribution.of_saying(verb.head)

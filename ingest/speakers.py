@@ -233,10 +233,7 @@ def subject_of(verb: Token) -> Token | None:
         for ancestor in verb.ancestors:
             if ancestor.i < verb.i and (
                 ancestor.lemma_ == verb.lemma_
-                or (
-                    ancestor.tag_ == verb.tag_ == "VBG"
-                    and attribution.lemma_of(ancestor) in attribution.shipped().lemmas
-                )
+                or (ancestor.tag_ == verb.tag_ == "VBG" and attribution.of_saying(ancestor))
             ):
                 return subject_of(ancestor)
     # "Hale was quick to point out that ...": through the adjective to the verb it completes.
@@ -280,7 +277,7 @@ def subject_of(verb: Token) -> Token | None:
         and head.dep_ == "ccomp"
         and head.head.i < head.i < verb.i
         and verb.doc[verb.i - 1].text == ","
-        and attribution.lemma_of(head.head) in attribution.shipped().lemmas
+        and attribution.of_saying(head.head)
     ):
         return subject_of(head.head)
     # "asked about Pope Francis calling Christmas a sham", "will discuss Pope Francis calling
@@ -664,7 +661,7 @@ class Speakers:
         head = subject.head
         if head.dep_ == "csubj" and cue is not None and head.head == cue:
             return True  # see subject_of: "majorities of voters going to the polls said"
-        if attribution.lemma_of(head) in attribution.shipped().lemmas:
+        if attribution.of_saying(head):
             return True
         return (
             cue is not None
@@ -721,14 +718,7 @@ class Speakers:
         "The BMA has announced a strike. The union said ..."."""
         here = docindex.sentence(noun).start
         previous = docindex.sentence(self.doc[here - 1]).start if here else here
-        for index, key in reversed(self.actors.order):
-            if index >= noun.i:
-                continue
-            if index < previous:
-                return None
-            if self.actors.actors[key].type == "Organization" and key in self.actors.subjects:
-                return key
-        return None
+        return self.actors.last_subject_before(noun.i, ("Organization",), since=previous)
 
     def _named_as(self, noun: Token) -> str | None:
         """The latest organization named before the noun whose name holds it: "the union" after

@@ -89,7 +89,7 @@ def _cue(verb: Token) -> str:
 
 def _is_speech(token: Token) -> bool:
     """A verb of saying next to a quote: any lemma the corpus has seen cue speech."""
-    return token.pos_ == "VERB" and attribution.lemma_of(token) in attribution.shipped().lemmas
+    return token.pos_ == "VERB" and attribution.of_saying(token)
 
 
 def _attribution(doc: Doc, quote: Quote, openings: set[int]) -> Token | None:
@@ -315,7 +315,7 @@ def _purpose_of_a_negated_act(verb: Token) -> bool:
         and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
         and head.i < verb.i
         and any(c.dep_ == "neg" for c in head.children)
-        and attribution.lemma_of(head) not in attribution.shipped().lemmas
+        and not attribution.of_saying(head)
     )
 
 
