@@ -534,7 +534,11 @@ class Speakers:
             # A name the recogniser took for something that cannot speak ('Trump tweeted' as
             # a work of art): the person of that surname named before, if there is one, else
             # a person of that full name ("Twitter's Adam Sharp said").
-            return self._surname(subject, "Person") or self._full_name(subject)
+            return (
+                self._surname(subject, "Person")
+                or self._full_name(subject)
+                or self._surname(subject, "Organization")
+            )
         if common and subject.lemma_.lower() in cues.speakers:
             # "Police said", "a senior official said", "critics say": unnamed, yet a speaker,
             # named by a noun the corpus names speakers by (not "the attempt", "the report").

@@ -457,6 +457,17 @@ def test_a_surname_the_recogniser_took_for_a_title_is_the_person_named_before() 
     assert speaker_of(found, "Joe Marsh is a loser") == "Donald Trump"
 
 
+def test_a_surname_the_recogniser_took_for_a_title_may_name_a_person_it_took_for_a_body() -> None:
+    # The small model tags "Carly Fiorina" an organization and the later "Fiorina" a work of
+    # art: the quote is hers all the same, not lost for want of a person of that surname.
+    found = extract(
+        "Headline\n\nAttacking the mayor is fair, Carly Fiorina said Monday.\n\n"
+        '"Of course the mayor is fair game. He runs the city," Fiorina told "Good Morning '
+        'Britain," reminding the hosts of the strike.'
+    )
+    assert speaker_of(found, "He runs the city") == "Carly Fiorina"
+
+
 def test_a_cue_whose_subject_the_parser_hung_in_a_clause_before_it_keeps_its_speaker() -> None:
     # The parser makes "offered ..." a clause of "says", with the mayor inside it.
     found = extract(
