@@ -15,6 +15,9 @@ SPOKEN_PREPOSITIONS = {"for", "about", "of", "on", "against"}
 MEASURES = {"DATE", "TIME", "CARDINAL", "QUANTITY", "PERCENT", "MONEY"}
 # What "accused X of ...", "criticized X for ..." are accused or criticized of.
 ACCUSATION_GROUNDS = {"of", "for", "over", "as"}
+# Prepositions of whom a cue addresses or asks for: "called on Congress to act", "called for
+# an inquiry to begin".
+ADDRESSED = {"on", "upon", "to", "with", "for"}
 QUOTES = {'"', "“", "”", "''", "``"}  # quote marks, which end no phrase
 
 
@@ -145,10 +148,13 @@ def content_of(verb: Token) -> SpacySpan | None:
                 ]
                 start = min([start, *(c.left_edge.i for c in lost)])
             # "urged Congress to act", "called on Congress to act": whom, and to do what.
-            whom = [o for o in objects if verb.i < o.i < child.i] + [
+            # Not when or where: "promised Sunday at a rally in Leeds to end ...".
+            whom = [
+                o for o in objects if verb.i < o.i < child.i and o.ent_type_ not in MEASURES
+            ] + [
                 g
                 for c in verb.children
-                if c.dep_ == "prep" and verb.i < c.i < child.i
+                if c.dep_ == "prep" and verb.i < c.i < child.i and c.lower_ in ADDRESSED
                 for g in c.children
                 if g.dep_ == "pobj" and g.ent_type_ not in MEASURES  # not "said on Monday"
             ]

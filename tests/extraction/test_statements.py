@@ -53,6 +53,18 @@ def test_the_shipped_model_loads_and_knows_the_common_cues() -> None:
             "residents to stay indoors during the storm",
         ),
         (
+            "Headline\n\nMayor Tom Ridley called on ministers to act before the winter.",
+            "called",
+            "ministers to act before the winter",
+        ),
+        (
+            # When and where it was promised is not what was promised.
+            "Headline\n\nMayor Tom Ridley promised Sunday at a rally in Leeds to end the "
+            "benefits regime.",
+            "promised",
+            "to end the benefits regime",
+        ),
+        (
             "Headline\n\nThe opposition leader, Helen Marsh, criticised the decision as reckless.",
             "criticised",
             "the decision as reckless",
