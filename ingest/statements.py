@@ -97,7 +97,11 @@ def _attribution(doc: Doc, quote: Quote, openings: set[int]) -> Token | None:
     colon before the quote says to look before it first ("He added: ...")."""
     introduced = ":" in docindex.text(doc)[max(0, quote.begin - 3) : quote.begin]
     if introduced:
-        return _verb_before(doc, quote) or _verb_after(doc, quote, openings)
+        return (
+            _verb_at_colon(doc, quote)
+            or _verb_before(doc, quote)
+            or _verb_after(doc, quote, openings)
+        )
     return _verb_after(doc, quote, openings) or _verb_before(doc, quote)
 
 
@@ -115,6 +119,27 @@ def _verb_after(doc: Doc, quote: Quote, openings: set[int]) -> Token | None:
             break  # the next quote or paragraph begins: its attribution is its own
         if _is_speech(token):
             return token
+    return None
+
+
+def _verb_at_colon(doc: Doc, quote: Quote) -> Token | None:
+    """'to which Ridley interjected: "..."', 'Jones shot back: "..."': a verb with a subject
+    that the colon before a quote closes on introduces it, whether or not it is a cue the
+    model knows, and an earlier "said" in the sentence does not."""
+    colon = doc.char_span(max(0, quote.begin - 3), quote.begin, alignment_mode="expand")
+    if colon is None:
+        return None
+    marks = [t for t in colon if t.text == ":"]
+    if not marks or marks[0].i == 0:
+        return None
+    verb = doc[marks[0].i - 1]
+    if verb.dep_ in ("prt", "advmod") and verb.head.i == verb.i - 1:
+        verb = verb.head  # "shot back:", "said simply:"
+    # A clause of its own, not one reported inside another ("he doubted the casino would
+    # last long: ...").
+    own = verb.dep_ in ("ROOT", "relcl", "advcl", "conj")
+    if own and verb.pos_ == "VERB" and any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
+        return verb
     return None
 
 
@@ -523,6 +548,12 @@ def _reported(
     if later:
         # "told Newsmax that X, adding, “...”": the content ends where a quote of its own begins.
         cut = doc.char_span(begin, min(later) - 1, alignment_mode="contract")
+        if cut is not None:
+            # '... strong, to which Ridley interjected: "..."': nor does the clause on the
+            # last words that introduces the quote belong to the content.
+            clause = next((a for a in cut[-1].ancestors if a.dep_ in ("relcl", "advcl")), None)
+            if clause is not None and cut.start < clause.left_edge.i:
+                cut = doc[cut.start : clause.left_edge.i]
         content = trim(cut) if cut is not None else None
         if content is None:
             return None

@@ -497,6 +497,25 @@ def test_a_typographic_apostrophe_reads_as_a_straight_one_and_the_text_keeps_it(
     ]
 
 
+def test_the_verb_a_colon_closes_on_introduces_the_quote_not_an_earlier_said() -> None:
+    found = extract(
+        "Headline\n\nHillary Clinton spoke first. She said that experts had judged her plans "
+        'effective and strong, to which Tom Ridley interjected: "It is just not true."'
+    )
+    assert said(found) == [
+        ("Hillary Clinton", "said", "experts had judged her plans effective and strong", False),
+        ("Tom Ridley", "interjected", "It is just not true.", True),
+    ]
+
+
+def test_a_verb_reported_before_a_colon_does_not_introduce_the_quote() -> None:
+    found = extract(
+        "Headline\n\nResidents at the meeting feared Tom Ridley would win: "
+        '"It would be a disaster for the town," said Mary Hill, a councillor.'
+    )
+    assert speaker_of(found, "a disaster for the town") == "Mary Hill"
+
+
 def test_a_cue_whose_subject_the_parser_hung_in_a_clause_before_it_keeps_its_speaker() -> None:
     # The parser makes "offered ..." a clause of "says", with the mayor inside it.
     found = extract(
