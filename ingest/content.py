@@ -105,6 +105,8 @@ def content_of(verb: Token) -> SpacySpan | None:
             if child.dep_ in ("oprd", "prep") or _as_clause(child):
                 tail.append(child)
         end = max(c.right_edge.i for c in [objects[0], *tail]) + 1
+        if not tail and _addressee(objects[0]):
+            return None  # "told The Washington Post", "emailed Ms. Abedin": to whom, not what
         # "calling them rapists": whom and what they were called is the claim, in two words.
         named = any(c.dep_ == "oprd" for c in tail)
         return trim(doc[objects[0].left_edge.i : end], shortest=2 if named else 3)
@@ -185,6 +187,20 @@ def content_of(verb: Token) -> SpacySpan | None:
     return None
 
 
+# Whom a cue may address: the recogniser's people and organizations.
+ADDRESSEES = {"PERSON", "ORG"}
+
+
+def _addressee(word: Token) -> bool:
+    """Whether an object names whom words were addressed to rather than the words: a name or
+    a personal pronoun, not "the plan" or "his record"; nor one a quote follows, what it was
+    called ('calls Horgos "a mistake"', where the parser hung the quote elsewhere)."""
+    after = word.right_edge.i + 1
+    called = after < len(word.doc) and word.doc[after].text in QUOTES
+    named = word.pos_ == "PROPN" and word.ent_type_ in ADDRESSEES
+    return (word.tag_ == "PRP" or named) and not called
+
+
 def _said_before(verb: Token, subjects: list[Token]) -> SpacySpan | None:
     """'The Internet made it possible for people ... to organize, she said.': a cue right after
     its subject, which a comma sets off from the sentence before it, reports that sentence,
@@ -261,6 +277,8 @@ BARE = {
 
 
 def _bare(child: Token) -> bool:
+    if child.dep_ == "dobj":
+        return _addressee(child)  # "as Clinton told the Daily News", "as he put it"
     if child.dep_ == "prep":
         # When, or where it was written or said: "as Hedrick Smith reported in his book".
         return child.lower_ in ("in", "on") or any(

@@ -174,8 +174,9 @@ def _attributed_after(doc: Doc, quote: Quote, speakers: Speakers) -> tuple[str |
     if current.end >= len(doc):
         return None, None
     following = docindex.sentence(doc[current.end])
-    if following.start_char - quote.end > 4:
-        return None, None
+    gap = docindex.text(doc)[quote.end : following.start_char]
+    if len(gap) > 4 or "\n" in gap:
+        return None, None  # the next paragraph is not about the quote that ends this one
     for token in following:
         if token.lower_ in WORDS_NOUNS:
             for prep in token.children:

@@ -516,6 +516,33 @@ def test_a_verb_reported_before_a_colon_does_not_introduce_the_quote() -> None:
     assert speaker_of(found, "a disaster for the town") == "Mary Hill"
 
 
+def test_whom_words_were_addressed_to_is_not_what_was_said() -> None:
+    found = extract(
+        "Headline\n\nIn April, Tom Ridley, who led the council, emailed Ms. Smith and Jane "
+        "Mills, another top adviser to the mayor, asking for help with a donor."
+    )
+    assert [(cue, words) for _, cue, words, _ in said(found)] == [("asking", "help with a donor")]
+
+
+def test_an_as_clause_may_name_whom_it_was_told_to() -> None:
+    found = extract(
+        "Headline\n\nAs Tom Ridley told The Guardian, tax relief is given in exchange for "
+        "creating jobs."
+    )
+    assert said(found) == [
+        ("Tom Ridley", "told", "tax relief is given in exchange for creating jobs", False)
+    ]
+
+
+def test_a_quote_ending_a_paragraph_is_not_attributed_by_the_next_one() -> None:
+    found = extract(
+        "Headline\n\nTom Ridley spoke at the rally on Friday.\n\n"
+        '"We will win this town back," Ridley said. "The people are tired of waiting for the '
+        'council."\n\nMary Hill, the council leader, questioned the figures.'
+    )
+    assert speaker_of(found, "tired of waiting") == "Tom Ridley"
+
+
 def test_a_cue_whose_subject_the_parser_hung_in_a_clause_before_it_keeps_its_speaker() -> None:
     # The parser makes "offered ..." a clause of "says", with the mayor inside it.
     found = extract(
