@@ -24,6 +24,8 @@ QUOTES = {'"', "“", "”", "''", "``"}  # quote marks, which end no phrase
 def content_of(verb: Token) -> SpacySpan | None:
     """The reported content of a speech verb: its clause, or for "accuse", whom of what."""
     doc = verb.doc
+    if verb.pos_ == "NOUN" and any(c.dep_ == "poss" for c in verb.children):
+        return _nominal_content(verb)
     lemma = verb.lemma_.lower()
     clauses = [c for c in verb.children if c.dep_ == "ccomp" and c.i > verb.i]
     if lemma in ("accuse", "blame", "criticise", "criticize", "charge") and not clauses:
@@ -199,6 +201,17 @@ def _addressee(word: Token) -> bool:
     called = after < len(word.doc) and word.doc[after].text in QUOTES
     named = word.pos_ == "PROPN" and word.ent_type_ in ADDRESSEES
     return (word.tag_ == "PRP" or named) and not called
+
+
+def _nominal_content(noun: Token) -> SpacySpan | None:
+    """'his promise to build a wall', 'Ridley's claim that the budget was balanced': what a cue
+    noun whose owner says it reports, the infinitive or that-clause hung on it."""
+    for clause in noun.rights:
+        infinitive = any(a.dep_ == "aux" and a.lower_ == "to" for a in clause.children)
+        that = any(m.dep_ == "mark" and m.lower_ == "that" for m in clause.children)
+        if clause.dep_ in ("acl", "ccomp", "relcl") and (infinitive or (that and _finite(clause))):
+            return trim(noun.doc[clause.left_edge.i : clause.right_edge.i + 1])
+    return None
 
 
 def _said_before(verb: Token, subjects: list[Token]) -> SpacySpan | None:

@@ -209,6 +209,9 @@ def surnames_left_out(doc: Doc, actors: ActorSet) -> list[tuple[int, str]]:
 
 
 def subject_of(verb: Token) -> Token | None:
+    owner = next((c for c in verb.children if c.dep_ == "poss"), None)
+    if verb.pos_ == "NOUN" and owner is not None:
+        return owner  # "his promise to ...", "Ridley's claim that ...": a cue noun's owner
     subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
     if subjects:
         # "Rules discriminated ..., the Law Lords have ruled": the subject nearest the verb.
@@ -329,6 +332,9 @@ def _own_gender(cue: Token | None) -> str | None:
     return None
 
 
+POSSESSIVE_PRONOUNS = {"his": "he", "her": "she", "its": "it", "their": "they"}
+
+
 class Speakers:
     """Turns the subject of a speech verb into an actor, minting descriptive speakers as needed."""
 
@@ -426,6 +432,7 @@ class Speakers:
             )
             return self.describe(self.doc[subject.left_edge.i : right + 1], "Group")
         if subject.pos_ == "PRON":
+            lower = POSSESSIVE_PRONOUNS.get(lower, lower)  # "his promise" is what he promised
             if lower in ("he", "she"):
                 return self.antecedent(subject, "m" if lower == "he" else "f")
             if lower in ("it", "they"):

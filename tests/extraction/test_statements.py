@@ -543,6 +543,14 @@ def test_a_quote_ending_a_paragraph_is_not_attributed_by_the_next_one() -> None:
     assert speaker_of(found, "tired of waiting") == "Tom Ridley"
 
 
+def test_a_cue_noun_reports_what_its_owner_said() -> None:
+    found = extract(
+        "Headline\n\nDonald Trump spoke at the rally. His promise to build a wall on the "
+        "border drew loud cheers."
+    )
+    assert said(found) == [("Donald Trump", "promise", "to build a wall on the border", False)]
+
+
 def test_a_cue_whose_subject_the_parser_hung_in_a_clause_before_it_keeps_its_speaker() -> None:
     # The parser makes "offered ..." a clause of "says", with the mayor inside it.
     found = extract(
