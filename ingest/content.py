@@ -111,7 +111,7 @@ def content_of(verb: Token) -> SpacySpan | None:
             return None  # "told The Washington Post", "emailed Ms. Abedin": to whom, not what
         # "calling them rapists": whom and what they were called is the claim, in two words.
         named = any(c.dep_ == "oprd" for c in tail)
-        return trim(doc[objects[0].left_edge.i : end], shortest=2 if named else 3)
+        return _with_reasons(verb, doc[objects[0].left_edge.i : end], shortest=2 if named else 3)
     complements = [c for c in verb.children if c.dep_ == "oprd" and c.i > verb.i]
     if complements and not objects and not clause:
         # "called her “third-rate”": whom the parser left without an object, and what they
@@ -164,7 +164,7 @@ def content_of(verb: Token) -> SpacySpan | None:
             ]
             if child.dep_ == "xcomp" and whom:
                 start = whom[0].left_edge.i
-            return trim(doc[start : child.right_edge.i + 1])
+            return _with_reasons(verb, doc[start : _joined_after(verb, child)])
     for child in verb.children:
         if child.dep_ == "prep" and child.lower_ == "in" and child.i > verb.i:
             # "said in a statement that the team would ...": the parser hung the that-clause
@@ -201,6 +201,49 @@ def _addressee(word: Token) -> bool:
     called = after < len(word.doc) and word.doc[after].text in QUOTES
     named = word.pos_ == "PROPN" and word.ent_type_ in ADDRESSEES
     return (word.tag_ == "PRP" or named) and not called
+
+
+# What opens a clause of reason or condition, which goes with the words said ('calls Horgos
+# "a mistake" because so few people live there'), not one of time, which says when they were.
+REASONS = {"because", "if", "unless", "although", "though"}
+
+
+def _with_reasons(verb: Token, content: SpacySpan, shortest: int = 3) -> SpacySpan | None:
+    """The content trimmed, with a clause of reason or condition the parser hung on the cue
+    right after it; a content too short alone is not made long enough by one."""
+    if trim(content, shortest) is None:
+        return None
+    return trim(content.doc[content.start : _reasons_after(verb, content.end)], shortest)
+
+
+def _reasons_after(verb: Token, end: int) -> int:
+    """`end`, or the end of a clause of reason or condition the parser hung on the cue right
+    after the content ('calls Horgos "a mistake" because so few people live there')."""
+    doc = verb.doc
+    after = end
+    while after < len(doc) and doc[after].text in QUOTES:
+        after += 1  # the closing mark the parser hung on the cue
+    for child in verb.rights:
+        if child.left_edge.i != after or child.dep_ != "advcl":
+            continue
+        first = doc[child.left_edge.i]
+        inverted = first.dep_ == "aux" and first.lower_ in ("should", "had", "were")
+        if inverted or any(m.dep_ == "mark" and m.lower_ in REASONS for m in child.children):
+            return child.right_edge.i + 1
+    return end
+
+
+def _joined_after(verb: Token, clause: Token) -> int:
+    """The end of an infinitive the cue reports, with the infinitives the parser joined to the
+    cue rather than to it ('pledged to enact reform, fix the system and protect rights')."""
+    end = clause.right_edge.i + 1
+    if verb.tag_ == "VB" or clause.dep_ != "xcomp":
+        return end
+    for conjunct in verb.rights:
+        base = conjunct.dep_ == "conj" and conjunct.tag_ == "VB"
+        if base and conjunct.i > clause.i and not any(c.dep_ == "nsubj" for c in conjunct.children):
+            end = max(end, conjunct.right_edge.i + 1)
+    return end
 
 
 def _nominal_content(noun: Token) -> SpacySpan | None:

@@ -58,6 +58,20 @@ def test_the_shipped_model_loads_and_knows_the_common_cues() -> None:
             "ministers to act before the winter",
         ),
         (
+            # The parser joins "fix" and "protect" to "pledged", not to "enact".
+            "Headline\n\nMayor Tom Ridley pledged to enact judicial reform, fix the broken "
+            "campaign finance system and protect voting rights.",
+            "pledged",
+            "to enact judicial reform, fix the broken campaign finance system and protect "
+            "voting rights",
+        ),
+        (
+            'Headline\n\nMayor Tom Ridley calls the bridge "a mistake" because so few '
+            "people live near it.",
+            "calls",
+            'the bridge "a mistake" because so few people live near it',
+        ),
+        (
             # When and where it was promised is not what was promised.
             "Headline\n\nMayor Tom Ridley promised Sunday at a rally in Leeds to end the "
             "benefits regime.",
