@@ -12,6 +12,10 @@ from newsgraph.ingest import attribution, docindex
 
 # Prepositions whose object is what was said, when a cue has no clause or object.
 SPOKEN_PREPOSITIONS = {"for", "about", "of", "on", "against"}
+# What "to" governs is what was said only after these ("pointed to the poll", "admitted to
+# lying"); after others it is whom they spoke to or what they answered ("said to reporters",
+# "responded to the question").
+SPOKEN_AFTER_TO = {"point", "admit"}
 MEASURES = {"DATE", "TIME", "CARDINAL", "QUANTITY", "PERCENT", "MONEY"}
 # What "accused X of ...", "criticized X for ..." are accused or criticized of.
 ACCUSATION_GROUNDS = {"of", "for", "over", "as"}
@@ -175,7 +179,10 @@ def content_of(verb: Token) -> SpacySpan | None:
     # "called for an inquiry", "asked about the emails", "spoke of a rigged system": what the
     # preposition governs was said.
     for child in verb.children:
-        if child.dep_ == "prep" and child.i > verb.i and child.lower_ in SPOKEN_PREPOSITIONS:
+        spoken = child.lower_ in SPOKEN_PREPOSITIONS or (
+            child.lower_ == "to" and lemma in SPOKEN_AFTER_TO
+        )
+        if child.dep_ == "prep" and child.i > verb.i and spoken:
             said = [g for g in child.children if g.dep_ in ("pobj", "pcomp")]
             if said and said[0].ent_type_ not in MEASURES:  # not "spoke for two hours"
                 return trim(doc[child.i + 1 : child.right_edge.i + 1])

@@ -58,6 +58,12 @@ def test_the_shipped_model_loads_and_knows_the_common_cues() -> None:
             "ministers to act before the winter",
         ),
         (
+            "Headline\n\nTom Ridley pointed to attacks on his campaign funded by two hedge "
+            "fund billionaires.",
+            "pointed",
+            "attacks on his campaign funded by two hedge fund billionaires",
+        ),
+        (
             # The parser joins "fix" and "protect" to "pledged", not to "enact".
             "Headline\n\nMayor Tom Ridley pledged to enact judicial reform, fix the broken "
             "campaign finance system and protect voting rights.",
