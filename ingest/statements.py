@@ -636,6 +636,10 @@ def _according_to(
                 # "According to the WHO, the toll rose", "But according to aides, he ..."
                 start = token.right_edge.i + 1
             content = trim(doc[start : min(claim.right_edge.i + 1, sentence.end)])
+        elif claim is not None and _interjected(token, claim):
+            # "The decision, according to aides, was made in March": the clause the
+            # attribution interrupts, whole, as "Mr. Obama, officials said, has grown ...".
+            content = trim(doc[claim.left_edge.i : min(claim.right_edge.i + 1, sentence.end)])
         else:
             content = trim(before) if len(before) >= 3 else (trim(after) if after else None)
         if content is None:
@@ -652,6 +656,21 @@ def _according_to(
             )
         )
     return claims
+
+
+def _interjected(according: Token, claim: Token) -> bool:
+    """Whether "according to X" stands between commas after the subject of the clause it
+    attributes and before its verb ("The implication, according to the aide, is that ...")."""
+    doc = according.doc
+    first, last = according.i, according.right_edge.i
+    subjects = [c for c in claim.children if c.dep_ in SUBJECTS and c.i < first]
+    return (
+        first > 0
+        and doc[first - 1].text == ","
+        and last + 1 < claim.i
+        and doc[last + 1].text == ","
+        and bool(subjects)
+    )
 
 
 def _about(actors: ActorSet, doc: Doc, begin: int, end: int, speaker: str) -> list[str]:

@@ -1186,6 +1186,19 @@ def test_according_to_before_a_clause_attributes_that_clause() -> None:
     ]
 
 
+def test_according_to_between_a_subject_and_its_verb_attributes_the_whole_clause() -> None:
+    found = extract(
+        "Headline\n\nThe decision, according to two council officials, was made in March "
+        "without a vote."
+    )
+    assert [(s[0], s[1]) for s in spoken(found)] == [
+        (
+            "two council officials",
+            "The decision, according to two council officials, was made in March without a vote",
+        )
+    ]
+
+
 def test_what_a_negated_act_was_not_done_for_is_no_statement() -> None:
     found = extract(
         "Headline\n\nMr. Li did not use the word invasion to describe Moscow’s attack on its "
