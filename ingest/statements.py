@@ -306,6 +306,8 @@ def _join_interrupted(doc: Doc, statements: list[Statement]) -> list[Statement]:
             and before.direct
             and statement.direct
             and before.speaker == statement.speaker
+            # '," Graham said, adding, "': a cue of its own makes the second part a statement.
+            and before.cue == statement.cue
             and _INTERRUPTION.fullmatch(text[before.span.end : statement.span.begin])
             # "Mr. Smith said," is one sentence; '," he said. Then he added, "' is two.
             and sentence_at(before.span.end) == sentence_at(statement.span.begin - 1)

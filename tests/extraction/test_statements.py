@@ -1199,6 +1199,17 @@ def test_according_to_between_a_subject_and_its_verb_attributes_the_whole_clause
     ]
 
 
+def test_a_quote_after_a_cue_of_its_own_is_not_joined_to_the_one_before() -> None:
+    found = extract(
+        'Headline\n\n"I think the mayor would be the best nominee," Tom Ridley said, adding, '
+        '"His problem is that he is an insider in an outsider year."'
+    )
+    assert [(cue, words) for _, cue, words, _ in said(found)] == [
+        ("said", "I think the mayor would be the best nominee"),
+        ("adding", "His problem is that he is an insider in an outsider year."),
+    ]
+
+
 def test_what_a_negated_act_was_not_done_for_is_no_statement() -> None:
     found = extract(
         "Headline\n\nMr. Li did not use the word invasion to describe Moscow’s attack on its "
