@@ -297,6 +297,17 @@ def subject_of(verb: Token) -> Token | None:
         )
     ):
         return before
+    # "left 62 percent of voters saying ...", "found most voters saying ...": so too after a
+    # counted object's whole phrase (not "wrote a letter to Zucker asking ...").
+    objects = [c for c in verb.head.children if c.dep_ == "dobj" and c.i < verb.i]
+    if (
+        verb.dep_ == "advcl"
+        and verb.tag_ == "VBG"
+        and objects
+        and objects[-1].right_edge.i == verb.i - 1
+        and _counted(objects[-1])
+    ):
+        return objects[-1]
     # "A White House statement followed, saying ...": the participle's subject is its head's.
     if verb.dep_ in ("advcl", "xcomp", "conj", "acl") and verb.head.i != verb.i:
         if verb.dep_ == "acl":
@@ -316,6 +327,16 @@ def subject_of(verb: Token) -> Token | None:
         ):
             return child
     return None
+
+
+def _counted(noun: Token) -> bool:
+    """A share or number of people: "62 percent of voters", "most voters", "one in three"."""
+    return (
+        noun.pos_ == "NUM"
+        or noun.lower_ in QUANTIFIERS
+        or any(c.dep_ in ("nummod", "amod") and c.lower_ in QUANTIFIERS for c in noun.children)
+        or any(c.dep_ == "nummod" for c in noun.children)
+    )
 
 
 def _own_gender(cue: Token | None) -> str | None:

@@ -306,8 +306,9 @@ def _join_interrupted(doc: Doc, statements: list[Statement]) -> list[Statement]:
             and before.direct
             and statement.direct
             and before.speaker == statement.speaker
-            # '," Graham said, adding, "': a cue of its own makes the second part a statement.
-            and before.cue == statement.cue
+            and not _introduced_anew(
+                text[before.span.end : statement.span.begin], before, statement
+            )
             and _INTERRUPTION.fullmatch(text[before.span.end : statement.span.begin])
             # "Mr. Smith said," is one sentence; '," he said. Then he added, "' is two.
             and sentence_at(before.span.end) == sentence_at(statement.span.begin - 1)
@@ -319,6 +320,12 @@ def _join_interrupted(doc: Doc, statements: list[Statement]) -> list[Statement]:
             continue
         joined.append(statement)
     return joined
+
+
+def _introduced_anew(between: str, first: Statement, second: Statement) -> bool:
+    """'," Graham said, adding, "', '," he said, adding later, "': a cue of its own between
+    the two parts makes the second a statement of its own."""
+    return second.cue != first.cue and second.cue.split()[0] in re.findall(r"\w+", between)
 
 
 def _says_again(verb: Token, cues: attribution.CueModel) -> bool:

@@ -1210,6 +1210,24 @@ def test_a_quote_after_a_cue_of_its_own_is_not_joined_to_the_one_before() -> Non
     ]
 
 
+def test_a_count_before_a_participle_of_saying_is_its_speaker() -> None:
+    found = extract(
+        "Headline\n\nThe killings have left 62 percent of voters saying race relations are "
+        "growing worse."
+    )
+    assert speaker_of(found, "race relations").startswith("62 percent")
+
+
+def test_a_sentence_quoted_in_two_parts_around_a_second_cue_is_one_statement() -> None:
+    found = extract(
+        'Headline\n\n"I love the park," Tom Ridley said, "and I will never let them '
+        'close it," he vowed.'
+    )
+    assert [(cue, words) for _, cue, words, _ in said(found)] == [
+        ("said", "I love the park, and I will never let them close it")
+    ]
+
+
 def test_what_a_negated_act_was_not_done_for_is_no_statement() -> None:
     found = extract(
         "Headline\n\nMr. Li did not use the word invasion to describe Moscow’s attack on its "
