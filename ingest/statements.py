@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy
 from spacy.attrs import LOWER
 from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
 
 from newsgraph.ingest import attribution, docindex
 from newsgraph.ingest.actors import ActorSet
@@ -531,7 +532,7 @@ def _reported(
     speakers: Speakers,
 ) -> Statement | None:
     """Reported speech: the content the cue governs, said by the cue's subject."""
-    content = content_of(verb)
+    content = content_of(verb) or _paragraph_after_colon(verb)
     if content is None:
         return None
     begin, end = content.start_char, content.end_char
@@ -577,6 +578,25 @@ def _reported(
         return None
     speakers.spoke(speaker, verb.i, range(content.start, content.end))
     return Statement(speaker, content.text, Span(begin, end, content.text), _cue(verb), False)
+
+
+def _paragraph_after_colon(verb: Token) -> SpacySpan | None:
+    """'One activist tweeted:' closing its paragraph: the next paragraph is what was tweeted,
+    unless it opens with a quote mark (a quote, found as one)."""
+    doc = verb.doc
+    sentence = docindex.sentence(verb)
+    rest = [t for t in doc[verb.i + 1 : sentence.end] if not t.is_space]
+    if [t.text for t in rest] != [":"] or sentence.end >= len(doc):
+        return None
+    start = sentence.end
+    while start < len(doc) and doc[start].is_space:
+        start += 1
+    end = start
+    while end < len(doc) and not (doc[end].is_space and "\n" in doc[end].text):
+        end += 1
+    if start >= end or doc[start].text in ('"', "“", "''", "``"):
+        return None
+    return trim(doc[start:end])
 
 
 def _occurrences(doc: Doc, word: str) -> list[Token]:

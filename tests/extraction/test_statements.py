@@ -1228,6 +1228,22 @@ def test_a_sentence_quoted_in_two_parts_around_a_second_cue_is_one_statement() -
     ]
 
 
+def test_a_cue_closing_its_paragraph_with_a_colon_reports_the_next_paragraph() -> None:
+    found = extract(
+        "Headline\n\nThe mayor faced a storm of criticism online. Council member Jane Hill "
+        "tweeted:\n\nHe should be convincing his friends to resign instead of posing for "
+        "photographs.\n\nThe council did not respond."
+    )
+    assert said(found) == [
+        (
+            "Jane Hill",
+            "tweeted",
+            "He should be convincing his friends to resign instead of posing for photographs",
+            False,
+        )
+    ]
+
+
 def test_what_a_negated_act_was_not_done_for_is_no_statement() -> None:
     found = extract(
         "Headline\n\nMr. Li did not use the word invasion to describe Moscow’s attack on its "
