@@ -209,9 +209,11 @@ def surnames_left_out(doc: Doc, actors: ActorSet) -> list[tuple[int, str]]:
 
 
 def subject_of(verb: Token) -> Token | None:
-    owner = next((c for c in verb.children if c.dep_ == "poss"), None)
-    if verb.pos_ == "NOUN" and owner is not None:
-        return owner  # "his promise to ...", "Ridley's claim that ...": a cue noun's owner
+    if verb.pos_ == "NOUN":
+        # "his promise to ...", "Ridley's claim that ...": a cue noun's owner.
+        owner = next((c for c in verb.children if c.dep_ == "poss"), None)
+        if owner is not None:
+            return owner
     subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
     if subjects:
         # "Rules discriminated ..., the Law Lords have ruled": the subject nearest the verb.
@@ -334,8 +336,10 @@ def _counted(noun: Token) -> bool:
     return (
         noun.pos_ == "NUM"
         or noun.lower_ in QUANTIFIERS
-        or any(c.dep_ in ("nummod", "amod") and c.lower_ in QUANTIFIERS for c in noun.children)
-        or any(c.dep_ == "nummod" for c in noun.children)
+        or any(
+            c.dep_ == "nummod" or (c.dep_ == "amod" and c.lower_ in QUANTIFIERS)
+            for c in noun.children
+        )
     )
 
 

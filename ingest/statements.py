@@ -12,7 +12,7 @@ from spacy.tokens import Span as SpacySpan
 
 from newsgraph.ingest import attribution, docindex
 from newsgraph.ingest.actors import ActorSet
-from newsgraph.ingest.content import attributes_as, content_of, trim
+from newsgraph.ingest.content import QUOTES, attributes_as, content_of, trim
 from newsgraph.ingest.extraction import Span, Statement
 from newsgraph.ingest.speakers import Speakers, lost_subject, subject_of
 
@@ -594,7 +594,7 @@ def _paragraph_after_colon(verb: Token) -> SpacySpan | None:
     end = start
     while end < len(doc) and not (doc[end].is_space and "\n" in doc[end].text):
         end += 1
-    if start >= end or doc[start].text in ('"', "“", "''", "``"):
+    if start >= end or doc[start].text in QUOTES:
         return None
     return trim(doc[start:end])
 
