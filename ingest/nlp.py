@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from functools import cache
 
+import numpy
 import spacy
+from spacy.attrs import ORTH, SHAPE
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -56,12 +58,18 @@ def apostrophes(doc: Doc) -> Doc:
     pronoun and "haven’t" for no verb. The text is untouched; what changes are the features
     the model reads of the word (its norm, shape, prefix and suffix), which are set once on
     the vocabulary's entry for that spelling."""
-    if _APOSTROPHE not in doc.text:
+    vocab, strings = doc.vocab, doc.vocab.strings
+    # Found through the words' shapes, of which a text has few, rather than Doc.text or a pass
+    # over every token, each of which costs more than the rest of this component. A spelling
+    # given its straight shape is not found again, nor need be.
+    table = doc.to_array([SHAPE, ORTH])
+    curly = [key for key in numpy.unique(table[:, 0]) if _APOSTROPHE in strings[int(key)]]
+    if not curly:
         return doc
-    vocab = doc.vocab
-    for token in doc:
-        if _APOSTROPHE in token.text and len(token.text) > 1:
-            word, straight = token.lex, vocab[token.text.replace(_APOSTROPHE, "'")]
+    for key in numpy.unique(table[numpy.isin(table[:, 0], curly), 1]):
+        spelling = strings[int(key)]
+        if len(spelling) > 1:
+            word, straight = vocab[spelling], vocab[spelling.replace(_APOSTROPHE, "'")]
             word.norm, word.shape = straight.norm, straight.shape
             word.prefix, word.suffix = straight.prefix, straight.suffix
     return doc
