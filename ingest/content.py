@@ -67,7 +67,8 @@ def content_of(verb: Token) -> SpacySpan | None:
         if c.dep_ in ("ccomp", "xcomp")
         and not (c.i < verb.i and any(t.text == ":" for t in doc[c.right_edge.i + 1 : verb.i]))
     ]
-    objects = [c for c in verb.children if c.dep_ == "dobj"]
+    # Not when: "promised Sunday at a rally ...", where the parser took the day for an object.
+    objects = [c for c in verb.children if c.dep_ == "dobj" and c.ent_type_ not in ("DATE", "TIME")]
     subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
     said_before = _said_before(verb, subjects)
     if said_before is not None and not objects and not any(c.i > verb.i for c in clause):

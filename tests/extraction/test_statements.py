@@ -1244,6 +1244,14 @@ def test_a_cue_closing_its_paragraph_with_a_colon_reports_the_next_paragraph() -
     ]
 
 
+def test_a_day_the_parser_took_for_an_object_is_not_what_was_said() -> None:
+    found = extract(
+        "Headline\n\nTom Ridley promised Sunday at a Las Vegas rally to end \u201cthe "
+        "excessively wasteful $18 million deportation regime.\u201d"
+    )
+    assert "Sunday at a Las Vegas rally" not in [s.text for s in found.statements]
+
+
 def test_what_a_negated_act_was_not_done_for_is_no_statement() -> None:
     found = extract(
         "Headline\n\nMr. Li did not use the word invasion to describe Moscow’s attack on its "
