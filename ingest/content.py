@@ -390,6 +390,7 @@ def trim(span: SpacySpan, shortest: int = 3) -> SpacySpan | None:
 
 
 def _pronoun(word: Token) -> bool:
-    """'called that "beyond preposterous"', 'said that was wrong': "that" standing for
-    something, not the word that opens a clause."""
-    return word.dep_ in ("dobj", "nsubj", "nsubjpass")
+    """'called that "beyond preposterous"', 'said that was wrong', 'That attitude, many argue,
+    could ...': "that" standing for something or saying which, not the word that opens a
+    clause."""
+    return word.dep_ in ("dobj", "nsubj", "nsubjpass", "det")

@@ -230,6 +230,11 @@ def subject_of(verb: Token) -> Token | None:
             ):
                 return apposition
         return subject
+    before = verb.doc[verb.i - 1] if verb.i else None
+    if verb.dep_ == "parataxis" and before is not None and before.head == verb:
+        # "That attitude, many argue, could ...": the parser took the subject for a modifier.
+        if before.pos_ in ("NOUN", "PROPN") or before.lower_ in QUANTIFIERS:
+            return before
     if verb.dep_ == "conj":
         # "She says the answer was X and says she filed a bill": the parser hangs the second
         # cue inside the first one's clause; it shares the subject of the first.
@@ -328,7 +333,21 @@ def subject_of(verb: Token) -> Token | None:
             and child.pos_ in ("PROPN", "NOUN")
         ):
             return child
+        if child.i == verb.i + 1 and _misread_name(child):
+            return child  # '"...," said Skelly', the name tagged an adverb
     return None
+
+
+def _misread_name(word: Token) -> bool:
+    """A capitalized word inside a sentence that the tagger took for an adverb or adjective,
+    as it does with a surname it does not know ("said Skelly")."""
+    sentence_start = docindex.sentence(word).start
+    return (
+        word.is_title
+        and word.pos_ in ("ADV", "ADJ")
+        and word.i > sentence_start
+        and word.ent_type_ not in ("DATE", "TIME")
+    )
 
 
 def _counted(noun: Token) -> bool:
@@ -456,6 +475,8 @@ class Speakers:
                 + [c.right_edge.i for c in subject.rights if c.dep_ not in SENTENCE_ON_A_NOUN]
             )
             return self.describe(self.doc[subject.left_edge.i : right + 1], "Group")
+        if _misread_name(subject):
+            return self._surname(subject, "Person") or self._surname(subject, "Organization")
         if subject.pos_ == "PRON":
             lower = POSSESSIVE_PRONOUNS.get(lower, lower)  # "his promise" is what he promised
             if lower in ("he", "she"):

@@ -1252,6 +1252,30 @@ def test_a_day_the_parser_took_for_an_object_is_not_what_was_said() -> None:
     assert "Sunday at a Las Vegas rally" not in [s.text for s in found.statements]
 
 
+def test_a_surname_after_its_cue_the_tagger_took_for_an_adverb_is_the_speaker() -> None:
+    found = extract(
+        "Headline\n\nTom Skelly ran the campaign. \u201cHaving access to the RNC file and two "
+        "people who understand it is valuable,\u201d said Skelly, explaining he worked more "
+        "closely with Smith."
+    )
+    assert [name for name, _, _, _ in said(found)] == ["Tom Skelly", "Tom Skelly"]
+
+
+def test_a_count_that_interrupts_a_clause_with_its_cue_is_its_speaker() -> None:
+    found = extract(
+        "Headline\n\nThat attitude, many argue, could carry constitutional implications if "
+        "the mayor wins."
+    )
+    assert said(found) == [
+        (
+            "many",
+            "argue",
+            "That attitude, many argue, could carry constitutional implications if the mayor wins",
+            False,
+        )
+    ]
+
+
 def test_what_a_negated_act_was_not_done_for_is_no_statement() -> None:
     found = extract(
         "Headline\n\nMr. Li did not use the word invasion to describe Moscow’s attack on its "
