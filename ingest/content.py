@@ -262,6 +262,9 @@ def _nominal_content(noun: Token) -> SpacySpan | None:
         that = any(m.dep_ == "mark" and m.lower_ == "that" for m in clause.children)
         if clause.dep_ in ("acl", "ccomp", "relcl") and (infinitive or (that and _finite(clause))):
             return trim(noun.doc[clause.left_edge.i : clause.right_edge.i + 1])
+        if clause.dep_ == "prep" and clause.lower_ == "for" and clause.i == noun.i + 1:
+            # "his call for a total ban on ...": what was called for.
+            return trim(noun.doc[clause.i + 1 : clause.right_edge.i + 1])
     return None
 
 

@@ -422,8 +422,10 @@ def _end_before_inner_cues(doc: Doc, reported: list[tuple[Statement, Token]]) ->
             clause_start = cue.left_edge
             if inner is outer or not outer.span.begin < clause_start.idx < outer.span.end:
                 continue
-            if cue.dep_ == "relcl":
-                continue  # "the $18 million she says she raised": a clause on a noun said
+            if cue.dep_ == "relcl" or cue.pos_ == "NOUN":
+                # "the $18 million she says she raised", "because of his calls for a ban": a
+                # clause on a noun, or a noun, inside the words said.
+                continue
 
             reach = max(max(t.idx + len(t) for t in cue.subtree), inner.span.end)
             if text[reach : outer.span.end].strip(" .,;!?\"”'’"):

@@ -571,6 +571,23 @@ def test_a_cue_noun_reports_what_its_owner_said() -> None:
     assert said(found) == [("Donald Trump", "promise", "to build a wall on the border", False)]
 
 
+def test_a_cue_noun_reports_what_it_calls_for_and_does_not_cut_the_words_it_is_in() -> None:
+    found = extract(
+        "Headline\n\nTom Ridley spoke at the rally. His call for a total ban on cars in the "
+        "city centre drew cheers. Mary Hill has said that the council would not treat him "
+        "fairly because of his calls for banning cars."
+    )
+    assert said(found) == [
+        ("Tom Ridley", "call", "a total ban on cars in the city centre", False),
+        (
+            "Mary Hill",
+            "said",
+            "the council would not treat him fairly because of his calls for banning cars",
+            False,
+        ),
+    ]
+
+
 def test_a_cue_whose_subject_the_parser_hung_in_a_clause_before_it_keeps_its_speaker() -> None:
     # The parser makes "offered ..." a clause of "says", with the mayor inside it.
     found = extract(
