@@ -194,6 +194,10 @@ def content_of(verb: Token) -> SpacySpan | None:
             that_clause = _that_clause_on(child)
             if that_clause is not None:
                 return that_clause
+    undergoers = [c for c in verb.children if c.dep_ == "nsubjpass" and c.i < verb.i]
+    if undergoers and any(c.dep_ == "agent" for c in verb.children):
+        # "Tinder's ban of Ms. Gedrich was first reported by BuzzFeed": what was reported.
+        return trim(doc[undergoers[0].left_edge.i : undergoers[0].right_edge.i + 1])
     return None
 
 

@@ -215,6 +215,10 @@ def subject_of(verb: Token) -> Token | None:
         if owner is not None:
             return owner
     subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    agents = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+    passive = subjects and all(s.dep_ == "nsubjpass" for s in subjects)
+    if agents and passive and attribution.of_saying(verb):
+        return agents[0]  # "The ban was first reported by BuzzFeed": who reported it
     if subjects:
         # "Rules discriminated ..., the Law Lords have ruled": the subject nearest the verb.
         subject = subjects[-1]
@@ -275,7 +279,6 @@ def subject_of(verb: Token) -> Token | None:
             return subjects[0]
     # "Asked by Matt Lauer whether ...": who asked is the participle's agent, not its head's
     # subject (see statements._asked_of_subject).
-    agents = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
     if agents and verb.dep_ == "advcl":
         return agents[0]
     # "The IFS said the plans did not add up, warning of ...": a participle set off after the

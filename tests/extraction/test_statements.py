@@ -1293,6 +1293,17 @@ def test_a_count_that_interrupts_a_clause_with_its_cue_is_its_speaker() -> None:
     ]
 
 
+def test_a_passive_cue_is_its_agents() -> None:
+    found = extract(
+        "Headline\n\nThe council's ban on street protests was first reported by The Guardian. "
+        "Tom Ridley was asked by the host, Mary Hill, whether he would resign."
+    )
+    assert said(found) == [
+        ("Guardian", "reported", "The council's ban on street protests", False),
+        ("Mary Hill", "asked", "whether he would resign", False),
+    ]
+
+
 def test_what_a_negated_act_was_not_done_for_is_no_statement() -> None:
     found = extract(
         "Headline\n\nMr. Li did not use the word invasion to describe Moscow’s attack on its "
