@@ -133,13 +133,16 @@ def _verb_at_colon(doc: Doc, quote: Quote) -> Token | None:
     marks = [t for t in colon if t.text == ":"]
     if not marks or marks[0].i == 0:
         return None
-    verb = doc[marks[0].i - 1]
+    # The verb the parser hung the colon on, when it stands before it ("fired back forcefully:",
+    # "gave the Texan a back-handed compliment:"); else the word before the colon.
+    verb = marks[0].head if marks[0].head.i < marks[0].i else doc[marks[0].i - 1]
     if verb.dep_ in ("prt", "advmod") and verb.head.i == verb.i - 1:
         verb = verb.head  # "shot back:", "said simply:"
     # A clause of its own, not one reported inside another ("he doubted the casino would
     # last long: ...").
     own = verb.dep_ in ("ROOT", "relcl", "advcl", "conj")
-    if own and verb.pos_ == "VERB" and any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
+    subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
+    if own and subject and verb.pos_ == "VERB" and not verb.is_upper:  # not a headline's caps
         return verb
     return None
 

@@ -528,6 +528,17 @@ def test_the_verb_a_colon_closes_on_introduces_the_quote_not_an_earlier_said() -
     ]
 
 
+def test_the_verb_a_colon_hangs_on_introduces_the_quote_after_adverbs() -> None:
+    found = extract(
+        "Headline\n\nTom Ridley said the plan was dead, but Jane Fowler fired back forcefully: "
+        '"If you vote for it, you will lose."'
+    )
+    assert said(found) == [
+        ("Tom Ridley", "said", "the plan was dead", False),
+        ("Jane Fowler", "fired", "If you vote for it, you will lose.", True),
+    ]
+
+
 def test_a_verb_reported_before_a_colon_does_not_introduce_the_quote() -> None:
     found = extract(
         "Headline\n\nResidents at the meeting feared Tom Ridley would win: "
