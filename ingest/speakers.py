@@ -793,7 +793,8 @@ class Speakers:
     def describe(self, phrase: SpacySpan, kind: str = "Person", prefix: str = "") -> str:
         """A speaker the text describes without naming: "a senior administration official"."""
         words = list(phrase)
-        while words and words[0].lower_ in ("a", "an", "the", "one", "another"):
+        # "Another said", "One says": a determiner alone is the only name the text gives.
+        while len(words) > 1 and words[0].lower_ in ("a", "an", "the", "one", "another"):
             if len(words) > 1 and words[1].pos_ == "ADP":
                 break  # "one in three", "one of the aides": a count, kept whole
             words.pop(0)

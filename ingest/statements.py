@@ -147,6 +147,16 @@ def _verb_at_colon(doc: Doc, quote: Quote) -> Token | None:
     return None
 
 
+def _reports_before(verb: Token, quote: Quote) -> bool:
+    """'Carson noted that X and quoted Reagan: "..."': a cue before a quote that reports words
+    of its own, which end before the quote, keeps them as a statement besides the quote."""
+    children = {c.dep_ for c in verb.children}
+    if verb.idx > quote.begin or not {"ccomp", "nsubj"} <= children:
+        return False  # a clause said by a subject: not "issued a statement:", "when asked what"
+    content = content_of(verb)
+    return content is not None and verb.idx < content.start_char < content.end_char < quote.begin
+
+
 def _verb_before(doc: Doc, quote: Quote) -> Token | None:
     start = doc.char_span(max(0, quote.begin - 1), quote.begin, alignment_mode="expand")
     if start is None:
@@ -238,7 +248,7 @@ def extract(doc: Doc, body_start: int, actors: ActorSet) -> list[Statement]:
             verb is not None and verb.idx > quote.end and _closes_utterance(text, quote)
         ):
             continue
-        if verb is not None:
+        if verb is not None and not _reports_before(verb, quote):
             quote_verbs.add(verb.i)
         items.append((quote.begin, quote, verb))
     cues = attribution.shipped()

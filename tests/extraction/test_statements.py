@@ -1315,6 +1315,25 @@ def test_a_passive_cue_is_its_agents() -> None:
     ]
 
 
+def test_a_cue_before_a_quote_keeps_the_clause_it_reports_itself() -> None:
+    found = extract(
+        "Headline\n\nTom Ridley noted that Saturday would have been the late mayor\u2019s 105th "
+        "birthday and quoted the mayor\u2019s famous rule -- \u201cThou shalt not speak ill of any "
+        "fellow councillor.\u201d"
+    )
+    assert [(cue, words[:40]) for _, cue, words, _ in said(found)] == [
+        ("noted", "Saturday would have been the late mayor\u2019"),
+        ("noted", "Thou shalt not speak ill of any fellow c"),
+    ]
+
+
+def test_another_said_is_a_speaker_with_a_name() -> None:
+    found = extract(
+        "Headline\n\nResidents were divided. Another said the plan would ruin the town."
+    )
+    assert speaker_of(found, "ruin the town") == "Another"
+
+
 def test_what_a_negated_act_was_not_done_for_is_no_statement() -> None:
     found = extract(
         "Headline\n\nMr. Li did not use the word invasion to describe Moscow’s attack on its "
