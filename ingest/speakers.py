@@ -329,11 +329,16 @@ def subject_of(verb: Token) -> Token | None:
     # "..., said Mr Smith": the inverted subject follows a verb that follows the words said.
     if verb.i == 0 or not verb.doc[verb.i - 1].is_punct:
         return None
+    speakers = attribution.shipped().speakers
     for child in verb.children:
         if (
             child.i > verb.i
             and child.dep_ in ("dobj", "attr", "npadvmod")
-            and child.pos_ in ("PROPN", "NOUN")
+            # A name, or a noun that names speakers ('said the spokesman'), not what was
+            # recounted ("..., recounted a conversation she had").
+            and (
+                child.pos_ == "PROPN" or (child.pos_ == "NOUN" and child.lemma_.lower() in speakers)
+            )
         ):
             return child
         if child.i == verb.i + 1 and _misread_name(child):

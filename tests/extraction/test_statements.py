@@ -1334,6 +1334,14 @@ def test_another_said_is_a_speaker_with_a_name() -> None:
     assert speaker_of(found, "ruin the town") == "Another"
 
 
+def test_what_a_cue_after_a_comma_recounts_is_not_its_inverted_subject() -> None:
+    found = extract(
+        "Headline\n\nIn a May 2012 message to the mayor, Tanden, head of the Center for "
+        "American Progress, recounted a conversation she had while seated next to Soros."
+    )
+    assert "conversation" not in [found.actors[s.speaker].name for s in found.statements]
+
+
 def test_what_a_negated_act_was_not_done_for_is_no_statement() -> None:
     found = extract(
         "Headline\n\nMr. Li did not use the word invasion to describe Moscow’s attack on its "
