@@ -835,6 +835,15 @@ def lost_subject(verb: Token, actors: ActorSet) -> str | None:
     if verb.tag_ not in FINITE_TAGS:
         return None  # "Says Clinton would ...", a headline; or an imperative
     doc = verb.doc
+    # "As a part of his plea, Marcel Lehel Lazar, 44, said": a person set off by commas right
+    # before the cue is its subject, though the parser hung the name on the phrase before.
+    index = verb.i - 1
+    while index > docindex.sentence(verb).start and (doc[index].text == "," or doc[index].like_num):
+        index -= 1
+    key = actors.token_actor.get(index)
+    if key is not None and index < verb.i - 1 and doc[index].dep_ == "appos":
+        if actors.actors[key].type == "Person":
+            return key
     found: list[str] = []
     for index in range(docindex.sentence(verb).start, verb.i):
         key = actors.token_actor.get(index)

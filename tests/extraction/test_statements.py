@@ -1342,6 +1342,21 @@ def test_what_a_cue_after_a_comma_recounts_is_not_its_inverted_subject() -> None
     assert "conversation" not in [found.actors[s.speaker].name for s in found.statements]
 
 
+def test_a_person_set_off_right_before_the_cue_is_its_subject_however_hung() -> None:
+    found = extract(
+        "Headline\n\nAs a part of his plea, Marcel Lehel Lazar, 44, said that he victimized "
+        "nearly 100 Americans from his home overseas."
+    )
+    assert said(found) == [
+        (
+            "Marcel Lehel Lazar",
+            "said",
+            "he victimized nearly 100 Americans from his home overseas",
+            False,
+        )
+    ]
+
+
 def test_what_a_negated_act_was_not_done_for_is_no_statement() -> None:
     found = extract(
         "Headline\n\nMr. Li did not use the word invasion to describe Moscow’s attack on its "
