@@ -517,26 +517,35 @@ def test_a_typographic_apostrophe_reads_as_a_straight_one_and_the_text_keeps_it(
     ]
 
 
-def test_the_verb_a_colon_closes_on_introduces_the_quote_not_an_earlier_said() -> None:
-    found = extract(
-        "Headline\n\nHillary Clinton spoke first. She said that experts had judged her plans "
-        'effective and strong, to which Tom Ridley interjected: "It is just not true."'
-    )
-    assert said(found) == [
-        ("Hillary Clinton", "said", "experts had judged her plans effective and strong", False),
-        ("Tom Ridley", "interjected", "It is just not true.", True),
-    ]
-
-
-def test_the_verb_a_colon_hangs_on_introduces_the_quote_after_adverbs() -> None:
-    found = extract(
-        "Headline\n\nTom Ridley said the plan was dead, but Jane Fowler fired back forcefully: "
-        '"If you vote for it, you will lose."'
-    )
-    assert said(found) == [
-        ("Tom Ridley", "said", "the plan was dead", False),
-        ("Jane Fowler", "fired", "If you vote for it, you will lose.", True),
-    ]
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            # The verb the colon closes on, not the earlier "said", introduces the quote.
+            "Headline\n\nHillary Clinton spoke first. She said that experts had judged her "
+            'plans effective and strong, to which Tom Ridley interjected: "It is just not true."',
+            [
+                ("Hillary Clinton", "said", "experts had judged her plans effective and strong"),
+                ("Tom Ridley", "interjected", "It is just not true."),
+            ],
+        ),
+        (
+            # The verb the parser hung the colon on, past the adverbs after it.
+            "Headline\n\nTom Ridley said the plan was dead, but Jane Fowler fired back "
+            'forcefully: "If you vote for it, you will lose."',
+            [
+                ("Tom Ridley", "said", "the plan was dead"),
+                ("Jane Fowler", "fired", "If you vote for it, you will lose."),
+            ],
+        ),
+    ],
+)
+def test_the_verb_before_a_colon_introduces_the_quote_and_keeps_its_own_words(
+    text: str, expected: list[tuple[str, str, str]]
+) -> None:
+    found = said(extract(text))
+    assert [(name, cue, words) for name, cue, words, _ in found] == expected
+    assert [direct for *_, direct in found] == [False, True]
 
 
 def test_a_verb_reported_before_a_colon_does_not_introduce_the_quote() -> None:
