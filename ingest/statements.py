@@ -382,12 +382,21 @@ def _asked_of_subject(verb: Token) -> bool:
 
 
 def _inside_subject(doc: Doc, quote: Quote, verb: Token) -> bool:
-    """Whether a quote lies within the phrase that names its verb's subject."""
+    """Whether a quote lies within the phrase that names its verb's subject, or within a
+    phrase before the verb that says where it was said while the verb reports a clause of its
+    own ('In her memoir, "Hard Choices," Clinton wrote that ...'): a title, not words."""
     subject = subject_of(verb)
-    if subject is None or subject.head != verb:
-        return False
-    first, last = subject.left_edge, subject.right_edge
-    return first.idx < quote.begin and quote.end <= last.idx + len(last)
+    phrases = [subject] if subject is not None and subject.head == verb else []
+    content = content_of(verb)
+    if content is not None and not (
+        content.start_char < quote.end and quote.begin < content.end_char
+    ):
+        phrases += [c for c in verb.lefts if c.dep_ == "prep"]
+    return any(
+        phrase.left_edge.idx < quote.begin
+        and quote.end <= phrase.right_edge.idx + len(phrase.right_edge)
+        for phrase in phrases
+    )
 
 
 # What may stand between an interrupting cue and its closing comma: "he said Friday,".

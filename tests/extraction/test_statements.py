@@ -1393,3 +1393,23 @@ def test_an_as_clause_may_say_where_it_was_reported_but_as_someone_spoke_is_a_ti
     assert [(s[0], s[1]) for s in spoken(found)] == [
         ("Mary Smith", "The old party elite had lavish country houses")
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # the title in the phrase before the cue names the book: the cue reports its clause
+            "Headline\n\nIn her memoir, \u201cHard Choices,\u201d Jane Holloway wrote that the "
+            "decision was difficult.",
+            [("Jane Holloway", "wrote", "the decision was difficult", False)],
+        ),
+        (  # a cue with no clause of its own: the quote is what was said
+            "Headline\n\nIn a statement, \u201cWe will fight this,\u201d the ministry said.",
+            [("ministry", "said", "We will fight this", True)],
+        ),
+    ],
+)
+def test_a_quoted_title_in_a_phrase_before_a_cue_that_reports_a_clause_is_not_words(
+    text: str, expected: list[tuple[str, str, str, bool]]
+) -> None:
+    assert said(extract(text)) == expected
