@@ -73,9 +73,15 @@ def content_of(verb: Token) -> SpacySpan | None:
     said_before = _said_before(verb, subjects)
     if said_before is not None and not objects and not any(c.i > verb.i for c in clause):
         return said_before
-    if not clause and len(subjects) >= 2 and subjects[0].right_edge.i < subjects[-1].left_edge.i:
+    if (
+        not clause
+        and len(subjects) >= 2
+        and any(t.is_punct for t in doc[subjects[0].right_edge.i + 1 : subjects[-1].left_edge.i])
+    ):
         # A reported clause before its verb, misparsed as a second subject:
-        # "The rules discriminated against Roma, the Law Lords have ruled."
+        # "The rules discriminated against Roma, the Law Lords have ruled." Not a description
+        # right before a name, which the parser may also take for a subject of its own
+        # ("the celebrity press ReganBooks announced").
         return trim(doc[subjects[0].left_edge.i : subjects[0].right_edge.i + 1])
     finite = [
         c

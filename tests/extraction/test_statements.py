@@ -1413,3 +1413,13 @@ def test_a_quoted_title_in_a_phrase_before_a_cue_that_reports_a_clause_is_not_wo
     text: str, expected: list[tuple[str, str, str, bool]]
 ) -> None:
     assert said(extract(text)) == expected
+
+
+def test_a_description_right_before_a_name_is_no_clause_reported_before_the_cue() -> None:
+    found = extract(
+        "Headline\n\nFormer Mayor of Leeds and Labour frontrunner Tom Ridley is calling for "
+        "the government to step up its efforts in the fight against poverty."
+    )
+    assert [(speaker, words) for speaker, _, words, _ in said(found)] == [
+        ("Tom Ridley", "the government to step up its efforts in the fight against poverty")
+    ]
