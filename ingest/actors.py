@@ -102,9 +102,16 @@ def _org_words(words: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(w.lower() for w in words if w.lower() not in ("affairs", "the"))
 
 
-def _person_key(mention: Mention, persons: dict[str, list[str]], recent: list[str]) -> str | None:
-    """The person an existing actor a mention refers to: same full name, or one name word of it."""
+def _person_key(
+    mention: Mention, persons: dict[str, list[str]], recent: list[str], genders: dict[str, str]
+) -> str | None:
+    """The person an existing actor a mention refers to: same full name, or one name word of it
+    and no other gender ("Mrs. Clinton" is not the Bill Clinton named last)."""
     words = [w.lower() for w in mention.tokens]
+    fits = [key for key in recent if genders.get(key) in (None, mention.gender)]
+    # Of two named "Clinton", "Mrs. Clinton" is the one known to be a woman, if there is one.
+    same = [key for key in fits if genders.get(key) == mention.gender]
+    recent = [key for key in fits if key not in same] + same if mention.gender else recent
     if len(words) >= 2:
         for key, name in persons.items():
             if [w.lower() for w in name] == words:
@@ -139,7 +146,7 @@ def extract(doc: Doc, body_start: int, countries: dict[str, str]) -> ActorSet:
     for mention in find(doc, body_start, countries):
         key: str | None
         if mention.type == "Person":
-            key = _person_key(mention, persons, recent_persons)
+            key = _person_key(mention, persons, recent_persons, result.genders)
             if key is None:
                 key = "person:" + slug(" ".join(mention.tokens))
                 persons[key] = list(mention.tokens)

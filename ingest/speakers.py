@@ -795,6 +795,17 @@ class Speakers:
                     return key
         return None
 
+    def _person_owning(self, word: Token) -> str | None:
+        """The name of the person "his" or "her" stands for, where the text named them; not
+        for "its" and "their", which too often reach back to the wrong body."""
+        if word.lower_ not in ("his", "her") or word.dep_ != "poss":
+            return None
+        owner = self._owner(word)
+        if owner is None or owner in self.described:
+            return None
+        actor = self.actors.actors[owner]
+        return actor.name if actor.type == "Person" else None
+
     def describe(self, phrase: SpacySpan, kind: str = "Person", prefix: str = "") -> str:
         """A speaker the text describes without naming: "a senior administration official"."""
         words = list(phrase)
@@ -803,9 +814,14 @@ class Speakers:
             if len(words) > 1 and words[1].pos_ == "ADP":
                 break  # "one in three", "one of the aides": a count, kept whole
             words.pop(0)
+        # "his advisers said": whose advisers, named, or "his advisers" would be one speaker
+        # for every "his" in the article.
+        owner = self._person_owning(words[0]) if len(words) > 1 else None
         name = "".join(
-            t.text_with_ws for t in words
+            t.text_with_ws for t in (words[1:] if owner else words)
         ).strip()  # "front-runner", not "front - runner"
+        if owner is not None:
+            name = f"{owner}'s {name}"
         key = (prefix or f"{kind.lower()}:described:") + slug(name)
         actor = self.actors.actors.get(key)
         if actor is None:

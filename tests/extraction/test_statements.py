@@ -1218,7 +1218,10 @@ def test_according_to_before_a_clause_attributes_that_clause() -> None:
         "moderators are biased against her. According to the WHO, the death toll rose to 50."
     )
     assert [(s[0], s[1]) for s in spoken(found)] == [
-        ("her aides", "because, according to her aides, the moderators are biased against her"),
+        (
+            "Mary Smith's aides",
+            "because, according to her aides, the moderators are biased against her",
+        ),
         ("WHO", "the death toll rose to 50"),
     ]
 
@@ -1423,3 +1426,19 @@ def test_a_description_right_before_a_name_is_no_clause_reported_before_the_cue(
     assert [(speaker, words) for speaker, _, words, _ in said(found)] == [
         ("Tom Ridley", "the government to step up its efforts in the fight against poverty")
     ]
+
+
+def test_a_surname_with_a_title_of_one_gender_is_the_person_of_that_gender() -> None:
+    found = extract(
+        "Headline\n\nAt the rally, Senator Jane Ridley spoke after her husband. Former "
+        "President Tom Ridley praised her at length. Mrs. Ridley said the plan would work."
+    )
+    assert speaker_of(found, "the plan would work") == "Jane Ridley"
+
+
+def test_people_described_by_whose_they_are_are_named_by_that_person() -> None:
+    found = extract(
+        "Headline\n\nTom Ridley campaigned in Leeds on Monday. His advisers say the plan is "
+        "working."
+    )
+    assert speaker_of(found, "the plan is working") == "Tom Ridley's advisers"
