@@ -543,9 +543,10 @@ class Speakers:
         people = [key for key in named if self.actors.actors[key].type == "Person"]
         if people:
             return people[0]
-        if subject.pos_ == "NOUN":
-            # "GOP presidential contender and former neurosurgeon Ben Carson said": two
-            # descriptions of one person, the parser's second conjunct the name.
+        if subject.pos_ == "NOUN" or self._role(subject):
+            # "GOP presidential contender and former neurosurgeon Ben Carson said", "Sirius XM
+            # Vice President for news and talk Dave Gorab said": two descriptions of one
+            # person, or a role and its holder, the parser's second conjunct the name.
             for conjunct in subject.children:
                 key = self.actors.token_actor.get(conjunct.i)
                 if conjunct.dep_ == "conj" and key and self.actors.actors[key].type == "Person":

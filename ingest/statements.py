@@ -257,6 +257,7 @@ def extract(doc: Doc, body_start: int, actors: ActorSet) -> list[Statement]:
             token.idx >= body_start
             and token.i not in quote_verbs
             and not _asked_of_subject(token)
+            and not _impersonal(token)
             and not _purpose_of_a_negated_act(token)
             and (
                 cues.is_cue(token)
@@ -378,6 +379,17 @@ def _asked_of_subject(verb: Token) -> bool:
         and verb.tag_ in ("VBN", "VBD")
         and verb.i < verb.head.i
         and not any(c.dep_ in own for c in verb.children)
+    )
+
+
+def _impersonal(verb: Token) -> bool:
+    """ "It's fair to say that ...", "it is safe to say": the writer's own aside, an infinitive
+    on an adjective said of "it", not anyone's reported words."""
+    head = verb.head
+    return (
+        verb.dep_ == "xcomp"
+        and any(c.dep_ == "acomp" and c.pos_ == "ADJ" for c in head.children)
+        and any(c.dep_ in ("nsubj", "expl") and c.lower_ == "it" for c in head.children)
     )
 
 

@@ -1442,3 +1442,28 @@ def test_people_described_by_whose_they_are_are_named_by_that_person() -> None:
         "working."
     )
     assert speaker_of(found, "the plan is working") == "Tom Ridley's advisers"
+
+
+@pytest.mark.parametrize(
+    "aside",
+    [
+        "Ridley has a lead of nine points, although it's fair to say that one reason for that "
+        "is that he has received less attention.",
+        "It is important to note that the court has ruled only on emergency filings by "
+        "councils that want to carry out their plans.",
+    ],
+)
+def test_what_it_is_fair_to_say_is_the_writers_aside_not_a_statement(aside: str) -> None:
+    # "it" could be taken for the party that spoke last
+    found = extract(
+        f"Headline\n\nThe Labour Party said on Monday that the polls were wrong. {aside}"
+    )
+    assert [words for _, _, words, _ in said(found)] == ["the polls were wrong"]
+
+
+def test_a_role_the_parser_made_a_conjunct_of_its_holders_name_is_that_person() -> None:
+    found = extract(
+        "Headline\n\nBristol Radio Vice President for news and talk Tom Ridley called the show "
+        "\u201cthe best news show in the county.\u201d"
+    )
+    assert speaker_of(found, "the best news show") == "Tom Ridley"
