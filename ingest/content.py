@@ -200,6 +200,19 @@ def content_of(verb: Token) -> SpacySpan | None:
             that_clause = _that_clause_on(child)
             if that_clause is not None:
                 return that_clause
+    for child in verb.rights:
+        infinitive = any(a.dep_ == "aux" and a.tag_ == "TO" for a in child.children)
+        own_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in child.children)
+        if (
+            child.dep_ == "advcl"
+            and infinitive
+            and not own_subject
+            and child.i > verb.i + 1
+            and not attribution.of_saying(child)  # "tweeted to say ...": its own cue
+        ):
+            # "promised Sunday at a rally to end the program": the infinitive the parser took
+            # for a purpose, when the cue has nothing else to report.
+            return _with_reasons(verb, doc[child.left_edge.i : child.right_edge.i + 1])
     undergoers = [c for c in verb.children if c.dep_ == "nsubjpass" and c.i < verb.i]
     if undergoers and any(c.dep_ == "agent" for c in verb.children):
         # "Tinder's ban of Ms. Gedrich was first reported by BuzzFeed": what was reported.

@@ -1467,3 +1467,13 @@ def test_a_role_the_parser_made_a_conjunct_of_its_holders_name_is_that_person() 
         "\u201cthe best news show in the county.\u201d"
     )
     assert speaker_of(found, "the best news show") == "Tom Ridley"
+
+
+def test_an_infinitive_after_when_and_where_is_what_was_promised_however_parsed() -> None:
+    found = extract(
+        "Headline\n\nMayor Tom Ridley promised Sunday at a Leeds rally to end \u201cthe wasteful "
+        "$18 million housing programme.\u201d"
+    )
+    assert [(cue, words) for _, cue, words, _ in said(found)] == [
+        ("promised", "to end \u201cthe wasteful $18 million housing programme.\u201d")
+    ]
