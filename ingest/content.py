@@ -154,12 +154,18 @@ def content_of(verb: Token) -> SpacySpan | None:
             if child.dep_ == "ccomp" and not any(
                 c.dep_ in ("nsubj", "nsubjpass", "csubj", "expl") for c in child.children
             ):
-                # "said the days when ... are gone": the clause's subject, which the parser
-                # hung on the cue as an adverbial noun.
+                # "said the days when ... are gone", "explained the president's refusal to
+                # call it terrorism is a weakness": the clause's subject, which the parser
+                # hung on the cue as an adverbial noun or an object.
                 lost = [
                     c
                     for c in verb.children
-                    if verb.i < c.i < child.i and c.dep_ == "npadvmod" and c.pos_ == "NOUN"
+                    if verb.i < c.i < child.i
+                    and (
+                        (c.dep_ == "npadvmod" and c.pos_ == "NOUN")
+                        # Not when the "clause" is a noun: 'asked the Cleveland crowd "..."'.
+                        or (c.dep_ == "dobj" and not _addressee(c) and child.pos_ != "NOUN")
+                    )
                 ]
                 start = min([start, *(c.left_edge.i for c in lost)])
             # "urged Congress to act", "called on Congress to act": whom, and to do what.

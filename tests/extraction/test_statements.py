@@ -1477,3 +1477,14 @@ def test_an_infinitive_after_when_and_where_is_what_was_promised_however_parsed(
     assert [(cue, words) for _, cue, words, _ in said(found)] == [
         ("promised", "to end \u201cthe wasteful $18 million housing programme.\u201d")
     ]
+
+
+def test_a_clause_subject_the_parser_made_the_cues_object_opens_the_words_said() -> None:
+    found = extract(
+        "Headline\n\nTom Ridley explained the council\u2019s refusal to call the fire \u201can act "
+        "of arson\u201d is a weakness and a danger."
+    )
+    assert [words for _, _, words, _ in said(found)] == [
+        "the council\u2019s refusal to call the fire \u201can act of arson\u201d is a weakness "
+        "and a danger"
+    ]
