@@ -528,11 +528,16 @@ class Speakers:
                 return self.describe(self.doc[subject.left_edge.i : subject.i + 1], "Organization")
             return named_before
         phrase = self.doc[subject.left_edge.i : subject.i + 1]
-        # The phrase itself, not a clause hung on it: in "officials who spoke with Kopp said",
-        # Kopp is not who spoke.
+        # The phrase itself, not a clause hung on it nor an adjective's phrase set after it: in
+        # "officials who spoke with Kopp said", "Democrats, while confident in Clinton's
+        # victory, warn", Kopp and Clinton are not who spoke.
         right = max(
             [subject.i]
-            + [c.right_edge.i for c in subject.rights if c.dep_ not in CLAUSES_ON_A_NOUN]
+            + [
+                c.right_edge.i
+                for c in subject.rights
+                if c.dep_ not in CLAUSES_ON_A_NOUN and c.dep_ != "amod"
+            ]
         )
         # A person who only qualifies the noun does not speak: "a Trump campaign source said".
         named = [

@@ -1488,3 +1488,24 @@ def test_a_clause_subject_the_parser_made_the_cues_object_opens_the_words_said()
         "the council\u2019s refusal to call the fire \u201can act of arson\u201d is a weakness "
         "and a danger"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "Mayor Tom Ridley spoke on Monday. A source familiar with Ridley\u2019s thinking said "
+            "the mayor would run again.",
+            "source familiar with Ridley\u2019s thinking",
+        ),
+        (
+            "An increasing number of Democrats, while still confident in Tom Ridley\u2019s "
+            "ultimate victory, are warning against his waging a one-issue campaign.",
+            "increasing number",
+        ),
+    ],
+)
+def test_a_person_named_in_an_adjectives_phrase_on_the_subject_is_not_who_spoke(
+    text: str, speaker: str
+) -> None:
+    assert [name for name, _, _, _ in said(extract(f"Headline\n\n{text}"))] == [speaker]
