@@ -274,6 +274,22 @@ def _joined_after(verb: Token, clause: Token) -> int:
     """The end of an infinitive the cue reports, with the infinitives the parser joined to the
     cue rather than to it ('pledged to enact reform, fix the system and protect rights')."""
     end = clause.right_edge.i + 1
+    if clause.dep_ == "ccomp" and clause.pos_ in ("VERB", "AUX"):
+        # "told Reuters that she was disheartened there haven't been more winners": one
+        # clause, which the parser split in two, the second hung on the cue right after.
+        for following in verb.rights:
+            # Not a clause with a cue of its own: "..., the source recalled", "and the same
+            # number said ...".
+            if (
+                following.dep_ == "ccomp"
+                and following.left_edge.i == end
+                and not following.left_edge.is_punct  # not a clause set off: "..., we deal"
+                and not any(
+                    t.pos_ == "VERB" and attribution.of_saying(t) for t in following.subtree
+                )
+            ):
+                end = following.right_edge.i + 1
+        return end
     if verb.tag_ == "VB" or clause.dep_ != "xcomp":
         return end
     for conjunct in verb.rights:

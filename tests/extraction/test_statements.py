@@ -1509,3 +1509,13 @@ def test_a_person_named_in_an_adjectives_phrase_on_the_subject_is_not_who_spoke(
     text: str, speaker: str
 ) -> None:
     assert [name for name, _, _, _ in said(extract(f"Headline\n\n{text}"))] == [speaker]
+
+
+def test_a_clause_the_parser_split_in_two_on_the_cue_is_reported_whole() -> None:
+    found = extract(
+        "Headline\n\nBut Jane Holloway told the Gazette that she was disheartened there "
+        "haven\u2019t been more women winners since she first won."
+    )
+    assert [words for _, _, words, _ in said(found)] == [
+        "she was disheartened there haven\u2019t been more women winners since she first won"
+    ]
