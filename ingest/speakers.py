@@ -329,6 +329,8 @@ def subject_of(verb: Token) -> Token | None:
     # "..., said Mr Smith": the inverted subject follows a verb that follows the words said.
     if verb.i == 0 or not verb.doc[verb.i - 1].is_punct:
         return None
+    if verb.is_sent_start and verb.text[:1].isupper():
+        return None  # "Ask any voter about it.": an imperative, whose object is no speaker
     speakers = attribution.shipped().speakers
     for child in verb.children:
         if (

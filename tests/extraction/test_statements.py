@@ -1519,3 +1519,11 @@ def test_a_clause_the_parser_split_in_two_on_the_cue_is_reported_whole() -> None
     assert [words for _, _, words, _ in said(found)] == [
         "she was disheartened there haven\u2019t been more women winners since she first won"
     ]
+
+
+def test_an_imperative_cue_opening_a_sentence_has_no_speaker_in_its_object() -> None:
+    found = extract(
+        "Headline\n\nTom Ridley wants to build a wall. Ask any wife about the prospect of that "
+        "happening."
+    )
+    assert said(found) == []
