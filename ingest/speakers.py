@@ -868,6 +868,15 @@ def lost_subject(verb: Token, actors: ActorSet) -> str | None:
     if key is not None and index < verb.i - 1 and doc[index].dep_ == "appos":
         if actors.actors[key].type == "Person":
             return key
+    # "..., Jay DiPietro, the club's president and general manager, suggested": so too the
+    # person a description set off right before the cue stands in apposition to.
+    described = doc[index]
+    while described.dep_ in ("conj", "cc") and described.head.i < described.i:
+        described = described.head
+    if index < verb.i - 1 and described.dep_ == "appos":
+        key = actors.token_actor.get(described.head.i)
+        if key is not None and actors.actors[key].type == "Person":
+            return key
     found: list[str] = []
     for index in range(docindex.sentence(verb).start, verb.i):
         key = actors.token_actor.get(index)

@@ -1527,3 +1527,12 @@ def test_an_imperative_cue_opening_a_sentence_has_no_speaker_in_its_object() -> 
         "happening."
     )
     assert said(found) == []
+
+
+def test_a_person_described_right_before_the_cue_is_its_subject_however_hung() -> None:
+    found = extract(
+        "Headline\n\nAt Leeds Golf Club, where it costs new members \u00a37,000 to join, Tom "
+        "Ridley, the club's 78-year-old president and general manager, suggested that the "
+        "troubles of some rivals could be blamed on poor management."
+    )
+    assert [(speaker, cue) for speaker, cue, _, _ in said(found)] == [("Tom Ridley", "suggested")]
