@@ -235,6 +235,9 @@ def subject_of(verb: Token) -> Token | None:
                 return apposition
         return subject
     before = verb.doc[verb.i - 1] if verb.i else None
+    counts = [c for c in verb.children if c.dep_ == "nummod" and c.i < verb.i]
+    if counts and verb.pos_ == "VERB":
+        return counts[0]  # "About 4 in 10 say ...": the count the parser hung on the cue
     if verb.dep_ == "parataxis" and before is not None and before.head == verb:
         # "That attitude, many argue, could ...": the parser took the subject for a modifier.
         if before.pos_ in ("NOUN", "PROPN") or before.lower_ in QUANTIFIERS:

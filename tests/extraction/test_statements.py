@@ -1536,3 +1536,12 @@ def test_a_person_described_right_before_the_cue_is_its_subject_however_hung() -
         "troubles of some rivals could be blamed on poor management."
     )
     assert [(speaker, cue) for speaker, cue, _, _ in said(found)] == [("Tom Ridley", "suggested")]
+
+
+def test_a_count_the_parser_hung_on_the_cue_is_its_speaker() -> None:
+    found = extract(
+        "Headline\n\nAbout 4 in 10 say they want the next mayor to have more liberal policies."
+    )
+    assert said(found) == [
+        ("About 4 in 10", "say", "they want the next mayor to have more liberal policies", False)
+    ]
