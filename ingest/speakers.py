@@ -606,10 +606,14 @@ class Speakers:
             # A name the recogniser took for something that cannot speak ('Trump tweeted' as
             # a work of art): the person of that surname named before, if there is one, else
             # a person of that full name ("Twitter's Adam Sharp said").
+            # A lone name the recogniser took for a place that is no country ("Bloomberg
+            # reported") is the organization of that name.
+            place = subject.ent_type_ == "GPE" and subject.left_edge.i == subject.i
             return (
                 self._surname(subject, "Person")
                 or self._full_name(subject)
                 or self._surname(subject, "Organization")
+                or (self._named(subject, "Organization") if place else None)
             )
         if common and subject.lemma_.lower() in cues.speakers:
             # "Police said", "a senior official said", "critics say": unnamed, yet a speaker,

@@ -1545,3 +1545,13 @@ def test_a_count_the_parser_hung_on_the_cue_is_its_speaker() -> None:
     assert said(found) == [
         ("About 4 in 10", "say", "they want the next mayor to have more liberal policies", False)
     ]
+
+
+def test_a_name_taken_for_a_place_that_is_no_country_speaks_as_an_organization() -> None:
+    found = extract(
+        "Headline\n\nBloomberg also reported that roughly 1,100 foreign donor names weren\u2019t "
+        "disclosed."
+    )
+    assert [
+        (found.actors[s.speaker].name, found.actors[s.speaker].type) for s in found.statements
+    ] == [("Bloomberg", "Organization")]
