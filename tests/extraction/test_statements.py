@@ -1555,3 +1555,14 @@ def test_a_name_taken_for_a_place_that_is_no_country_speaks_as_an_organization()
     assert [
         (found.actors[s.speaker].name, found.actors[s.speaker].type) for s in found.statements
     ] == [("Bloomberg", "Organization")]
+
+
+def test_a_cue_set_off_inside_the_clause_it_reports_reports_it_however_parsed() -> None:
+    found = extract(
+        "Headline\n\nIf she becomes mayor, Jane Holloway suggested in a tweet, women won\u2019t be "
+        "punished for their choices."
+    )
+    assert [(speaker, cue) for speaker, cue, _, _ in said(found)] == [
+        ("Jane Holloway", "suggested")
+    ]
+    assert "women won\u2019t be punished for their choices" in found.statements[0].text
