@@ -291,14 +291,17 @@ def _joined_after(verb: Token, clause: Token) -> int:
         # "told Reuters that she was disheartened there haven't been more winners": one
         # clause, which the parser split in two, the second hung on the cue right after.
         for following in verb.rights:
-            # Not a clause with a cue of its own: "..., the source recalled", "and the same
-            # number said ...".
+            # Not a clause with a cue and a speaker of its own: "..., the source recalled",
+            # "and the same number said ..." (but "had enough pledged delegates to ...").
             if (
                 following.dep_ == "ccomp"
                 and following.left_edge.i == end
                 and not following.left_edge.is_punct  # not a clause set off: "..., we deal"
                 and not any(
-                    t.pos_ == "VERB" and attribution.of_saying(t) for t in following.subtree
+                    t.pos_ == "VERB"
+                    and attribution.of_saying(t)
+                    and any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children)
+                    for t in following.subtree
                 )
             ):
                 end = following.right_edge.i + 1
