@@ -230,8 +230,10 @@ def subject_of(verb: Token) -> Token | None:
                 apposition.dep_ == "appos"
                 and apposition.i > subject.i
                 and apposition.right_edge.i + 1 == verb.i
-                and apposition.pos_ == "PROPN"
+                and (apposition.pos_ == "PROPN" or _interrupting(verb))
             ):
+                # So too "Clinton, a top aide said, is confident": the cue set off after it
+                # interrupts the clause whose subject the name is.
                 return apposition
         return subject
     before = verb.doc[verb.i - 1] if verb.i else None
@@ -349,6 +351,12 @@ def subject_of(verb: Token) -> Token | None:
         if child.i == verb.i + 1 and _misread_name(child):
             return child  # '"...," said Skelly', the name tagged an adverb
     return None
+
+
+def _interrupting(verb: Token) -> bool:
+    """Whether a comma follows a cue that the clause it reports goes on after."""
+    doc = verb.doc
+    return verb.i + 2 < len(doc) and doc[verb.i + 1].text == "," and verb.dep_ == "parataxis"
 
 
 def _misread_name(word: Token) -> bool:

@@ -1577,3 +1577,11 @@ def test_a_cue_set_off_inside_the_clause_it_reports_reports_it_however_parsed() 
         ("Jane Holloway", "suggested")
     ]
     assert "women won\u2019t be punished for their choices" in found.statements[0].text
+
+
+def test_a_description_before_a_cue_that_interrupts_the_clause_is_the_speaker() -> None:
+    found = extract(
+        "Headline\n\nMayor Tom Ridley spoke on Monday. Ridley, a top aide said, \u201cis very "
+        "confident in the contrast\u201d between him and the challenger."
+    )
+    assert speaker_of(found, "confident in the contrast") == "top aide"
