@@ -245,7 +245,11 @@ def extract(doc: Doc, body_start: int, actors: ActorSet) -> list[Statement]:
         if verb is not None and _inside_subject(doc, quote, verb):
             continue  # 'Sam Solovey, a contestant on "The Apprentice," said': a title, not words
         if words < MIN_QUOTE_WORDS and not (
-            verb is not None and verb.idx > quote.end and _closes_utterance(text, quote)
+            verb is not None
+            and (
+                (verb.idx > quote.end and _closes_utterance(text, quote))
+                or _introduces(text, verb, quote)
+            )
         ):
             continue
         if verb is not None and not _reports_before(verb, quote):
@@ -437,6 +441,20 @@ def _interrupts(verb: Token) -> bool:
         and after < verb.head.right_edge.i
         and doc[before].text == ","
         and doc[after].text == ","
+    )
+
+
+def _introduces(text: str, verb: Token, quote: Quote) -> bool:
+    """'He said, "I hope not."', 'Mills writes back: "You look cute."': a cue right before a
+    short quote, set off by a comma or colon, that is a sentence of its own."""
+    between = text[verb.idx + len(verb.text) : quote.begin]
+    words = between.strip(" ,:\"“'").split()
+    return (
+        verb.idx < quote.begin
+        and not _interrupts(verb)  # 'There was, she said, "an implicit bargain."': a clause's end
+        and all(w.lower() in ("back", "simply", "only", "then") for w in words)
+        and ("," in between or ":" in between)
+        and text[quote.end - 1 : quote.end] in (".", "?", "!")
     )
 
 

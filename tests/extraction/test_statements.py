@@ -1585,3 +1585,22 @@ def test_a_description_before_a_cue_that_interrupts_the_clause_is_the_speaker() 
         "confident in the contrast\u201d between him and the challenger."
     )
     assert speaker_of(found, "confident in the contrast") == "top aide"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Mayor Tom Ridley then writes back, \u201cYou look cute.\u201d",
+            [("Tom Ridley", "writes", "You look cute.", True)],
+        ),
+        (  # a cue set off inside a clause: the short quote ends that clause, no words of its own
+            "Tom Ridley spoke in Leeds. There was, he said, \u201can implicit bargain.\u201d",
+            [],
+        ),
+    ],
+)
+def test_a_short_quote_a_cue_introduces_with_a_comma_is_a_statement(
+    text: str, expected: list[tuple[str, str, str, bool]]
+) -> None:
+    assert [s for s in said(extract(f"Headline\n\n{text}")) if s[3]] == expected
