@@ -111,7 +111,8 @@ def _person_key(
     fits = [key for key in recent if genders.get(key) in (None, mention.gender)]
     # Of two named "Clinton", "Mrs. Clinton" is the one known to be a woman, if there is one.
     same = [key for key in fits if genders.get(key) == mention.gender]
-    recent = [key for key in fits if key not in same] + same if mention.gender else recent
+    if mention.gender:
+        recent = [key for key in fits if key not in same] + same  # the last looked at first
     if len(words) >= 2:
         for key, name in persons.items():
             if [w.lower() for w in name] == words:

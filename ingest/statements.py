@@ -447,13 +447,14 @@ def _interrupts(verb: Token) -> bool:
 def _introduces(text: str, verb: Token, quote: Quote) -> bool:
     """'He said, "I hope not."', 'Mills writes back: "You look cute."': a cue right before a
     short quote, set off by a comma or colon, that is a sentence of its own."""
-    between = text[verb.idx + len(verb.text) : quote.begin]
-    words = between.strip(" ,:\"“'").split()
+    doc = verb.doc
+    between = doc[verb.i + 1 : _token_at(doc, quote.begin)]
     return (
         verb.idx < quote.begin
         and not _interrupts(verb)  # 'There was, she said, "an implicit bargain."': a clause's end
-        and all(w.lower() in ("back", "simply", "only", "then") for w in words)
-        and ("," in between or ":" in between)
+        # Only marks and the cue's own particles between: "writes back", "said simply".
+        and all(t.is_punct or (t.head == verb and t.dep_ in ("prt", "advmod")) for t in between)
+        and any(t.text in (",", ":") for t in between)
         and text[quote.end - 1 : quote.end] in (".", "?", "!")
     )
 
