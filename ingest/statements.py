@@ -401,17 +401,19 @@ def _inside_subject(doc: Doc, quote: Quote, verb: Token) -> bool:
     """Whether a quote lies within the phrase that names its verb's subject, or within a
     phrase before the verb that says where it was said while the verb reports a clause of its
     own ('In her memoir, "Hard Choices," Clinton wrote that ...'): a title, not words."""
+
+    def holds(phrase: Token) -> bool:
+        last = phrase.right_edge
+        return phrase.left_edge.idx < quote.begin and quote.end <= last.idx + len(last)
+
     subject = subject_of(verb)
-    phrases = [subject] if subject is not None and subject.head == verb else []
-    content = content_of(verb)
-    if content is not None and not (
+    if subject is not None and subject.head == verb and holds(subject):
+        return True
+    if not any(c.dep_ == "prep" and holds(c) for c in verb.lefts):
+        return False
+    content = content_of(verb)  # only now: it is the dearer question
+    return content is not None and not (
         content.start_char < quote.end and quote.begin < content.end_char
-    ):
-        phrases += [c for c in verb.lefts if c.dep_ == "prep"]
-    return any(
-        phrase.left_edge.idx < quote.begin
-        and quote.end <= phrase.right_edge.idx + len(phrase.right_edge)
-        for phrase in phrases
     )
 
 
