@@ -628,8 +628,17 @@ class Speakers:
             # named by a noun the corpus names speakers by (not "the attempt", "the report").
             return self.describe(self._of_whom(subject, phrase), _kind_of(subject))
         through_participle = subject.head.dep_ == "csubj" and subject.head.head == cue
+        # "Caucus-goers were more likely to say": the cue completes an adjective said of them.
+        through_adjective = (
+            cue is not None
+            and cue.dep_ == "xcomp"
+            and cue.head.dep_ == "acomp"
+            and cue.head.head == subject.head
+        )
         if subject.pos_ == "NOUN" and (
-            attribution.lemma_of(subject.head) in cues.lemmas or through_participle
+            attribution.lemma_of(subject.head) in cues.lemmas
+            or through_participle
+            or through_adjective
         ):
             # "the admiral said", "company executives said": any noun that is the cue's own
             # subject names a speaker the text leaves unnamed; one a cue only inherits through

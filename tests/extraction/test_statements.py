@@ -1604,3 +1604,13 @@ def test_a_short_quote_a_cue_introduces_with_a_comma_is_a_statement(
     text: str, expected: list[tuple[str, str, str, bool]]
 ) -> None:
     assert [s for s in said(extract(f"Headline\n\n{text}")) if s[3]] == expected
+
+
+def test_a_noun_a_cue_completes_an_adjective_of_is_an_unnamed_speaker() -> None:
+    found = extract(
+        "Headline\n\nCaucus-goers were slightly more likely to say they preferred Ridley to "
+        "handle the budget."
+    )
+    assert [(speaker, words) for speaker, _, words, _ in said(found)] == [
+        ("Caucus-goers", "they preferred Ridley to handle the budget")
+    ]
