@@ -26,6 +26,9 @@ QUOTE_MARKS = {'"', "“", "”", "''", "``"}
 # they report a finding when they govern a clause ("the court ruled that ...", "..., the
 # inquiry found"), and nothing when they do not ("found the body", "decided to resign").
 FINDINGS = frozenset({"rule", "find", "conclude", "decide", "judge"})
+# Nouns of saying that the training corpus hardly ever has heading a cue: with an owner and a
+# that-clause on them they report what their owner said ("his statement that Islam hates us").
+STATEMENT_NOUNS = frozenset({"statement", "remark", "assertion", "contention", "insistence"})
 # Dependents whose presence says what a cue governs: a clause, an object, a quote.
 _ARGUMENT_DEPS = ("ccomp", "xcomp", "dobj", "nsubj", "nsubjpass", "agent", "advcl", "neg", "aux")
 
@@ -114,16 +117,23 @@ class CueModel:
         if lemma in FINDINGS:
             deps = [child.dep_ for child in token.children]
             return "ccomp" in deps or deps.count("nsubj") + deps.count("nsubjpass") >= 2
+        if lemma in STATEMENT_NOUNS and token.pos_ == "NOUN":
+            owned = any(child.dep_ == "poss" for child in token.children)
+            return owned and any(
+                clause.dep_ in ("acl", "ccomp", "relcl")
+                and any(m.dep_ == "mark" and m.lower_ == "that" for m in clause.children)
+                for clause in token.rights
+            )
         return False
 
     def candidates(self, doc: Doc) -> list[Token]:
         """The words of a Doc whose lemma the model scores, found without visiting each token
         in Python (that alone would cost a tenth of the parse)."""
-        hashes = _hashes(doc, self.lemmas | FINDINGS)
+        hashes = _hashes(doc, self.lemmas | FINDINGS | STATEMENT_NOUNS)
         found = numpy.flatnonzero(
             numpy.isin(doc.to_array(LEMMA), hashes) | numpy.isin(doc.to_array(LOWER), hashes)
         )
-        known = self.lemmas | FINDINGS
+        known = self.lemmas | FINDINGS | STATEMENT_NOUNS
         return [doc[int(i)] for i in found if lemma_of(doc[int(i)]) in known]
 
     def to_json(self) -> dict[str, object]:

@@ -1614,3 +1614,11 @@ def test_a_noun_a_cue_completes_an_adjective_of_is_an_unnamed_speaker() -> None:
     assert [(speaker, words) for speaker, _, words, _ in said(found)] == [
         ("Caucus-goers", "they preferred Ridley to handle the budget")
     ]
+
+
+def test_an_owned_statement_noun_with_a_that_clause_reports_its_owners_words() -> None:
+    found = extract(
+        "Headline\n\nMayor Tom Ridley spoke in Leeds on Monday. Critics attacked his statement "
+        "that the city budget has no deficit."
+    )
+    assert said(found) == [("Tom Ridley", "statement", "the city budget has no deficit", False)]
