@@ -108,11 +108,11 @@ def _person_key(
     """The person an existing actor a mention refers to: same full name, or one name word of it
     and no other gender ("Mrs. Clinton" is not the Bill Clinton named last)."""
     words = [w.lower() for w in mention.tokens]
-    fits = [key for key in recent if genders.get(key) in (None, mention.gender)]
-    # Of two named "Clinton", "Mrs. Clinton" is the one known to be a woman, if there is one.
-    same = [key for key in fits if genders.get(key) == mention.gender]
     if mention.gender:
-        recent = [key for key in fits if key not in same] + same  # the last looked at first
+        # Of two named "Clinton", "Mrs. Clinton" is the one known to be a woman, if there is
+        # one (the last looked at first); never one known to be a man.
+        unknown = [key for key in recent if key not in genders]
+        recent = unknown + [key for key in recent if genders.get(key) == mention.gender]
     if len(words) >= 2:
         for key, name in persons.items():
             if [w.lower() for w in name] == words:

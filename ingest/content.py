@@ -55,20 +55,7 @@ def content_of(verb: Token) -> SpacySpan | None:
         if verb.i < head.i:
             return trim(doc[verb.right_edge.i + 1 : head.right_edge.i + 1])
         return trim(doc[head.left_edge.i : verb.left_edge.i])
-    if (
-        verb.dep_ == "ccomp"
-        and verb.head.pos_ in ("VERB", "AUX")
-        and verb.i < verb.head.i
-        and verb.right_edge.i + 1 < verb.head.i
-        and doc[verb.right_edge.i + 1].text == ","
-        and not any(c.dep_ in ("ccomp", "xcomp", "dobj", "auxpass") for c in verb.children)
-        and not attribution.of_saying(verb.head)  # "X called for Y, sources said": Y's cue
-    ):
-        # "If she wins, Ridley suggested in a tweet, women won't be punished": a cue set off
-        # inside the clause it reports, which the parser made that clause's complement.
-        head = verb.head
-        return trim(doc[head.left_edge.i : head.right_edge.i + 1])
-    if verb.dep_ == "parataxis" and verb.head.pos_ in ("VERB", "AUX"):
+    if _sets_off(verb):
         # "Mr. Obama, officials said, has grown skeptical": the clause the cue interrupts.
         head = verb.head
         return trim(doc[head.left_edge.i : head.right_edge.i + 1])
@@ -237,6 +224,25 @@ def content_of(verb: Token) -> SpacySpan | None:
         # "Tinder's ban of Ms. Gedrich was first reported by BuzzFeed": what was reported.
         return trim(doc[undergoers[0].left_edge.i : undergoers[0].right_edge.i + 1])
     return None
+
+
+def _sets_off(verb: Token) -> bool:
+    """Whether a cue interrupts the clause it reports: as the parser's parenthetical, or set off
+    by a comma and made that clause's complement ("If she wins, Ridley suggested in a tweet,
+    women won't be punished")."""
+    head = verb.head
+    if head.pos_ not in ("VERB", "AUX"):
+        return False
+    if verb.dep_ == "parataxis":
+        return True
+    return (
+        verb.dep_ == "ccomp"
+        and verb.i < head.i
+        and verb.right_edge.i + 1 < head.i
+        and verb.doc[verb.right_edge.i + 1].text == ","
+        and not any(c.dep_ in ("ccomp", "xcomp", "dobj", "auxpass") for c in verb.children)
+        and not attribution.of_saying(head)  # "X called for Y, sources said": Y's cue
+    )
 
 
 # Whom a cue may address: the recogniser's people and organizations.
