@@ -323,6 +323,23 @@ def subject_of(verb: Token) -> Token | None:
         and _counted(objects[-1])
     ):
         return objects[-1]
+    # "Romney ran on his ability to jolt the recovery and accused Obama of ...": a finite verb
+    # the parser joined to an infinitive or participle completing a word, which it cannot
+    # share a subject with, goes with the nearest finite clause above them (not "he was
+    # running and said": a clause of its own).
+    if (
+        verb.dep_ == "conj"
+        and verb.tag_ in FINITE_TAGS
+        and head.tag_ in ("VB", "VBG")
+        and head.dep_ in ("acl", "xcomp")
+        and not any(
+            c.dep_ in ("nsubj", "nsubjpass") or (c.dep_ == "aux" and c.tag_ != "TO")
+            for c in head.children
+        )
+    ):
+        finite = next((a for a in head.ancestors if a.tag_ in FINITE_TAGS), None)
+        if finite is not None:
+            return subject_of(finite)
     # "A White House statement followed, saying ...": the participle's subject is its head's.
     if verb.dep_ in ("advcl", "xcomp", "conj", "acl") and verb.head.i != verb.i:
         if verb.dep_ == "acl":

@@ -693,7 +693,9 @@ def _according_to(
         if source is None:
             continue
         speaker = speakers.resolve(source)
-        if speaker is None and source.pos_ == "NOUN":
+        # A word with a determiner names a thing, whatever its tag: "the polling average".
+        nominal = source.pos_ == "NOUN" or any(c.dep_ == "det" for c in source.children)
+        if speaker is None and nominal:
             # What "according to" names is a source by the phrase alone: "recent polls".
             phrase = doc[source.left_edge.i : source.i + 1]
             speaker = speakers.describe(phrase, "Group" if source.tag_ == "NNS" else "Person")

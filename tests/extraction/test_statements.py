@@ -1622,3 +1622,23 @@ def test_an_owned_statement_noun_with_a_that_clause_reports_its_owners_words() -
         "that the city budget has no deficit."
     )
     assert said(found) == [("Tom Ridley", "statement", "the city budget has no deficit", False)]
+
+
+def test_according_to_a_source_tagged_an_adjective_still_names_it() -> None:
+    # The tagger reads "average" as an adjective here; its determiner says it names a thing.
+    found = extract(
+        "Headline\n\nMayor Tom Ridley is up six points in Leeds, according to the "
+        "RealClearPolitics polling average."
+    )
+    assert [(speaker, cue) for speaker, cue, _, _ in said(found)] == [
+        ("RealClearPolitics polling average", "according to")
+    ]
+
+
+def test_a_finite_cue_joined_to_an_infinitive_takes_the_clause_subject() -> None:
+    # The parser joins "accused" to "jolt", which has no subject; "promise" is not the speaker.
+    found = extract(
+        "Headline\n\nIn 2019, Mayor Tom Ridley ran on his promise to jolt the economy into "
+        "growth and accused the council of bungling the recovery."
+    )
+    assert said(found) == [("Tom Ridley", "accused", "the council of bungling the recovery", False)]
