@@ -120,9 +120,9 @@ def content_of(verb: Token) -> SpacySpan | None:
         end = max(c.right_edge.i for c in [objects[0], *tail]) + 1
         if not tail and _addressee(objects[0]):
             return None  # "told The Washington Post", "emailed Ms. Abedin": to whom, not what
-        # "calling them rapists": whom and what they were called is the claim, in two words.
-        named = any(c.dep_ == "oprd" for c in tail)
-        return _with_reasons(verb, doc[objects[0].left_edge.i : end], shortest=2 if named else 3)
+        # Two words may be all that was said of it: "denied the reports", "calling them
+        # rapists"; one is a pronoun or a name ("denied it"), no claim.
+        return _with_reasons(verb, doc[objects[0].left_edge.i : end], shortest=2)
     complements = [c for c in verb.children if c.dep_ == "oprd" and c.i > verb.i]
     if complements and not objects and not clause:
         # "called her “third-rate”": whom the parser left without an object, and what they

@@ -1642,3 +1642,18 @@ def test_a_finite_cue_joined_to_an_infinitive_takes_the_clause_subject() -> None
         "growth and accused the council of bungling the recovery."
     )
     assert said(found) == [("Tom Ridley", "accused", "the council of bungling the recovery", False)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Mayor Tom Ridley denied the reports.", [("Tom Ridley", "denied", "the reports")]),
+        ("Mayor Tom Ridley praised her effort.", [("Tom Ridley", "praised", "her effort")]),
+        ("Mayor Tom Ridley denied it.", []),  # a pronoun alone says nothing of what was said
+    ],
+)
+def test_a_two_word_object_of_a_cue_is_what_was_said(
+    sentence: str, expected: list[tuple[str, str, str]]
+) -> None:
+    found = extract(f"Headline\n\n{sentence}")
+    assert [(speaker, cue, words) for speaker, cue, words, _ in said(found)] == expected
