@@ -83,6 +83,8 @@ def content_of(verb: Token) -> SpacySpan | None:
         # right before a name, which the parser may also take for a subject of its own
         # ("the celebrity press ReganBooks announced").
         return trim(doc[subjects[0].left_edge.i : subjects[0].right_edge.i + 1])
+    if objects and not clause and any(_reports(c) for c in objects[0].children):
+        return None  # "wrote a letter arguing that ...": the participle's words, not the letter
     finite = [
         c
         for c in (objects[0].children if objects and not clause else ())
@@ -247,6 +249,16 @@ def _sets_off(verb: Token) -> bool:
 
 # Whom a cue may address: the recogniser's people and organizations.
 ADDRESSEES = {"PERSON", "ORG"}
+
+
+def _reports(participle: Token) -> bool:
+    """Whether a participle on a noun reports a clause of its own: "a letter arguing that ..."."""
+    return (
+        participle.dep_ == "acl"
+        and participle.tag_ == "VBG"
+        and attribution.of_saying(participle)
+        and any(c.dep_ == "ccomp" for c in participle.children)
+    )
 
 
 def _addressee(word: Token) -> bool:

@@ -1657,3 +1657,11 @@ def test_a_two_word_object_of_a_cue_is_what_was_said(
 ) -> None:
     found = extract(f"Headline\n\n{sentence}")
     assert [(speaker, cue, words) for speaker, cue, words, _ in said(found)] == expected
+
+
+def test_a_participle_on_a_cues_object_reports_its_own_clause() -> None:
+    # The letter is what was written; what it says is the participle's clause.
+    found = extract(
+        "Headline\n\nMayor Tom Ridley wrote a letter saying that the council had broken the law."
+    )
+    assert said(found) == [("Tom Ridley", "saying", "the council had broken the law", False)]
