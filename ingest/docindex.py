@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Set
+from functools import cache
 
 import numpy
 from spacy.attrs import IDX
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
 
@@ -52,11 +54,21 @@ def know_text(doc: Doc, text: str) -> None:
 
 
 def having(doc: Doc, attribute: int, words: Set[str], begin: int = 0) -> list[Token]:
-    """The words from character `begin` on whose `attribute` (spacy.attrs.LEMMA, LOWER), in
-    lower case, is one of `words`, in text order, found without making a Token of every word
-    (a pass over the Doc in Python costs about a third of a millisecond an article)."""
-    strings = doc.vocab.strings
+    """The words from character `begin` on whose `attribute` (spacy.attrs.LEMMA, LOWER) is one
+    of `words` as a text may case it (see _spellings), in text order, found without making a
+    Token of every word (a pass over the Doc in Python costs about a third of a millisecond an
+    article)."""
     array = doc.to_array([attribute, IDX])
-    wanted = [h for h in numpy.unique(array[:, 0]) if strings[int(h)].lower() in words]
+    wanted = _spellings(frozenset(words))
     found = numpy.flatnonzero(numpy.isin(array[:, 0], wanted) & (array[:, 1] >= begin))
     return [doc[int(i)] for i in found]
+
+
+@cache
+def _spellings(words: frozenset[str]) -> numpy.ndarray:
+    """The string hashes of lower-case words in lower case, capitalized, in title case and in
+    capitals ("minister", "Minister", "MINISTER"), the ways a lemma of a name or of a headline
+    keeps them: hashing these once is cheaper than lowering each of a Doc's strings."""
+    spellings = {form for word in words for form in (word, word.capitalize(), word.title())}
+    spellings |= {word.upper() for word in words}
+    return numpy.array(sorted(get_string_id(form) for form in spellings), dtype="uint64")

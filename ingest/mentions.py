@@ -164,8 +164,11 @@ def _clean(span: SpacySpan) -> SpacySpan | None:
     """The span without a leading article, a trailing possessive, or text past a line break."""
     start, end = span.start, span.end
     doc = span.doc
-    # Entities sometimes run across a paragraph break: keep the part holding the root.
-    for token in span:
+    text = docindex.text(doc)
+    # Entities sometimes run across a paragraph break: keep the part holding the root. The
+    # text up to the next token says whether there is one without making a Token of each word.
+    stop = doc[end].idx if end < len(doc) else len(text)
+    for token in span if "\n" in text[span.start_char : stop] else ():
         if "\n" in token.text or "\n" in token.whitespace_:
             if token.i < span.root.i:
                 start = token.i + 1
@@ -190,14 +193,16 @@ def _clean(span: SpacySpan) -> SpacySpan | None:
     if start >= end:
         return None
     cleaned = doc[start:end]
-    if cleaned.text.count("(") > cleaned.text.count(")"):
+    words = text[cleaned.start_char : cleaned.end_char]
+    if words.count("(") > words.count(")"):
         # "The World Health Organization (WHO": the name before its abbreviation, which the
         # acronym rule joins to it wherever it stands alone.
         end = next(t.i for t in cleaned if t.text == "(")
         while end > start and not doc[end - 1].text[0].isalnum():
             end -= 1
         cleaned = doc[start:end]
-    if not cleaned.text or cleaned.text.count("(") != cleaned.text.count(")"):
+        words = cleaned.text
+    if not words or words.count("(") != words.count(")"):
         return None
     return cleaned
 
