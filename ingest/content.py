@@ -85,10 +85,14 @@ def content_of(verb: Token) -> SpacySpan | None:
         return trim(doc[subjects[0].left_edge.i : subjects[0].right_edge.i + 1])
     if objects and not clause and any(_reports(c) for c in objects[0].children):
         return None  # "wrote a letter arguing that ...": the participle's words, not the letter
+    # Not a relative clause a relative pronoun opens: "slammed Trump, who claims that ...".
     finite = [
         c
         for c in (objects[0].children if objects and not clause else ())
-        if c.dep_ in ("acl", "relcl") and c.pos_ == "VERB" and c.tag_ in ("VBD", "VBZ", "VBP")
+        if c.dep_ in ("acl", "relcl")
+        and c.pos_ == "VERB"
+        and c.tag_ in ("VBD", "VBZ", "VBP")
+        and not any(g.tag_ in ("WP", "WDT", "WP$") for g in c.children)
     ]
     if objects and not clause and not finite:
         # "told a briefing in Geneva that cases had risen": the parser hung the that-clause

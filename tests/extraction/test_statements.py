@@ -1665,3 +1665,12 @@ def test_a_participle_on_a_cues_object_reports_its_own_clause() -> None:
         "Headline\n\nMayor Tom Ridley wrote a letter saying that the council had broken the law."
     )
     assert said(found) == [("Tom Ridley", "saying", "the council had broken the law", False)]
+
+
+def test_a_relative_clause_on_a_cues_object_is_its_own_statement() -> None:
+    found = extract(
+        "Headline\n\nCritics slammed Mayor Tom Ridley, who claims that the city budget has no "
+        "deficit."
+    )
+    assert ("Tom Ridley", "claims", "the city budget has no deficit", False) in said(found)
+    assert not any("who claims" in words for _, _, words, _ in said(found))
