@@ -370,6 +370,19 @@ def subject_of(verb: Token) -> Token | None:
     return None
 
 
+def _joined(subject: Token, cue: Token | None) -> bool:
+    """Whether a cue is joined to the verb a subject is of, and so has that subject: "Other
+    officers chafed at it and said ...", "All of the candidates oppose it and have pledged"."""
+    # Only the sentence's own verb: one inside a reported clause is often the parser's joining
+    # of the cue to the words ("told X the tone was cordial, and predicted ...").
+    return (
+        cue is not None
+        and cue.dep_ == "conj"
+        and cue.head.i == subject.head.i < cue.i
+        and subject.head.dep_ == "ROOT"
+    )
+
+
 def _interrupting(verb: Token) -> bool:
     """Whether a comma follows a cue that the clause it reports goes on after."""
     doc = verb.doc
@@ -506,6 +519,13 @@ class Speakers:
             subject = subject.head.head
             lower = subject.lower_
         if (subject.pos_ == "NUM" or lower in QUANTIFIERS) and self._speaks(subject, cue):
+            # "One of the men, Jessie Elkins, 70, ... said": the one the apposition names, on
+            # the count or on the group it counts from.
+            group = [g for c in subject.children if c.lower_ == "of" for g in c.children]
+            for noun in [subject, *group]:
+                for child in noun.children:
+                    if child.dep_ == "appos" and child.i in self.actors.token_actor:
+                        return self.actors.token_actor[child.i]
             # "Two in three said", "those surveyed say", "several threatened": a part of a
             # group the text counts but does not name, a speaker as "critics" are.
             right = max(
@@ -656,6 +676,8 @@ class Speakers:
             attribution.lemma_of(subject.head) in cues.lemmas
             or through_participle
             or through_adjective
+            # People, not "The attempt came after ..., and threatened": a plural.
+            or (_joined(subject, cue) and subject.tag_ == "NNS")
         ):
             # "the admiral said", "company executives said": any noun that is the cue's own
             # subject names a speaker the text leaves unnamed; one a cue only inherits through
@@ -775,7 +797,7 @@ class Speakers:
         head = subject.head
         if head.dep_ == "csubj" and cue is not None and head.head == cue:
             return True  # see subject_of: "majorities of voters going to the polls said"
-        if attribution.of_saying(head):
+        if attribution.of_saying(head) or _joined(subject, cue):
             return True
         return (
             cue is not None

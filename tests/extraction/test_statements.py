@@ -1674,3 +1674,29 @@ def test_a_relative_clause_on_a_cues_object_is_its_own_statement() -> None:
     )
     assert ("Tom Ridley", "claims", "the city budget has no deficit", False) in said(found)
     assert not any("who claims" in words for _, _, words, _ in said(found))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (  # a cue joined to the sentence's verb shares its subject, unnamed as it is
+            "Several veteran engineers at the plant chafed at the plan and said the budget was "
+            "wrong.",
+            ("Several veteran engineers", "said", "the budget was wrong"),
+        ),
+        (
+            "All of the council members oppose the new budget and have pledged to vote against it.",
+            ("All of the council members", "pledged", "to vote against it"),
+        ),
+        (  # one of a group, named by the apposition
+            "One of his advisers, Tom Ridley, told reporters that the mayor would resign on "
+            "Friday.",
+            ("Tom Ridley", "told", "the mayor would resign on Friday"),
+        ),
+    ],
+)
+def test_an_unnamed_subject_speaks_through_a_joined_cue_or_its_apposition(
+    sentence: str, expected: tuple[str, str, str]
+) -> None:
+    found = extract(f"Headline\n\n{sentence}")
+    assert [(speaker, cue, words) for speaker, cue, words, _ in said(found)] == [expected]
