@@ -522,8 +522,8 @@ class Speakers:
             # "One of the men, Jessie Elkins, 70, ... said": the one the apposition names, on
             # the count or on the group it counts from.
             group = [g for c in subject.children if c.lower_ == "of" for g in c.children]
-            for noun in [subject, *group]:
-                for child in noun.children:
+            for counted in [subject, *group]:
+                for child in counted.children:
                     if child.dep_ == "appos" and child.i in self.actors.token_actor:
                         return self.actors.token_actor[child.i]
             # "Two in three said", "those surveyed say", "several threatened": a part of a
