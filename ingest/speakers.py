@@ -340,6 +340,18 @@ def subject_of(verb: Token) -> Token | None:
         finite = next((a for a in head.ancestors if a.tag_ in FINITE_TAGS), None)
         if finite is not None:
             return subject_of(finite)
+    # "It was a punch, as Clinton echoed the criticism, saying ...": a participle set off right
+    # after a clause with a subject of its own, which the parser hung beside it on an expletive,
+    # goes with that clause.
+    if verb.dep_ == "advcl" and verb.tag_ == "VBG" and verb.doc[verb.i - 1].text == ",":
+        clauses = [
+            c
+            for c in verb.head.children
+            if c.dep_ == "advcl" and c.right_edge.i == verb.i - 2 and c.i < verb.i
+        ]
+        expletive = any(c.dep_ == "nsubj" and c.lower_ == "it" for c in verb.head.children)
+        if clauses and expletive and any(c.dep_ == "nsubj" for c in clauses[0].children):
+            return subject_of(clauses[0])
     # "A White House statement followed, saying ...": the participle's subject is its head's.
     if verb.dep_ in ("advcl", "xcomp", "conj", "acl") and verb.head.i != verb.i:
         if verb.dep_ == "acl":

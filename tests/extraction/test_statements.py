@@ -1700,3 +1700,12 @@ def test_an_unnamed_subject_speaks_through_a_joined_cue_or_its_apposition(
 ) -> None:
     found = extract(f"Headline\n\n{sentence}")
     assert [(speaker, cue, words) for speaker, cue, words, _ in said(found)] == [expected]
+
+
+def test_a_participle_after_a_clause_with_its_own_subject_goes_with_that_clause() -> None:
+    # The parser hangs "saying" on "was", whose subject is an expletive "it".
+    found = extract(
+        "Headline\n\nMayor Tom Ridley spoke in Leeds. It was a sharp attack by the two men, as "
+        "Mr. Ridley echoed the criticism, saying the council ''wastes money every day.''"
+    )
+    assert speaker_of(found, "wastes money") == "Tom Ridley"
