@@ -698,7 +698,9 @@ def _according_to(
         if speaker is None and nominal:
             # What "according to" names is a source by the phrase alone: "recent polls".
             phrase = doc[source.left_edge.i : source.i + 1]
-            speaker = speakers.describe(phrase, "Group" if source.tag_ == "NNS" else "Person")
+            # A name the recogniser did not know, "the Las Vegas Sun", is a body's.
+            kind = {"NNS": "Group", "NNP": "Organization"}.get(source.tag_, "Person")
+            speaker = speakers.describe(phrase, kind)
         sentence = docindex.sentence(token)
         if speaker is None or any(
             b < sentence.end_char and sentence.start_char < e for b, e in taken

@@ -1635,6 +1635,15 @@ def test_according_to_a_source_tagged_an_adjective_still_names_it() -> None:
     ]
 
 
+def test_according_to_a_name_the_recogniser_took_for_a_place_names_a_body() -> None:
+    found = extract(
+        "Headline\n\nTurnout fell sharply in the north, according to the Las Vegas Sun."
+    )
+    assert [
+        (found.actors[s.speaker].name, found.actors[s.speaker].type) for s in found.statements
+    ] == [("Las Vegas Sun", "Organization")]
+
+
 def test_a_finite_cue_joined_to_an_infinitive_takes_the_clause_subject() -> None:
     # The parser joins "accused" to "jolt", which has no subject; "promise" is not the speaker.
     found = extract(
