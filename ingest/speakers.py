@@ -104,6 +104,8 @@ PERSON_ROLES = {
     "king",
     "queen",
 }
+# What a body issues in its own name.
+ISSUED = {"statement", "readout", "release"}
 # Things people write or issue, which speak for whoever wrote or issued them: "her statement
 # said", "a report from the agency found", "the lawsuit says".
 WORKS = {
@@ -638,6 +640,12 @@ class Speakers:
             author = self._author(subject)
             if author is not None:
                 return author
+            # "a council readout said", "a campaign statement said": what a body issues in its
+            # own name speaks for the body, unnamed (not "newspaper ads", "a 50-state poll").
+            issued = subject.lemma_.lower() in ISSUED
+            for body in subject.lefts if issued else ():
+                if body.dep_ == "compound" and body.lemma_.lower() in BODIES:
+                    return self.describe(self.doc[body.i : body.i + 1], "Organization")
         if subject.lower_ in SPOKESPEOPLE:
             # "a spokesperson for the State Department said": the department speaks.
             for prep in subject.children:

@@ -1718,3 +1718,12 @@ def test_a_participle_after_a_clause_with_its_own_subject_goes_with_that_clause(
         "Mr. Ridley echoed the criticism, saying the council ''wastes money every day.''"
     )
     assert speaker_of(found, "wastes money") == "Tom Ridley"
+
+
+def test_a_readout_an_unnamed_body_issued_is_the_bodys() -> None:
+    found = extract(
+        'Headline\n\n"Ridley pointed out that the budget was balanced," a council readout said.'
+    )
+    assert [
+        (found.actors[s.speaker].name, found.actors[s.speaker].type) for s in found.statements
+    ] == [("council", "Organization")]
