@@ -85,6 +85,11 @@ class ActorSet:
         country = gazetteer.load().demonyms.get(word.lower_)
         if country is None:
             return None
+        return self.country_named(country, Span(word.idx, word.idx + len(word.text), word.text))
+
+    def country_named(self, country: str, mention: Span) -> str:
+        """The actor of a country the text names by a word that stands for it, made an actor of
+        the article if it is not one."""
         key = "country:" + country.lower().replace(" ", "-")
         for actor in self.actors.values():
             if actor.type == "Country" and actor.name == country:
@@ -93,7 +98,7 @@ class ActorSet:
         found = self.actors.get(key)
         if found is None:
             found = self.actors[key] = Actor(key=key, name=country, type="Country")
-        found.mentions.append(Span(word.idx, word.idx + len(word.text), word.text))
+        found.mentions.append(mention)
         return key
 
 

@@ -16,7 +16,7 @@ from spacy.attrs import LOWER
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
-from newsgraph.ingest import attribution, docindex
+from newsgraph.ingest import attribution, docindex, gazetteer
 from newsgraph.ingest.actors import ActorSet
 from newsgraph.ingest.extraction import Actor, Span
 from newsgraph.ontology import slug
@@ -663,6 +663,10 @@ class Speakers:
         common = subject.pos_ == "NOUN" or (
             subject.pos_ == "PROPN" and not subject.ent_type_ and subject.lower_ in cues.speakers
         )
+        if subject.pos_ == "PROPN" and not common and self._surname(subject, "Person") is None:
+            seat = self._seat(subject)  # not "Washington said" after "Denzel Washington"
+            if seat is not None:
+                return seat
         if subject.pos_ == "PROPN" and subject.ent_type_ in UNKEPT_NAMES and not common:
             # A name the recogniser missed or did not keep ("Espinoza said", "Pew notes"):
             # the person of that surname named before, else an actor of its own.
@@ -868,6 +872,20 @@ class Speakers:
         words = [c for c in subject.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"]
         phrase = self.doc[(words[0].i if words else subject.i) : subject.i + 1]
         return self._surname(subject, kind) or self.describe(phrase, kind, kind.lower() + ":")
+
+    def _seat(self, subject: Token) -> str | None:
+        """The country whose seat of government a name the recogniser missed is: "Downing
+        Street said", which is no person named Street."""
+        words = [c for c in subject.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"]
+        phrase = self.doc[(words[0].i if words else subject.i) : subject.i + 1]
+        country = gazetteer.load().capitals.get(phrase.text.lower())
+        if country is None:
+            return None
+        mention = Span(phrase.start_char, phrase.end_char, phrase.text)
+        key = self.actors.country_named(country, mention)
+        self.actors.order.append((phrase.start, key))
+        self.actors.order.sort()
+        return key
 
     def _subject_just_before(self, noun: Token) -> str | None:
         """The organization that was a clause's subject in this sentence or the one before:

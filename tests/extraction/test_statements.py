@@ -1727,3 +1727,23 @@ def test_a_readout_an_unnamed_body_issued_is_the_bodys() -> None:
     assert [
         (found.actors[s.speaker].name, found.actors[s.speaker].type) for s in found.statements
     ] == [("council", "Organization")]
+
+
+def test_a_seat_of_government_the_recogniser_missed_speaks_for_its_country() -> None:
+    found = extract(
+        "Minister resigns over expenses claims\n\nA Home Office minister has resigned after "
+        "newspaper reports about her expenses claims.\n\nDowning Street said Sir Keir Starmer "
+        'had accepted her resignation "with regret".'
+    )
+    speakers = [
+        (found.actors[s.speaker].name, found.actors[s.speaker].type) for s in found.statements
+    ]
+    assert speakers == [("United Kingdom", "Country")]
+
+
+def test_a_surname_that_is_also_a_seat_of_government_stays_the_person() -> None:
+    found = extract(
+        "Headline\n\nActor Denzel Washington spoke at the event. Washington said the film was "
+        "his best work in years."
+    )
+    assert speaker_of(found, "best work") == "Denzel Washington"
