@@ -248,9 +248,16 @@ def _name_tokens(span: SpacySpan) -> tuple[tuple[str, ...], str | None, int]:
 
 
 def _in_title(span: SpacySpan) -> bool:
-    """Whether a name is the "of" part of an office: "Secretary of State"."""
+    """Whether a name is part of an office: the "of" part of "Secretary of State", or the one
+    word before "Secretary" in "Home Secretary", which names no body of its own."""
     root = span.root
-    return (
+    before = (
+        len(span) == 1
+        and root.dep_ == "compound"
+        and root.head.i == span.end
+        and root.head.lemma_.lower() in TITLE_OFFICES
+    )
+    return before or (
         root.dep_ == "pobj"
         and root.head.lower_ == "of"
         and root.head.head.lemma_.lower() in TITLE_OFFICES

@@ -318,3 +318,12 @@ def test_words_found_by_attribute_are_those_a_pass_over_the_doc_finds() -> None:
         t.i for t in doc if t.idx >= begin and t.lemma_.lower() in lemmas
     ]
     assert len(docindex.having(doc, LOWER, words)) == 4
+
+
+def test_the_word_before_secretary_is_part_of_the_office_not_a_body() -> None:
+    found = extract(
+        "Talks stall\n\nThe Home Secretary, Suella Braverman, said she was disappointed."
+    )
+    assert sorted((a.name, a.type) for a in found.actors.values()) == [
+        ("Suella Braverman", "Person")
+    ]
