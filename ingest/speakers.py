@@ -570,15 +570,20 @@ class Speakers:
             # Before an apposition: "Senator Tim Scott, Republican of South Carolina, said".
             return self.actors.token_actor[subject.i]
         for child in subject.children:
-            # "spokesman, Dmitry Peskov," / "the newspaper, Moskovsky Komsomolets,"
-            if child.dep_ == "appos" and child.i in self.actors.token_actor:
+            # "spokesman, Dmitry Peskov," / "the newspaper, Moskovsky Komsomolets," / "the
+            # refugee agency, UNHCR," (which the parser may take for a modifier)
+            set_off = child.dep_ == "npadvmod" and self.doc[child.i - 1].text == ","
+            if (child.dep_ == "appos" or set_off) and child.i in self.actors.token_actor:
                 return self.actors.token_actor[child.i]
         determiner = subject.left_edge.lower_
         noun = subject.lower_
         # Only "the union" itself: in "the EIS union" a name says which (below).
         bare = subject.left_edge.i == subject.i - 1
+        # Not "the United Nations refugee agency", which names its body (below).
+        named_inside = any(self.actors.actors_in(subject.left_edge.i, subject.i))
         if determiner == "the" and (
-            noun in DEFINITE_ORGANIZATIONS or (noun in KINDS_OF_BODY and bare)
+            (noun in DEFINITE_ORGANIZATIONS and not named_inside)
+            or (noun in KINDS_OF_BODY and bare)
         ):
             if noun in KINDS_OF_BODY:
                 named_before = self._named_as(subject) or self._subject_just_before(subject)

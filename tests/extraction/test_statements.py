@@ -1747,3 +1747,13 @@ def test_a_surname_that_is_also_a_seat_of_government_stays_the_person() -> None:
         "his best work in years."
     )
     assert speaker_of(found, "best work") == "Denzel Washington"
+
+
+def test_a_body_named_inside_its_description_or_set_off_after_it_is_the_speaker() -> None:
+    # Not the last organization named before, as "the agency" alone would be.
+    found = extract(
+        'Sunak defends plan\n\nRishi Sunak said the bill would pass. "It makes clear that '
+        'Parliament is sovereign," he said.\n\nThe United Nations refugee agency, UNHCR, said '
+        "the plan was incompatible with international law."
+    )
+    assert speaker_of(found, "incompatible") == "UNHCR"
