@@ -339,7 +339,16 @@ def extract(doc: Doc, body_start: int, actors: ActorSet, published: dt.date | No
         if existing is None and not (sources or targets or others) and _definite(token):
             # "the video call" with no one named: the last event of its family; one named by a
             # verb ("Biden and Xi spoke") is better named by a noun phrase.
-            existing = next((e for e in reversed(events) if _family(e, kind, code)), None)
+            # Not one without its date: "the invasion in February 2022" is no re-mention of
+            # the attacks told undated just before.
+            existing = next(
+                (
+                    e
+                    for e in reversed(events)
+                    if _family(e, kind, code) and (date is None or e.date == date)
+                ),
+                None,
+            )
             if existing is not None and mentions[id(existing)][0].pos_ == "VERB" and len(words) > 1:
                 existing.label, existing.kind, existing.cameo = label, kind, code
                 existing.span, span = span, existing.span

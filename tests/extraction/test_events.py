@@ -467,3 +467,16 @@ def test_who_reports_an_event_takes_no_part_in_it() -> None:
     )
     sources = {name for e in found.events for name in names(found, e.sources)}
     assert not any("Ministry" in name for name in sources), sources
+
+
+def test_a_dated_mention_is_no_re_mention_of_an_undated_event_of_its_family() -> None:
+    # "the invasion in February 2022" is not the drone strikes just told; merged, the strikes
+    # would take its date.
+    found = extract(
+        "War update\n\nUkraine launched drone strikes on Russian oil refineries. Since the "
+        "invasion in February 2022, more than 10,000 civilians have died."
+    )
+    strikes = [e for e in found.events if e.label == "drone strikes"]
+    assert len(strikes) == 1
+    assert strikes[0].date is None
+    assert [s.text for s in strikes[0].more_spans] == []
