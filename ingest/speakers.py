@@ -951,10 +951,14 @@ class Speakers:
 
 
 def _kind_of(noun: Token) -> str:
-    """Whether a noun naming unnamed speakers names a body, one person or several."""
-    if noun.lemma_.lower() in BODIES:
+    """Whether a noun naming unnamed speakers names a body, one person or several (people or
+    bodies: "business groups urged")."""
+    lemma = noun.lemma_.lower()
+    if noun.tag_ in ("NNS", "NNPS") and not (lemma == noun.lower_ and lemma in BODIES):
+        return "Group"  # not "police", a body whatever its tag
+    if lemma in BODIES:
         return "Organization"  # "the government says", with no government named before
-    return "Group" if noun.tag_ in ("NNS", "NNPS") else "Person"
+    return "Person"
 
 
 def lost_subject(verb: Token, actors: ActorSet) -> str | None:

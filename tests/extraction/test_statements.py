@@ -1757,3 +1757,16 @@ def test_a_body_named_inside_its_description_or_set_off_after_it_is_the_speaker(
         "the plan was incompatible with international law."
     )
     assert speaker_of(found, "incompatible") == "UNHCR"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("Business groups urged the government to cut taxes on small firms.", "Group"),
+        ("The government said it would cut taxes on small firms.", "Organization"),
+        ("Police said the man had been arrested on Monday night.", "Organization"),
+    ],
+)
+def test_unnamed_bodies_are_a_group_when_several(sentence: str, kind: str) -> None:
+    found = extract(f"Headline\n\n{sentence}")
+    assert [found.actors[s.speaker].type for s in found.statements] == [kind]
