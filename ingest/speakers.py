@@ -663,6 +663,10 @@ class Speakers:
             # "The Glasgow Kelvin MP, who ..., said", "the 60-year-old told": the person the
             # text is about is meant.
             return self._meant(subject, cue)
+        if determiner == "the" and subject.tag_ == "NN":
+            described = self._described_before(subject)
+            if described is not None:
+                return described  # "billionaire Elon Musk ... the billionaire said"
         cues = attribution.shipped()
         # "Police said" at the start of a sentence: a capital does not make the noun a name.
         common = subject.pos_ == "NOUN" or (
@@ -891,6 +895,36 @@ class Speakers:
         self.actors.order.append((phrase.start, key))
         self.actors.order.sort()
         return key
+
+    def _described_before(self, noun: Token) -> str | None:
+        """The person the article described with this noun before, the latest: "billionaire
+        Elon Musk", "Musk, the billionaire", "Musk is a billionaire". The noun heads the
+        description, and what qualifies it now qualified it then: "the Republican nominee" is
+        not the person described as "the Democratic nominee"."""
+        lemma = noun.lemma_.lower()
+        if lemma in BODIES | WORKS:
+            return None
+        qualifiers = {c.lower_ for c in noun.children if c.dep_ in ("amod", "compound")}
+        people = self.actors.token_actor
+        for word in reversed(self.doc[: noun.i]):
+            if word.lemma_.lower() != lemma and word.lower_ != lemma:
+                continue
+            if any(c.dep_ == "case" for c in word.children):
+                continue  # "Thiel is the candidate's first enlistee": whose, not who
+            head = word.head
+            if word.dep_ == "attr":
+                named = [c for c in head.children if c.dep_ == "nsubj" and c.i in people]
+            elif word.dep_ in ("compound", "appos"):
+                named = [head] if head.i in people else []
+            else:
+                named = [c for c in word.children if c.dep_ == "appos" and c.i in people]
+            said_then = {t.lower_ for t in word.subtree}
+            for name in named:
+                key = people[name.i]
+                person = self.actors.actors[key].type == "Person" and key not in self.described
+                if person and qualifiers <= said_then:
+                    return key
+        return None
 
     def _subject_just_before(self, noun: Token) -> str | None:
         """The organization that was a clause's subject in this sentence or the one before:

@@ -1770,3 +1770,19 @@ def test_a_body_named_inside_its_description_or_set_off_after_it_is_the_speaker(
 def test_unnamed_bodies_are_a_group_when_several(sentence: str, kind: str) -> None:
     found = extract(f"Headline\n\n{sentence}")
     assert [found.actors[s.speaker].type for s in found.statements] == [kind]
+
+
+def test_a_definite_description_the_article_gave_a_person_means_that_person() -> None:
+    found = extract(
+        "Headline\n\nOn Monday, billionaire Elon Musk said X would sue the advertisers. The "
+        "billionaire described himself as a free speech absolutist."
+    )
+    assert speaker_of(found, "free speech absolutist") == "Elon Musk"
+
+
+def test_a_description_qualified_otherwise_means_someone_else() -> None:
+    found = extract(
+        "Headline\n\nThe Democratic nominee, Jane Holloway, spoke in Leeds on Monday. The "
+        "Republican nominee said the budget was a disgrace."
+    )
+    assert speaker_of(found, "disgrace") != "Jane Holloway"
