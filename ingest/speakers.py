@@ -672,10 +672,9 @@ class Speakers:
         common = subject.pos_ == "NOUN" or (
             subject.pos_ == "PROPN" and not subject.ent_type_ and subject.lower_ in cues.speakers
         )
-        if subject.pos_ == "PROPN" and not common and self._surname(subject, "Person") is None:
-            seat = self._seat(subject)  # not "Washington said" after "Denzel Washington"
-            if seat is not None:
-                return seat
+        seat = self._seat(subject) if subject.pos_ == "PROPN" and not common else None
+        if seat is not None:
+            return seat
         if subject.pos_ == "PROPN" and subject.ent_type_ in UNKEPT_NAMES and not common:
             # A name the recogniser missed or did not keep ("Espinoza said", "Pew notes"):
             # the person of that surname named before, else an actor of its own.
@@ -884,11 +883,12 @@ class Speakers:
 
     def _seat(self, subject: Token) -> str | None:
         """The country whose seat of government a name the recogniser missed is: "Downing
-        Street said", which is no person named Street."""
+        Street said", which is no person named Street; but not "Washington said" after "Denzel
+        Washington"."""
         words = [c for c in subject.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"]
         phrase = self.doc[(words[0].i if words else subject.i) : subject.i + 1]
         country = gazetteer.load().capitals.get(phrase.text.lower())
-        if country is None:
+        if country is None or self._surname(subject, "Person") is not None:
             return None
         mention = Span(phrase.start_char, phrase.end_char, phrase.text)
         key = self.actors.country_named(country, mention)
