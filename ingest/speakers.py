@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 import numpy
-from spacy.attrs import LOWER
+from spacy.attrs import LEMMA, LOWER
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
@@ -382,6 +382,12 @@ def subject_of(verb: Token) -> Token | None:
         if child.i == verb.i + 1 and _misread_name(child):
             return child  # '"...," said Skelly', the name tagged an adverb
     return None
+
+
+def _proper_phrase(name: Token) -> SpacySpan:
+    """A proper name with the proper names compounded before it: "Downing Street"."""
+    words = [c for c in name.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"]
+    return name.doc[(words[0].i if words else name.i) : name.i + 1]
 
 
 def _joined(subject: Token, cue: Token | None) -> bool:
@@ -877,16 +883,14 @@ class Speakers:
         return self.describe(phrase, "Person", "person:")
 
     def _named(self, subject: Token, kind: str) -> str:
-        words = [c for c in subject.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"]
-        phrase = self.doc[(words[0].i if words else subject.i) : subject.i + 1]
+        phrase = _proper_phrase(subject)
         return self._surname(subject, kind) or self.describe(phrase, kind, kind.lower() + ":")
 
     def _seat(self, subject: Token) -> str | None:
         """The country whose seat of government a name the recogniser missed is: "Downing
         Street said", which is no person named Street; but not "Washington said" after "Denzel
         Washington"."""
-        words = [c for c in subject.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"]
-        phrase = self.doc[(words[0].i if words else subject.i) : subject.i + 1]
+        phrase = _proper_phrase(subject)
         country = gazetteer.load().capitals.get(phrase.text.lower())
         if country is None or self._surname(subject, "Person") is not None:
             return None
@@ -906,10 +910,8 @@ class Speakers:
             return None
         qualifiers = {c.lower_ for c in noun.children if c.dep_ in ("amod", "compound")}
         people = self.actors.token_actor
-        for word in reversed(self.doc[: noun.i]):
-            if word.lemma_.lower() != lemma and word.lower_ != lemma:
-                continue
-            if any(c.dep_ == "case" for c in word.children):
+        for word in reversed(docindex.having(self.doc, LEMMA, {lemma})):
+            if word.i >= noun.i or any(c.dep_ == "case" for c in word.children):
                 continue  # "Thiel is the candidate's first enlistee": whose, not who
             head = word.head
             if word.dep_ == "attr":
