@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-import trafilatura
 from dateutil import parser as dateparser
 
 from newsgraph.errors import InputError
@@ -111,6 +110,8 @@ def from_record(record: Any, source: str, published: dt.date | None = None) -> A
 
 def from_html(html: str, source: str, published: dt.date | None = None) -> Article:
     """An article from an HTML page, main text and metadata pulled by trafilatura."""
+    import trafilatura  # only for HTML: a tenth of a second that text and JSON never need
+
     extracted = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
     if extracted is None:
         raise InputError(source, "no article text found in the HTML")

@@ -27,7 +27,7 @@ from newsgraph.errors import InputError
 from newsgraph.ingest.articles import Article
 from newsgraph.ingest.linking import Linker
 from newsgraph.ingest.serialized import SerializedGraph
-from newsgraph.ingest.workers import Pool
+from newsgraph.ingest.workers import Pool, start
 from newsgraph.ontology import Minter
 from newsgraph.settings import Settings
 from newsgraph.store import Writer
@@ -35,7 +35,7 @@ from newsgraph.store import Writer
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-__all__ = ["Summary", "WorkerPool", "ingest_articles"]
+__all__ = ["Summary", "WorkerPool", "ingest_articles", "prepare"]
 
 # What the writer thread is given: a parsed article to extract and store (one worker), or
 # what a worker process made of one (more workers).
@@ -173,6 +173,14 @@ class _Writer(threading.Thread):
         self.join()
         if self.error is not None:
             raise self.error
+
+
+def prepare(settings: Settings) -> None:
+    """Have the worker processes of a `--workers N` run start loading the model now, while the
+    caller opens its store; ingest_articles would start them later. (A local cluster starts
+    its own as it starts, and a running one has them.)"""
+    if settings.workers > 1 and not settings.cluster:
+        start(settings.model)
 
 
 def ingest_articles(

@@ -6,6 +6,13 @@ so the parent only reads inputs and stores. An article goes to the worker with t
 outstanding, which keeps both busy to the end, and results come back in input order, so that an
 article given twice ends as its later version, as with one worker.
 
+Workers are forked from one server process (multiprocessing's forkserver) that imported spaCy
+and loaded the model before the first fork (newsgraph.ingest.preload). So the model is loaded
+once per run, not once per worker, a replacement for a dead worker starts parsing at once, and a
+worker's exit skips the interpreter's teardown. start() starts that server; the pool starts it
+if nobody did, and the ingest command does as early as it can, so that it loads the model while
+the store opens. The server lives as long as the process that started it, and is reused.
+
 Linking runs in the workers. Each gets a copy of the parent's linker; with a cache file, a
 worker never writes it but sends its new answers back, and the parent merges and saves them.
 
@@ -17,13 +24,13 @@ is the likely cause).
 
 from __future__ import annotations
 
-import ctypes
 import logging
 import multiprocessing
+import multiprocessing.forkserver
 import os
-import signal
+import queue
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from multiprocessing.connection import Connection, wait
 from typing import Any, cast
 
@@ -35,12 +42,15 @@ from newsgraph.settings import Settings
 
 log = logging.getLogger(__name__)
 
-_SPAWN = multiprocessing.get_context("spawn")
+_FORKSERVER = multiprocessing.get_context("forkserver")
+# What the forkserver imports before its first fork.
+PRELOAD = ["newsgraph.ingest.preload"]
+# The model the forkserver loads, told through its environment: preloading only imports modules.
+PRELOAD_MODEL = "NEWSGRAPH_PRELOAD_MODEL"
 RESULT, DONE, FAILED, DIED = "result", "done", "failed", "died"
 # A worker is one of as many processes as there are cores, and keeps to one thread (see above):
 # BLAS threads of its own would make it a many-thread process and compete with the other workers.
 SINGLE_THREADED = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
-PR_SET_PDEATHSIG = 1  # prctl(2): the signal this process gets when its parent dies
 # Workers that may die with no article in hand (at start, say) before the run stops.
 MAX_IDLE_DEATHS = 3
 # Seconds between checks that every worker is still alive while waiting for results.
@@ -69,6 +79,7 @@ class Pool:
         self.finished: set[int] = set()
         self.complete = False  # every article sent and every result received
         writers = []
+        start(settings.model)
         for index in range(settings.workers):
             inbox, outbox, writer, process = self._spawn(index)
             self.inboxes.append(inbox)
@@ -83,11 +94,11 @@ class Pool:
         self.received: deque[tuple[Any, ...]] = deque()  # messages read, not handled yet
 
     def _spawn(self, index: int) -> tuple[Any, Connection, Connection, Any]:
-        inbox = _SPAWN.Queue()
-        reader, writer = _SPAWN.Pipe(duplex=False)
-        process = _SPAWN.Process(
+        inbox = _FORKSERVER.Queue()
+        reader, writer = _FORKSERVER.Pipe(duplex=False)
+        process = _FORKSERVER.Process(
             target=_work,
-            args=(index, self.settings, self.linker, inbox, writer, self.log_level),
+            args=(index, self.settings, self.linker, inbox, writer, self.log_level, os.getpid()),
             name=f"newsgraph-ingest-{index}",
             daemon=True,
         )
@@ -277,6 +288,25 @@ class Pool:
             pipe.close()
 
 
+def start(model: str, modules: Sequence[str] = ()) -> None:
+    """Start the server that workers are forked from, if it is not running, and have it load
+    `model` and import `modules`; returns at once, while it loads.
+
+    A server already running keeps what it loaded: a worker of a run with another model loads
+    that one itself.
+    """
+    _FORKSERVER.set_forkserver_preload([*PRELOAD, *modules])
+    before = os.environ.get(PRELOAD_MODEL)
+    os.environ[PRELOAD_MODEL] = model  # the server inherits this process's environment
+    try:
+        multiprocessing.forkserver.ensure_running()
+    finally:
+        if before is None:
+            del os.environ[PRELOAD_MODEL]
+        else:
+            os.environ[PRELOAD_MODEL] = before
+
+
 def _work(
     index: int,
     settings: Settings,
@@ -284,9 +314,10 @@ def _work(
     inbox: Any,
     outbox: Connection,
     log_level: int,
+    parent: int,
 ) -> None:
-    """A worker's life: load the model once, then parse, extract and encode until told to stop."""
-    _die_with_parent()
+    """A worker's life: parse, extract and encode until told to stop (the model is loaded once,
+    in the forkserver, or here if that failed), or until the ingest process `parent` is gone."""
     logging.basicConfig(level=log_level, format="%(levelname)s %(name)s: %(message)s")
     for name in SINGLE_THREADED:
         os.environ.setdefault(name, "1")  # before spaCy imports numpy, which reads them once
@@ -298,12 +329,8 @@ def _work(
         parser = nlp.load(settings.model)
         minter = Minter(settings.base)
         answers = NewAnswers(linker)
-
-        def received() -> Iterator[tuple[str, tuple[int, Article]]]:
-            while (message := inbox.get()) is not None:
-                yield message[1].text, message
-
-        batches = parsing.parse_each(parser, received(), settings.batch_size, _source)
+        texts = ((message[1].text, message) for message in _received(inbox, parent))
+        batches = parsing.parse_each(parser, texts, settings.batch_size, _source)
         for doc, (sequence, article) in batches:
             if isinstance(doc, InputError):
                 result: SerializedGraph | InputError = doc
@@ -321,19 +348,32 @@ def _work(
     outbox.send((DONE, index))
 
 
-def _die_with_parent() -> None:
-    """Have Linux kill this worker when the ingest process dies, even by SIGKILL.
+def _received(inbox: Any, parent: int) -> Iterator[tuple[int, Article]]:
+    """What the parent sends, until it says there is nothing more.
 
-    A worker holds both ends of its inbox's pipe (a spawned Queue carries both), so it would
-    never see the pipe close and would wait on it forever, an orphan.
+    Raises BrokenPipeError once the parent is gone. A worker would not see its inbox close: it
+    holds both ends of the inbox's pipe (a Queue given to a process carries both), and a killed
+    parent would leave it waiting forever. Nor does the kernel tell it (PR_SET_PDEATHSIG): its
+    parent process is the forkserver, which stays while any worker does.
     """
+    while True:
+        try:
+            message = inbox.get(timeout=POLL_SECONDS)
+        except queue.Empty:
+            if not _alive(parent):
+                raise BrokenPipeError(f"the ingest process {parent} is gone") from None
+            continue
+        if message is None:
+            return
+        yield message
+
+
+def _alive(pid: int) -> bool:
     try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):
-        return  # not Linux
-    if os.getppid() == 1:
-        os._exit(0)  # the parent died before the request was made
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def _source(message: tuple[int, Article]) -> str:

@@ -136,6 +136,7 @@ def ingest(
         endpoint=endpoint,
         update_endpoint=update_endpoint,
     )
+    pipeline.prepare(settings)
     default_date = articles.parse_date(published, "--published") if published else None
     items = articles.read(paths, settings.max_bytes, default_date)
     progress = sys.stderr.isatty()

@@ -3,7 +3,10 @@ bad input by name and goes on, and when a worker dies loses at most the article 
 
 from __future__ import annotations
 
+import json
 import shutil
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -107,6 +110,16 @@ def test_an_article_on_two_workers_that_die_is_reported_and_the_other_nine_come_
     assert errors[0].source.startswith("copy-") and "died twice" in errors[0].reason
 
 
+def forked_workers() -> list[psutil.Process]:
+    """This process's ingest workers: the children of the forkserver they are forked from."""
+    servers = [
+        child
+        for child in psutil.Process().children()
+        if "multiprocessing.forkserver" in " ".join(child.cmdline())
+    ]
+    return [worker for server in servers for worker in server.children()]
+
+
 def test_a_worker_killed_during_ingest_leaves_every_article_stored(
     tmp_path: Path, settings: Settings
 ) -> None:
@@ -117,12 +130,7 @@ def test_a_worker_killed_during_ingest_leaves_every_article_stored(
     def articles_killing_a_worker_at_the_fifth() -> Iterator[articles.Article]:
         for number, article in enumerate(inputs):
             if number == 5:
-                workers = [
-                    child
-                    for child in psutil.Process().children()
-                    if "spawn_main" in " ".join(child.cmdline())
-                    and "resource_tracker" not in " ".join(child.cmdline())
-                ]
+                workers = forked_workers()
                 workers[0].kill()
                 killed.append(workers[0].pid)
             yield article
@@ -137,3 +145,33 @@ def test_a_worker_killed_during_ingest_leaves_every_article_stored(
         stores[workers] = sorted(map(str, StoreFolder(folder).reader()))
     assert len(killed) == 1
     assert stores[2] == stores[1]
+
+
+def test_workers_waiting_for_articles_stop_when_the_ingest_is_killed(tmp_path: Path) -> None:
+    """A worker's parent is the forkserver, not the ingest: it must see the ingest go itself."""
+    command = [sys.executable, "-m", "newsgraph", "ingest", "-", "--store", str(tmp_path / "s")]
+    command += ["--workers", "2", "--batch-size", "1"]
+    ingest = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
+    assert ingest.stdin is not None
+    line = json.dumps({"text": "Biden said on Monday that talks would go on."}) + "\n"
+    ingest.stdin.write(line.encode())
+    ingest.stdin.flush()  # and left open: the workers wait for more
+    parent = psutil.Process(ingest.pid)
+    deadline = time.monotonic() + 60
+    family: list[psutil.Process] = []
+    while len(family) < 3 and time.monotonic() < deadline:  # the forkserver and two workers
+        family = [process for process in parent.children(recursive=True) if is_forked(process)]
+        time.sleep(0.2)
+    assert len(family) == 3, family
+    time.sleep(2)  # the article parsed, both workers idle
+    ingest.kill()
+    ingest.wait()
+    _, alive = psutil.wait_procs(family, timeout=15)
+    assert alive == [], f"left running after the ingest was killed: {alive}"
+
+
+def is_forked(process: psutil.Process) -> bool:
+    try:
+        return "multiprocessing.forkserver" in " ".join(process.cmdline())
+    except psutil.NoSuchProcess:
+        return False

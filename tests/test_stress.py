@@ -65,9 +65,9 @@ def orphan_workers(since: float) -> list[psutil.Process]:
     left = []
     for process in psutil.process_iter(["cmdline", "create_time", "ppid"]):
         cmdline = " ".join(process.info["cmdline"] or [])
+        # The workers and the forkserver they are forked from (newsgraph.ingest.workers).
         if (
-            "spawn_main" in cmdline
-            and "resource_tracker" not in cmdline
+            "multiprocessing.forkserver" in cmdline
             and process.info["create_time"] >= since
             and process.info["ppid"] in (0, 1)
         ):
