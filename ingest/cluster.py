@@ -34,9 +34,15 @@ from newsgraph.ingest.serialized import SerializedGraph
 
 # The local pool's helpers for a linker's new live-Wikidata answers: a worker reports them,
 # the driver merges and saves them.
-from newsgraph.ingest.workers import SINGLE_THREADED, NewAnswers, merge_answers
+from newsgraph.ingest.workers import (
+    DASK_PRELOAD,
+    SINGLE_THREADED,
+    NewAnswers,
+    merge_answers,
+    start,
+)
 from newsgraph.ontology import Minter
-from newsgraph.settings import Settings
+from newsgraph.settings import LOCAL_CLUSTER, Settings
 
 try:
     from distributed import WorkerPlugin
@@ -45,7 +51,6 @@ except ImportError:  # ClusterPool says what to install
 
 log = logging.getLogger(__name__)
 
-LOCAL = "local"
 PLUGIN = "newsgraph-ingest"
 # Articles per task. A task's results come back together, so the last tasks of a run leave the
 # other workers idle while they finish: a task of `batch_size` (32) articles kept one of two
@@ -68,6 +73,11 @@ QUIET_WORKERS = {
     "distributed.worker.memory.monitor-interval": "1s",
     "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,  # None: not set
 }
+
+# A local cluster's workers are forked from newsgraph's forkserver, which has the model and Dask
+# loaded (newsgraph.ingest.workers.start): they start parsing at once, with the model loaded once
+# for all of them.
+LOCAL_WORKERS = {"distributed.worker.multiprocessing-method": "forkserver"}
 
 _Result = SerializedGraph | InputError
 _Batch = list[tuple[int, Article]]
@@ -156,11 +166,12 @@ class ClusterPool:
         # Dask logs each worker's comings and goings; newsgraph's own lines are enough.
         logging.getLogger("distributed").setLevel(logging.WARNING)
         address = settings.cluster
-        if address == LOCAL:
+        if address == LOCAL_CLUSTER:
             import dask  # present: distributed, imported above, needs it
 
             # Set before the cluster starts, so its worker processes inherit it.
-            dask.config.set(QUIET_WORKERS)
+            dask.config.set(QUIET_WORKERS | LOCAL_WORKERS)
+            start(settings.model, DASK_PRELOAD)
             self.cluster = LocalCluster(
                 n_workers=settings.workers,
                 threads_per_worker=1,

@@ -27,9 +27,9 @@ from newsgraph.errors import InputError
 from newsgraph.ingest.articles import Article
 from newsgraph.ingest.linking import Linker
 from newsgraph.ingest.serialized import SerializedGraph
-from newsgraph.ingest.workers import Pool, start
+from newsgraph.ingest.workers import DASK_PRELOAD, Pool, start
 from newsgraph.ontology import Minter
-from newsgraph.settings import Settings
+from newsgraph.settings import LOCAL_CLUSTER, Settings
 from newsgraph.store import Writer
 
 if TYPE_CHECKING:
@@ -176,10 +176,11 @@ class _Writer(threading.Thread):
 
 
 def prepare(settings: Settings) -> None:
-    """Have the worker processes of a `--workers N` run start loading the model now, while the
-    caller opens its store; ingest_articles would start them later. (A local cluster starts
-    its own as it starts, and a running one has them.)"""
-    if settings.workers > 1 and not settings.cluster:
+    """Have the worker processes of a `--workers N` run or of a local cluster start loading the
+    model now, while the caller opens its store; ingest_articles would start them later."""
+    if settings.cluster == LOCAL_CLUSTER:
+        start(settings.model, DASK_PRELOAD)
+    elif settings.workers > 1 and not settings.cluster:
         start(settings.model)
 
 

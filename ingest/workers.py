@@ -43,8 +43,10 @@ from newsgraph.settings import Settings
 log = logging.getLogger(__name__)
 
 _FORKSERVER = multiprocessing.get_context("forkserver")
-# What the forkserver imports before its first fork.
-PRELOAD = ["newsgraph.ingest.preload"]
+# What the forkserver imports before its first fork; a local Dask cluster's workers are forked
+# from it too (newsgraph.ingest.cluster), and import Dask as well.
+PRELOAD = ("newsgraph.ingest.preload",)
+DASK_PRELOAD = ("distributed",)
 # The model the forkserver loads, told through its environment: preloading only imports modules.
 PRELOAD_MODEL = "NEWSGRAPH_PRELOAD_MODEL"
 RESULT, DONE, FAILED, DIED = "result", "done", "failed", "died"

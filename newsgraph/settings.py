@@ -45,6 +45,9 @@ def _positive_int(value: str) -> int:
     return number
 
 
+# The cluster setting that starts a local cluster rather than joining a running one.
+LOCAL_CLUSTER = "local"
+
 SETTINGS: tuple[Setting, ...] = (
     Setting("store", "newsgraph-store", "Folder of the embedded Oxigraph store."),
     Setting(
@@ -60,8 +63,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "cluster",
         "",
-        "Dask scheduler (tcp://HOST:PORT) whose workers parse for ingest, or `local` for a local "
-        "cluster of `workers` processes; empty: no cluster.",
+        "Dask scheduler (tcp://HOST:PORT) whose workers parse for ingest, or "
+        f"`{LOCAL_CLUSTER}` for a local cluster of `workers` processes; empty: no cluster.",
     ),
     Setting("max_bytes", 5_000_000, "Largest input file accepted, in bytes.", _positive_int),
     Setting(
