@@ -6,6 +6,7 @@ Importing this module is its effect, since multiprocessing's forkserver can only
 modules. The model comes from the server's environment.
 """
 
+import gc
 import os
 
 from newsgraph.ingest.workers import PRELOAD_MODEL, SINGLE_THREADED
@@ -19,5 +20,8 @@ if _model := os.environ.get(PRELOAD_MODEL):
         from newsgraph.ingest import encoding, nlp, parsing  # noqa: F401 - imported to be shared
 
         nlp.load(_model)
+        # What is loaded stays for every worker's life: the collector need not scan it, nor
+        # write to it (the writes would copy each page a worker shares with this process).
+        gc.freeze()
     except Exception:  # noqa: BLE001 - a worker loads the model again, and reports the failure
         pass
