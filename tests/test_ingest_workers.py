@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, cast
 
 import psutil
 from fixtures import SAMPLE_DATA, ingest_into
@@ -20,7 +21,7 @@ from newsgraph.errors import InputError
 from newsgraph.ingest import articles, pipeline
 from newsgraph.ingest.workers import Pool
 from newsgraph.settings import Settings
-from newsgraph.store import StoreFolder
+from newsgraph.store import LocalWriter, StoreFolder, Writer
 
 
 def test_two_workers_store_the_same_graph_as_one(tmp_path: Path, settings: Settings) -> None:
@@ -145,6 +146,39 @@ def test_a_worker_killed_during_ingest_leaves_every_article_stored(
         stores[workers] = sorted(map(str, StoreFolder(folder).reader()))
     assert len(killed) == 1
     assert stores[2] == stores[1]
+
+
+class IdleCalls:
+    """A store folder's writer that notes, at each chance it is given to load early, whether
+    every input had been read by then."""
+
+    def __init__(self, writer: LocalWriter, all_read: list[bool]) -> None:
+        self.writer, self.all_read, self.calls = writer, all_read, []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.writer, name)
+
+    def idle(self) -> None:
+        self.calls.append(self.all_read[0])
+        self.writer.idle()
+
+
+def test_with_workers_the_writer_loads_early_only_once_every_article_is_read(
+    tmp_path: Path, settings: Settings
+) -> None:
+    """Before, an early load takes CPU from the workers; after, it shortens the wait at the end."""
+    all_read = [False]
+
+    def inputs() -> Iterator[articles.Article]:
+        yield from ten_articles()
+        all_read[0] = True
+
+    with StoreFolder(tmp_path / "store").writer() as writer:
+        recording = IdleCalls(writer, all_read)
+        run = settings.replace(workers=2, batch_size=2)
+        summary = pipeline.ingest_articles(inputs(), cast(Writer, recording), run)
+    assert summary.articles == 10
+    assert recording.calls and all(recording.calls), recording.calls
 
 
 def test_workers_waiting_for_articles_stop_when_the_ingest_is_killed(tmp_path: Path) -> None:
