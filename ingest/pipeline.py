@@ -219,7 +219,7 @@ def ingest_articles(
         pool = ClusterPool(settings, linker)  # the workers load the model meanwhile
         work = pool.map(articles)
     elif settings.workers > 1:
-        pool = Pool(settings, linker)  # started first: the workers load the model meanwhile
+        pool = Pool(settings, linker)  # started first: the model loads meanwhile, if not yet
         work = pool.map(articles)
     else:
         work = _parsed(articles, settings)

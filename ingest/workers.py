@@ -1,8 +1,8 @@
 """Worker processes that parse, extract and build RDF, for ingest with more than one worker.
 
-Each worker starts once per run, loads the spaCy model once and runs one long `nlp.pipe` over
-the articles it is sent; for each article it sends back the graph as N-Triples (never a Doc),
-so the parent only reads inputs and stores. An article goes to the worker with the least text
+Each worker starts once per run and runs one long `nlp.pipe` over the articles it is sent; for
+each article it sends back the graph as N-Triples (never a Doc), so the parent only reads
+inputs and stores. An article goes to the worker with the least text
 outstanding, which keeps both busy to the end, and results come back in input order, so that an
 article given twice ends as its later version, as with one worker.
 
