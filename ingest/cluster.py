@@ -36,6 +36,7 @@ from newsgraph.ingest.serialized import SerializedGraph
 # the driver merges and saves them.
 from newsgraph.ingest.workers import (
     DASK_PRELOAD,
+    FORKS,
     SINGLE_THREADED,
     NewAnswers,
     merge_answers,
@@ -77,7 +78,7 @@ QUIET_WORKERS = {
 # A local cluster's workers are forked from newsgraph's forkserver, which has the model and Dask
 # loaded (newsgraph.ingest.workers.start): they start parsing at once, with the model loaded once
 # for all of them.
-LOCAL_WORKERS = {"distributed.worker.multiprocessing-method": "forkserver"}
+LOCAL_WORKERS = {"distributed.worker.multiprocessing-method": "forkserver"} if FORKS else {}
 
 _Result = SerializedGraph | InputError
 _Batch = list[tuple[int, Article]]

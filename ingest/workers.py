@@ -42,7 +42,11 @@ from newsgraph.settings import Settings
 
 log = logging.getLogger(__name__)
 
-_FORKSERVER = multiprocessing.get_context("forkserver")
+# Where there is no forkserver (Windows), workers are spawned, each loading the model itself.
+FORKS = "forkserver" in multiprocessing.get_all_start_methods()
+_CONTEXT = (
+    multiprocessing.get_context("forkserver") if FORKS else multiprocessing.get_context("spawn")
+)
 # What the forkserver imports before its first fork; a local Dask cluster's workers are forked
 # from it too (newsgraph.ingest.cluster), and import Dask as well.
 PRELOAD = ("newsgraph.ingest.preload",)
@@ -96,9 +100,9 @@ class Pool:
         self.received: deque[tuple[Any, ...]] = deque()  # messages read, not handled yet
 
     def _spawn(self, index: int) -> tuple[Any, Connection, Connection, Any]:
-        inbox = _FORKSERVER.Queue()
-        reader, writer = _FORKSERVER.Pipe(duplex=False)
-        process = _FORKSERVER.Process(
+        inbox = _CONTEXT.Queue()
+        reader, writer = _CONTEXT.Pipe(duplex=False)
+        process = _CONTEXT.Process(
             target=_work,
             args=(index, self.settings, self.linker, inbox, writer, self.log_level, os.getpid()),
             name=f"newsgraph-ingest-{index}",
@@ -297,7 +301,9 @@ def start(model: str, modules: Sequence[str] = ()) -> None:
     A server already running keeps what it loaded: a worker of a run with another model loads
     that one itself.
     """
-    _FORKSERVER.set_forkserver_preload([*PRELOAD, *modules])
+    if not FORKS:
+        return
+    _CONTEXT.set_forkserver_preload([*PRELOAD, *modules])
     before = os.environ.get(PRELOAD_MODEL)
     os.environ[PRELOAD_MODEL] = model  # the server inherits this process's environment
     try:
