@@ -42,9 +42,8 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-import httpx
 from pyoxigraph import (
     Literal,
     NamedNode,
@@ -63,6 +62,9 @@ from newsgraph import article_lines, materialized, search, stories
 from newsgraph.errors import NewsgraphError, StoreBusy
 from newsgraph.results import solutions
 from newsgraph.sparql_text import sparql_file
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 
@@ -435,6 +437,10 @@ class RemoteWriter:
             headers["Authorization"] = f"Bearer {token}"
         self.query_url = query_url
         self.update_url = update_url
+        # Imported here: every worker process imports this module, and none of them writes to an
+        # endpoint (a twentieth of a second each, on the way to its first parse).
+        import httpx
+
         self.client = httpx.Client(headers=headers, timeout=timeout)
         self.index = index
         if index is not None:
