@@ -111,13 +111,17 @@ def test_an_article_on_two_workers_that_die_is_reported_and_the_other_nine_come_
     assert errors[0].source.startswith("copy-") and "died twice" in errors[0].reason
 
 
+def is_forked(process: psutil.Process) -> bool:
+    """Whether a process is ingest's forkserver or one of the workers forked from it."""
+    try:
+        return "multiprocessing.forkserver" in " ".join(process.cmdline())
+    except psutil.NoSuchProcess:
+        return False
+
+
 def forked_workers() -> list[psutil.Process]:
     """This process's ingest workers: the children of the forkserver they are forked from."""
-    servers = [
-        child
-        for child in psutil.Process().children()
-        if "multiprocessing.forkserver" in " ".join(child.cmdline())
-    ]
+    servers = [child for child in psutil.Process().children() if is_forked(child)]
     return [worker for server in servers for worker in server.children()]
 
 
@@ -166,7 +170,8 @@ class IdleCalls:
 def test_with_workers_the_writer_loads_early_only_once_every_article_is_read(
     tmp_path: Path, settings: Settings
 ) -> None:
-    """Before, an early load takes CPU from the workers; after, it shortens the wait at the end."""
+    """Until every article is read, an early load takes CPU from the workers; after that, it
+    shortens the wait at the end."""
     all_read = [False]
 
     def inputs() -> Iterator[articles.Article]:
@@ -202,10 +207,3 @@ def test_workers_waiting_for_articles_stop_when_the_ingest_is_killed(tmp_path: P
     ingest.wait()
     _, alive = psutil.wait_procs(family, timeout=15)
     assert alive == [], f"left running after the ingest was killed: {alive}"
-
-
-def is_forked(process: psutil.Process) -> bool:
-    try:
-        return "multiprocessing.forkserver" in " ".join(process.cmdline())
-    except psutil.NoSuchProcess:
-        return False
