@@ -145,6 +145,8 @@ WORKS = {
 # their institution), bodies and shares of them.
 NOT_PEOPLE = WORKS | SPOKESPEOPLE | DEFINITE_ORGANIZATIONS | KINDS_OF_BODY | COLLECTIVES
 BODIES = COLLECTIVE_BODIES | DEFINITE_ORGANIZATIONS | KINDS_OF_BODY  # an organization
+# Nouns that never describe a person the text named before ("the union", "the report").
+NOT_DESCRIPTIONS = BODIES | WORKS
 # How many tokens back a pronoun looks for its antecedent, and how long the last speaker stays
 # the likeliest one.
 ANTECEDENT_WINDOW = 300
@@ -906,7 +908,7 @@ class Speakers:
         description, and what qualifies it now qualified it then: "the Republican nominee" is
         not the person described as "the Democratic nominee"."""
         lemma = noun.lemma_.lower()
-        if lemma in BODIES | WORKS:
+        if lemma in NOT_DESCRIPTIONS:
             return None
         qualifiers = {c.lower_ for c in noun.children if c.dep_ in ("amod", "compound")}
         people = self.actors.token_actor

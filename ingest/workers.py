@@ -2,9 +2,9 @@
 
 Each worker starts once per run and runs one long `nlp.pipe` over the articles it is sent; for
 each article it sends back the graph as N-Triples (never a Doc), so the parent only reads
-inputs and stores. An article goes to the worker with the least text
-outstanding, which keeps both busy to the end, and results come back in input order, so that an
-article given twice ends as its later version, as with one worker.
+inputs and stores. An article goes to the worker with the least text outstanding, which keeps
+both busy to the end, and results come back in input order, so that an article given twice ends
+as its later version, as with one worker.
 
 Workers are forked from one server process (multiprocessing's forkserver) that imported spaCy
 and loaded the model before the first fork (newsgraph.ingest.preload). So the model is loaded
