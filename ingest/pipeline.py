@@ -230,7 +230,7 @@ def ingest_articles(
     # process 4.2-5.6 s of CPU with early loads and 2.8-2.9 s without. But once every article
     # is read, what the workers still hold comes back, and what is left in the chunk when the
     # last result is in is loaded while the workers' cores idle: loading as results come left
-    # 0.1 s to load at the end of 300 articles, not 0.4 s. In one process, the writer thread
+    # 0.16 s to load at the end of 300 articles, not 0.4 s. In one process, the writer thread
     # loads while the main thread parses.
     if pool is None:
         load_when_idle.set()
