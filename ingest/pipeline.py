@@ -44,6 +44,8 @@ _Work: TypeAlias = "tuple[Doc, Article] | SerializedGraph | InputError"
 log = logging.getLogger(__name__)
 # Seconds between snapshots published while a long ingest runs, so the server sees progress.
 PUBLISH_EVERY = 10.0
+# With worker processes, the least an early load holds (see ingest_articles).
+WORKERS_IDLE_QUADS = 40_000
 
 
 @dataclass
@@ -123,10 +125,12 @@ class _Writer(threading.Thread):
         minter: Minter,
         linker: Linker | None,
         load_when_idle: threading.Event,
+        idle_quads: int,
     ) -> None:
         super().__init__(name="newsgraph-writer", daemon=True)
         self.writer = writer
         self.load_when_idle = load_when_idle
+        self.idle_quads = idle_quads
         self.summary = summary
         self.minter = minter
         self.linker = linker
@@ -162,7 +166,7 @@ class _Writer(threading.Thread):
         )
         self.writer.publish(every=PUBLISH_EVERY)
         if self.load_when_idle.is_set() and self.queue.empty():
-            self.writer.idle()
+            self.writer.idle(self.idle_quads)
         self.summary.articles += 1
         self.summary.actors += graph.actors
         self.summary.statements += graph.statements
@@ -230,11 +234,16 @@ def ingest_articles(
     # process 4.2-5.6 s of CPU with early loads and 2.8-2.9 s without. But once every article
     # is read, what the workers still hold comes back, and what is left in the chunk when the
     # last result is in is loaded while the workers' cores idle: loading as results come left
-    # 0.16 s to load at the end of 300 articles, not 0.4 s. In one process, the writer thread
-    # loads while the main thread parses.
+    # 0.16 s to load at the end of 300 articles, not 0.4 s. Those early loads hold at least
+    # 40,000 quads, not the store's 10,000: each load's files cost RocksDB compaction in
+    # background threads, which takes CPU from the workers too (300 articles: 5 loads, 0.4 s
+    # of compaction, not 12 and 1.0-1.3 s). In one process, the writer thread loads while the
+    # main thread parses, and the core it mostly has to itself absorbs the compaction: there
+    # small loads keep the end short (0.2 s after the last article, not 0.4-0.5 s).
     if pool is None:
         load_when_idle.set()
-    storing = _Writer(writer, summary, minter, linker, load_when_idle)
+    idle_quads = 0 if pool is None else WORKERS_IDLE_QUADS
+    storing = _Writer(writer, summary, minter, linker, load_when_idle, idle_quads)
     storing.start()
     try:
         for item in work:

@@ -73,11 +73,11 @@ SNAPSHOT_GRACE_SECONDS = 300.0
 # Quads per bulk chunk: the bulk loader's memory and time per quad both grow with its input
 # (about 35 MB and 4 us a quad at 100,000 quads; 340 MB and 8 us at 1,000,000).
 BULK_CHUNK_QUADS = 100_000
-# A writer with nothing to write loads a chunk this big at once (see LocalWriter.idle). Not less:
-# each bulk load adds a file to each of the database's indexes, and RocksDB merges them in the
-# background (it compacts at two). 300 articles, 270,000 quads, stored in 12 loads cost 1.0-1.3 s
-# of compaction CPU; in 5 loads, 0.4 s.
-BULK_IDLE_QUADS = 40_000
+# A writer with nothing to write loads a chunk this big at once (see LocalWriter.idle). Each bulk
+# load adds a file to each of the database's indexes, which RocksDB merges in background threads
+# (from two files on): 300 articles, 270,000 quads, stored in 12 loads cost 1.0-1.3 s of CPU in
+# compaction, in 5 loads 0.4 s. A caller whose CPU is better spent elsewhere asks for more.
+BULK_IDLE_QUADS = 10_000
 
 
 def ntriples(triples: Iterable[Triple]) -> bytes:
@@ -269,8 +269,9 @@ class Writer(Protocol):
         """Store one article graph given as N-Triples, replacing any earlier version whole;
         `derived` is derive()'s result for it, when the caller has it already."""
 
-    def idle(self) -> None:
-        """Nothing more to write for now: a chance to send what is pending."""
+    def idle(self, min_quads: int = 0) -> None:
+        """Nothing more to write for now: a chance to send what is pending, if there is enough
+        of it to be worth sending (`min_quads`, or the writer's own measure)."""
 
     def publish(self, every: float = 0.0) -> Path | None:
         """Let readers see what is written; with `every`, only if that many seconds passed, and
@@ -357,12 +358,13 @@ class LocalWriter:
             chunk.load(self.store)
             self.search.done(chunk.articles)
 
-    def idle(self) -> None:
-        """Nothing more to write for now: load the chunk if it is worth a bulk load.
+    def idle(self, min_quads: int = 0) -> None:
+        """Nothing more to write for now: load the chunk if it holds `min_quads` (or
+        BULK_IDLE_QUADS, if more).
 
         Loading while the producer works on its next batch leaves less to load at the end.
         """
-        if self._chunk is not None and self._chunk.quads >= BULK_IDLE_QUADS:
+        if self._chunk is not None and self._chunk.quads >= max(min_quads, BULK_IDLE_QUADS):
             self.flush_bulk()
 
     def update(self, text: str, base_iri: str | None = None) -> None:
@@ -524,7 +526,7 @@ class RemoteWriter:
         self.update(update + " ;\n" + change_stamp_update())
         self.index.done([article.value])
 
-    def idle(self) -> None:
+    def idle(self, min_quads: int = 0) -> None:
         """Nothing is ever pending here: every write is sent at once."""
 
     def update(self, text: str) -> None:
