@@ -295,6 +295,7 @@ class LocalWriter:
         self._reindex = False  # a SPARQL update may change any article: rebuild the index
         self._entries: dict[str, list[search.Entry]] = {}  # for the articles of the chunk
         self._last_publish = time.monotonic()
+        self._unpublished = False  # whether the database changed since the last publish
         self._chunk: BulkChunk | None = None
         # What the stories step needs when the writer finishes: the reports of the articles
         # written, or every story again after a SPARQL update (it may have changed anything).
@@ -347,6 +348,7 @@ class LocalWriter:
         )
         self.search.put(article.value, entries)  # journaled first: see newsgraph.search
         self.store.update(update)
+        self._unpublished = True
         self.search.done([article.value])
 
     def flush_bulk(self) -> None:
@@ -356,6 +358,7 @@ class LocalWriter:
         if chunk is not None:
             self.search.put_many(entries)  # journaled first: see newsgraph.search
             chunk.load(self.store)
+            self._unpublished = True
             self.search.done(chunk.articles)
 
     def idle(self, min_quads: int = 0) -> None:
@@ -371,6 +374,7 @@ class LocalWriter:
         self.flush_bulk()
         self._all_stories = self._reindex = True
         self.store.update(text, base_iri=base_iri)
+        self._unpublished = True
 
     def finish(self) -> None:
         """The writer's last steps before its final snapshot: the search index after an
@@ -394,16 +398,17 @@ class LocalWriter:
 
     def publish(self, every: float = 0.0) -> Path | None:
         """Publish a snapshot for readers of every article written; with `every`, of the articles
-        loaded so far, and only if that many seconds have passed.
+        loaded so far, and only if that many seconds have passed and some were loaded since.
 
         A publish while an ingest runs shows its progress, a chunk at a time: a bulk load of its
         own would add to RocksDB's compaction work (see BULK_IDLE_QUADS).
         """
-        if every and time.monotonic() - self._last_publish < every:
+        if every and (time.monotonic() - self._last_publish < every or not self._unpublished):
             return None
         if not every:
             self.flush_bulk()
         self._last_publish = time.monotonic()
+        self._unpublished = False
         return self.folder.publish(self.store)
 
 
