@@ -235,11 +235,11 @@ def ingest_articles(
     # is read, what the workers still hold comes back, and what is left in the chunk when the
     # last result is in is loaded while the workers' cores idle: loading as results come left
     # 0.16 s to load at the end of 300 articles, not 0.4 s. Those early loads hold at least
-    # 40,000 quads, not the store's 10,000: each load's files cost RocksDB compaction in
-    # background threads, which takes CPU from the workers too (300 articles: 5 loads, 0.4 s
-    # of compaction, not 12 and 1.0-1.3 s). In one process, the writer thread loads while the
-    # main thread parses, and the core it mostly has to itself absorbs the compaction: there
-    # small loads keep the end short (0.2 s after the last article, not 0.4-0.5 s).
+    # 40,000 quads, not the store's 10,000: each load costs RocksDB compaction in background
+    # threads, on CPU the workers would use (see newsgraph.store.BULK_IDLE_QUADS). In one
+    # process, the writer thread loads while the main thread parses, and the core it mostly has
+    # to itself absorbs the compaction: there small loads keep the end short (0.2 s after the
+    # last article, not 0.4-0.5 s).
     if pool is None:
         load_when_idle.set()
     idle_quads = 0 if pool is None else WORKERS_IDLE_QUADS
