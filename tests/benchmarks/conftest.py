@@ -111,7 +111,7 @@ FIGURES = {
     "aggregates_repeated", "http_sparql", "http_sparql_distinct", "http_api",
     "large_result_memory", "search_rare", "search_common", "stories_incremental",
     "cluster_scaling", "cluster_overhead", "external_ingest_oxigraph", "external_ingest_virtuoso",
-    "latency_1m", "latency_10m",
+    "latency_1m", "latency_10m", "parse_beside_a_thread",
 }  # fmt: skip
 
 

@@ -1,4 +1,5 @@
-"""Figures 1 and 2: what `newsgraph ingest` costs over bare spaCy, and how it scales to two workers.
+"""Figures 1 to 3: what `newsgraph ingest` costs over bare spaCy, and how it scales to two workers;
+figure 24: what parsing costs in a process that has other threads, as a Dask worker has.
 
 Each configuration runs as a fresh process, alternating with its baseline, REPEATS times; the
 fastest run of each counts (interference only ever adds time). Both sides pay for starting
@@ -11,6 +12,7 @@ worker processes inherit). The other setting of each is run once and reported in
 
 from __future__ import annotations
 
+import platform
 import sys
 from pathlib import Path
 
@@ -25,9 +27,10 @@ MAX_OVERHEAD = 1.10
 MIN_SCALING = 1.7
 PINNING = {1: "unpinned", 2: "pinned to one thread a worker"}
 PINNED = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+THREAD_ARTICLES = 100
 
 
-def bare(folder: Path, workers: int, settings: Settings) -> list[str]:
+def bare(folder: Path, workers: int, settings: Settings, idle_threads: int = 0) -> list[str]:
     script = str(measure.HERE / "bare_parse.py")
     return [
         sys.executable,
@@ -36,6 +39,7 @@ def bare(folder: Path, workers: int, settings: Settings) -> list[str]:
         str(workers),
         str(settings.batch_size),
         settings.model,
+        str(idle_threads),
     ]
 
 
@@ -126,3 +130,34 @@ def test_ingest_costs_at_most_ten_percent_over_bare_spacy_and_two_workers_scale(
     assert sorted(map(str, one_store)) == sorted(map(str, two_store))  # the same graph
     assert ratios[1] <= MAX_OVERHEAD and ratios[2] <= MAX_OVERHEAD, ratios
     assert scaling >= MIN_SCALING, scaling
+
+
+def test_parsing_beside_an_idle_thread(corpora, record) -> None:
+    """Figure 24, reported: bare spaCy's CPU in one process with an idle second thread, over the
+    same parse with none (BLAS pinned to one thread in both, so that no BLAS thread is the second).
+
+    A `--workers` process parses on its only thread; a Dask worker runs its tasks on one thread
+    while its event loop waits on another. Where the parser takes and drops the GIL often (spaCy's
+    wheels for Python 3.11 are built with Cython's profiling hooks, which do so in each call of
+    its GIL-free code), every hand-over costs more once a process has a second thread.
+    """
+    settings = Settings()
+    folder = corpora(THREAD_ARTICLES)
+    env = measure.clean_env(**PINNED)
+    runs: dict[int, list[measure.Run]] = {0: [], 1: []}
+    for _ in range(REPEATS):
+        for idle_threads in runs:
+            measure.wait_for_quiet()
+            run = measure.run(bare(folder, 1, settings, idle_threads), env)
+            assert run.stdout.split() == [str(THREAD_ARTICLES)], run.stdout
+            runs[idle_threads].append(run)
+    alone, beside = (min(found, key=lambda r: r.cpu) for found in runs.values())
+    record(
+        "parse_beside_a_thread", 24,
+        "bare spaCy parse CPU, one process, an idle second thread over none",
+        beside.cpu / alone.cpu, "x", "reported", None,
+        f"{beside.cpu:.1f} s vs {alone.cpu:.1f} s of CPU for {THREAD_ARTICLES} articles, "
+        f"Python {platform.python_version()}",
+        articles=THREAD_ARTICLES, alone=alone.as_json(), beside=beside.as_json(),
+        all_cpu={k: [round(r.cpu, 2) for r in v] for k, v in runs.items()},
+    )  # fmt: skip
