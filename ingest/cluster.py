@@ -5,13 +5,14 @@
 cluster worker must have newsgraph and the spaCy model installed, as the machine running
 ingest does.
 
-The spaCy pipeline is loaded once per worker process: a worker plugin loads it when the worker
-joins (or when the plugin is registered), and keeps it in a per-process cache that every task
-of every later run finds. Articles travel in batches of TASK_ARTICLES (at most `batch_size`),
-one task each; a task parses them as the local worker processes do (parsing.parse_each, then
-encoding.encode) and sends back each article's graph as N-Triples, and this process hands the
-results, in input order, to the writer it was given: bulk chunks and journal, or a SPARQL
-endpoint, exactly as without a cluster.
+The spaCy pipeline is loaded once per worker: a worker plugin starts, when the worker joins (or
+when the plugin is registered), a parser process for each of its task threads, which loads it
+and stays for every later run (newsgraph.ingest.encoding_process says why a process of its
+own). Articles travel in batches of TASK_ARTICLES (at most `batch_size`), one task each; a task
+hands its batch to a parser process, which parses it as the local worker processes do
+(parsing.parse_each, then encoding.encode) and sends back each article's graph as N-Triples,
+and this process hands the results, in input order, to the writer it was given: bulk chunks
+and journal, or a SPARQL endpoint, exactly as without a cluster.
 
 A worker that is lost mid-run costs nothing: the scheduler runs its tasks again elsewhere. A
 batch that keeps killing the workers that take it (the scheduler gives up on it with
@@ -24,25 +25,18 @@ from __future__ import annotations
 import itertools
 import logging
 import os
+import queue
 from collections.abc import Iterator
 from typing import Any
 
 from newsgraph.errors import ConfigError, InputError, NewsgraphError
 from newsgraph.ingest.articles import Article
+from newsgraph.ingest.encoding_process import Batch, Encoded, EncodingProcess, ParserDied, Result
 from newsgraph.ingest.linking import Linker
-from newsgraph.ingest.serialized import SerializedGraph
 
-# The local pool's helpers for a linker's new live-Wikidata answers: a worker reports them,
-# the driver merges and saves them.
-from newsgraph.ingest.workers import (
-    DASK_PRELOAD,
-    FORKS,
-    SINGLE_THREADED,
-    NewAnswers,
-    merge_answers,
-    start,
-)
-from newsgraph.ontology import Minter
+# The local pool's helper for a linker's new live-Wikidata answers: a worker reports them, the
+# driver merges and saves them.
+from newsgraph.ingest.workers import DASK_PRELOAD, FORKS, SINGLE_THREADED, merge_answers, start
 from newsgraph.settings import LOCAL_CLUSTER, Settings
 
 try:
@@ -75,30 +69,30 @@ QUIET_WORKERS = {
     "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,  # None: not set
 }
 
-# A local cluster's workers are forked from newsgraph's forkserver, which has the model and Dask
-# loaded (newsgraph.ingest.workers.start): they start parsing at once, with the model loaded once
-# for all of them.
+# A local cluster's workers are forked from newsgraph's forkserver, which has Dask imported
+# (newsgraph.ingest.workers.start): they join at once, and start their parser processes.
 LOCAL_WORKERS = {"distributed.worker.multiprocessing-method": "forkserver"} if FORKS else {}
 
-_Result = SerializedGraph | InputError
-_Batch = list[tuple[int, Article]]
-
-# The spaCy pipelines this worker process has loaded, by model name: loaded once per process,
-# whatever number of runs and plugins come and go.
-_PARSERS: dict[str, Any] = {}
+# Each worker process's parser processes, by model, one per task thread: started once per worker,
+# whatever number of runs and plugins come and go, and lent to a task for its batch.
+_PARSERS: dict[str, queue.SimpleQueue[EncodingProcess]] = {}
 
 
-def _parser(model: str) -> Any:
-    if model not in _PARSERS:
-        # In the Dask worker only: the driver never loads spaCy.
-        from newsgraph.ingest import nlp
-
-        _PARSERS[model] = nlp.load(model)
-    return _PARSERS[model]
+def _parsers(model: str, count: int) -> list[EncodingProcess]:
+    """The worker's `count` parser processes for `model`, all idle: those still alive, and new
+    ones for the rest."""
+    idle = _PARSERS.setdefault(model, queue.SimpleQueue())
+    kept = []
+    while not idle.empty():  # no task runs while a plugin is set up: every parser is here
+        parser = idle.get()
+        if parser.alive():
+            kept.append(parser)
+    return kept + [EncodingProcess(model) for _ in range(count - len(kept))]
 
 
 class IngestPlugin(WorkerPlugin):
-    """A Dask worker plugin: what a worker needs for a run, loaded once when it joins."""
+    """A Dask worker plugin: the parser processes a worker needs for a run, started when it
+    joins (newsgraph.ingest.encoding_process)."""
 
     name = PLUGIN
 
@@ -107,43 +101,37 @@ class IngestPlugin(WorkerPlugin):
         self.base = settings.base
         self.batch_size = settings.batch_size
         self.linker = linker
-        self.answers: NewAnswers | None = None
-        self.minter: Minter | None = None
+        self.parsers: queue.SimpleQueue[EncodingProcess] | None = None
 
-    def setup(self, worker: object) -> None:
-        for name in SINGLE_THREADED:
-            os.environ.setdefault(name, "1")  # before spaCy imports numpy, which reads them once
-        _parser(self.model)
-        self.minter = Minter(self.base)
-        self.answers = NewAnswers(self.linker)
+    def setup(self, worker: Any) -> None:
+        parsers = _parsers(self.model, worker.state.nthreads)
+        self.parsers = _PARSERS[self.model]
+        try:
+            for parser in parsers:  # the first waits for the model, the others load meanwhile
+                parser.setup(self.base, self.batch_size, self.linker)
+        finally:
+            for parser in parsers:
+                self.parsers.put(parser)
 
     def teardown(self, worker: object) -> None:
-        """The pipeline stays in the process cache, for the next run."""
+        """The parser processes stay, with their pipeline, for the next run."""
 
-    def encode(self, batch: _Batch) -> tuple[list[tuple[int, _Result]], dict[str, Any] | None]:
-        # In the Dask worker only: the driver never loads spaCy.
-        from newsgraph.ingest import encoding, parsing
-
-        minter = self.minter
-        if minter is None:
+    def encode(self, batch: Batch) -> Encoded:
+        if self.parsers is None:
             raise NewsgraphError("the ingest plugin was not set up on this worker")
-        parser = _parser(self.model)
-        texts = ((article.text, (sequence, article)) for sequence, article in batch)
-        results: list[tuple[int, _Result]] = []
-        # As the local workers parse: a text over the limit in pieces, a failing one named.
-        for doc, (sequence, article) in parsing.parse_each(parser, texts, self.batch_size, _source):
-            if isinstance(doc, InputError):
-                results.append((sequence, doc))
-            else:
-                results.append((sequence, encoding.encode(doc, article, minter, self.linker)))
-        return results, self.answers.since_last() if self.answers else None
+        parser = self.parsers.get()
+        try:
+            return parser.encode(batch)
+        except ParserDied:
+            # As a crash in the worker itself would: the scheduler runs the batch again
+            # elsewhere, and names an article that keeps killing workers (ClusterPool.map).
+            log.error("a parser process died on a batch; this worker stops")
+            os._exit(1)
+        finally:
+            self.parsers.put(parser)
 
 
-def _source(context: tuple[int, Article]) -> str:
-    return context[1].source
-
-
-def encode_batch(batch: _Batch) -> tuple[list[tuple[int, _Result]], dict[str, Any] | None]:
+def encode_batch(batch: Batch) -> Encoded:
     """The task: one batch of articles, encoded by this worker's plugin."""
     from distributed import get_worker  # Dask, an optional extra, is there on a worker
 
@@ -172,7 +160,7 @@ class ClusterPool:
 
             # Set before the cluster starts, so its worker processes inherit it.
             dask.config.set(QUIET_WORKERS | LOCAL_WORKERS)
-            start(settings.model, DASK_PRELOAD)
+            start(None, DASK_PRELOAD)
             self.cluster = LocalCluster(
                 n_workers=settings.workers,
                 threads_per_worker=1,
@@ -191,7 +179,7 @@ class ClusterPool:
                     f"cannot reach the Dask scheduler at {address!r} ({error}); give its "
                     "address as tcp://HOST:PORT, or 'local' for a local cluster"
                 ) from error
-        # Registered now, so the workers load the model while this process reads inputs.
+        # Registered now, so the parser processes load the model while this process reads.
         self.client.register_plugin(IngestPlugin(settings, linker), name=PLUGIN)
         self.batch_size = min(settings.batch_size, TASK_ARTICLES)
         self.closed = False
@@ -199,7 +187,7 @@ class ClusterPool:
     def workers(self) -> int:
         return max(1, len(self.client.scheduler_info().get("workers", {})))
 
-    def map(self, articles: Iterator[Article]) -> Iterator[_Result]:
+    def map(self, articles: Iterator[Article]) -> Iterator[Result]:
         """Each article's graph, or the reason it has none, in input order."""
         # Dask is an optional extra, present once __init__ connected.
         from distributed import as_completed
@@ -208,16 +196,16 @@ class ClusterPool:
         numbered = enumerate(articles)
         batches = iter(lambda: list(itertools.islice(numbered, self.batch_size)), [])
         pending = as_completed()
-        owner: dict[Any, _Batch] = {}
+        owner: dict[Any, Batch] = {}
 
-        def submit(batch: _Batch) -> None:
+        def submit(batch: Batch) -> None:
             future = self.client.submit(encode_batch, batch, pure=False)
             owner[future] = batch
             pending.add(future)
 
         for batch in itertools.islice(batches, BATCHES_PER_WORKER * self.workers()):
             submit(batch)
-        done: dict[int, _Result] = {}
+        done: dict[int, Result] = {}
         next_out = 0
         for future in pending:
             batch = owner.pop(future)

@@ -186,10 +186,11 @@ class _Writer(threading.Thread):
 
 
 def prepare(settings: Settings) -> None:
-    """Have the worker processes of a `--workers N` run or of a local cluster start loading the
-    model now, while the caller opens its store; ingest_articles would start them later."""
+    """Have the worker processes of a `--workers N` run start loading the model now (or those of
+    a local cluster importing Dask), while the caller opens its store; ingest_articles would
+    start them later."""
     if settings.cluster == LOCAL_CLUSTER:
-        start(settings.model, DASK_PRELOAD)
+        start(None, DASK_PRELOAD)
     elif settings.workers > 1 and not settings.cluster:
         start(settings.model)
 

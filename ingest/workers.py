@@ -47,8 +47,9 @@ FORKS = "forkserver" in multiprocessing.get_all_start_methods()
 _CONTEXT = (
     multiprocessing.get_context("forkserver") if FORKS else multiprocessing.get_context("spawn")
 )
-# What the forkserver imports before its first fork; a local Dask cluster's workers are forked
-# from it too (newsgraph.ingest.cluster), and import Dask as well.
+# What the forkserver imports before its first fork. A local Dask cluster's workers are forked
+# from it too (newsgraph.ingest.cluster): they import Dask, and no model, since each parses in
+# a process of its own (newsgraph.ingest.encoding_process).
 PRELOAD = ("newsgraph.ingest.preload",)
 DASK_PRELOAD = ("distributed",)
 # The model the forkserver loads, told through its environment: preloading only imports modules.
@@ -294,9 +295,9 @@ class Pool:
             pipe.close()
 
 
-def start(model: str, modules: Sequence[str] = ()) -> None:
+def start(model: str | None, modules: Sequence[str] = ()) -> None:
     """Start the server that workers are forked from, if it is not running, and have it load
-    `model` and import `modules`; returns at once, while it loads.
+    `model` (if any) and import `modules`; returns at once, while it loads.
 
     A server already running keeps what it loaded: a worker of a run with another model loads
     that one itself.
@@ -305,7 +306,7 @@ def start(model: str, modules: Sequence[str] = ()) -> None:
         return
     _CONTEXT.set_forkserver_preload([*PRELOAD, *modules])
     before = os.environ.get(PRELOAD_MODEL)
-    os.environ[PRELOAD_MODEL] = model  # the server inherits this process's environment
+    os.environ[PRELOAD_MODEL] = model or ""  # the server inherits this process's environment
     try:
         multiprocessing.forkserver.ensure_running()
     finally:

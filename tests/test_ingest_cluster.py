@@ -1,6 +1,7 @@
 """`--cluster local --workers 2`: a Dask cluster gives the very graph one process gives (an
-article over spaCy's max_length included), names a bad input and stores the rest, and finishes
-the run when a worker is lost."""
+article over spaCy's max_length included), names a bad input and stores the rest, parses in a
+single-threaded process beside each worker, and finishes the run when a worker or its parser
+process is lost."""
 
 from __future__ import annotations
 
@@ -74,6 +75,54 @@ def test_a_lost_cluster_worker_costs_no_article(settings: Settings) -> None:
         rest = list(results)
     finally:
         pool.close()
+    assert all(isinstance(result, SerializedGraph) for result in rest), rest
+    assert len({result.article for result in [first, *rest]}) == len(inputs)
+
+
+def test_a_cluster_worker_parses_in_a_child_process_of_one_thread(settings: Settings) -> None:
+    import psutil  # Dask's own dependency
+
+    from newsgraph.ingest.cluster import ClusterPool
+
+    text = next(SAMPLE_DATA.glob("*.txt")).read_text(encoding="utf-8")
+    pool = ClusterPool(settings.replace(cluster="local", workers=2, batch_size=1))
+    try:
+        results = list(pool.map(iter([articles.from_text(text, "one")])))
+        workers = [psutil.Process(pid) for pid in pool.client.run(os.getpid).values()]
+        parsers = {worker.pid: worker.children() for worker in workers}
+        threads = {worker.pid: worker.num_threads() for worker in workers}
+    finally:
+        pool.close()
+    assert isinstance(results[0], SerializedGraph), results
+    for worker, children in parsers.items():
+        assert threads[worker] > 1  # the event loop beside the task thread
+        assert len(children) == 1, children  # one parser per task thread
+        assert "newsgraph.ingest.encoding_process" in children[0].cmdline()
+        assert children[0].num_threads() == 1
+
+
+def test_a_lost_parser_process_costs_no_article(settings: Settings) -> None:
+    import psutil  # Dask's own dependency
+
+    from newsgraph.ingest.cluster import ClusterPool
+
+    text = next(SAMPLE_DATA.glob("*.txt")).read_text(encoding="utf-8")
+    inputs = [
+        articles.from_text(f"{text}\nCopy {number}.\n", f"copy-{number}") for number in range(8)
+    ]
+    pool = ClusterPool(settings.replace(cluster="local", workers=2, batch_size=1))
+    try:
+        results = pool.map(iter(inputs))
+        first = next(results)
+        worker = max(pool.client.run(os.getpid).values())
+        parsers = psutil.Process(worker).children()
+        for parser in parsers:
+            parser.kill()  # its worker stops at its next batch, and its nanny starts another
+        rest = list(results)
+        replaced = worker not in pool.client.run(os.getpid).values()
+    finally:
+        pool.close()
+    assert parsers and replaced
     assert all(isinstance(result, SerializedGraph) for result in rest), rest
     assert len({result.article for result in [first, *rest]}) == len(inputs)
 
