@@ -105,13 +105,16 @@ class IngestPlugin(WorkerPlugin):
 
     def setup(self, worker: Any) -> None:
         parsers = _parsers(self.model, worker.state.nthreads)
-        self.parsers = _PARSERS[self.model]
         try:
             for parser in parsers:  # the first waits for the model, the others load meanwhile
                 parser.setup(self.base, self.batch_size, self.linker)
-        finally:
-            for parser in parsers:
-                self.parsers.put(parser)
+        except NewsgraphError:
+            for parser in parsers:  # no model, or one died: the next setup starts new ones
+                parser.close()
+            raise
+        self.parsers = _PARSERS[self.model]
+        for parser in parsers:
+            self.parsers.put(parser)
 
     def teardown(self, worker: object) -> None:
         """The parser processes stay, with their pipeline, for the next run."""

@@ -15,6 +15,7 @@ Usage (what EncodingProcess runs): python -m newsgraph.ingest.encoding_process M
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import subprocess
@@ -65,7 +66,8 @@ class EncodingProcess:
 
     def close(self) -> None:
         if self.process.stdin is not None:
-            self.process.stdin.close()  # the parser ends at the end of its input
+            with contextlib.suppress(OSError):  # a parser already gone has nothing to read
+                self.process.stdin.close()  # the parser ends at the end of its input
         self.process.wait()
 
     def _send(self, message: tuple[str, Any]) -> None:
