@@ -16,6 +16,7 @@ Usage (what EncodingProcess runs): python -m newsgraph.ingest.encoding_process M
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import pickle
 import subprocess
@@ -96,6 +97,9 @@ class _Encoder:
         from newsgraph.ingest import nlp
 
         self.parser = nlp.load(model)
+        # The pipeline stays for the process's life: the collector need not scan it again (over
+        # 100 articles, 0.07-0.08 s of collections without this, 0.01 s with it).
+        gc.freeze()
         self.minter: Minter | None = None
         self.batch_size = 1
         self.linker: Linker | None = None
