@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
-import signal
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -58,7 +58,22 @@ def test_cluster_ingest_exports_the_same_nquads_as_a_plain_ingest(
     assert nquads(tmp_path / "cluster") == exported
 
 
-def test_a_lost_cluster_worker_costs_no_article(settings: Settings) -> None:
+def the_worker(pid: int) -> list:
+    import psutil  # Dask's own dependency
+
+    return [psutil.Process(pid)]  # its nanny starts another
+
+
+def its_parser_processes(pid: int) -> list:
+    import psutil
+
+    return psutil.Process(pid).children()  # the worker stops at its next batch
+
+
+@pytest.mark.parametrize("victims", [the_worker, its_parser_processes])
+def test_a_lost_cluster_worker_or_parser_process_costs_no_article(
+    settings: Settings, victims: Callable[[int], list]
+) -> None:
     from newsgraph.ingest.cluster import ClusterPool
 
     text = next(SAMPLE_DATA.glob("*.txt")).read_text(encoding="utf-8")
@@ -70,11 +85,15 @@ def test_a_lost_cluster_worker_costs_no_article(settings: Settings) -> None:
         results = pool.map(iter(inputs))
         first = next(results)
         assert isinstance(first, SerializedGraph)
-        pids = pool.client.run(os.getpid)
-        os.kill(sorted(pids.values())[-1], signal.SIGKILL)  # its nanny starts another
+        worker = max(pool.client.run(os.getpid).values())
+        killed = victims(worker)
+        for process in killed:
+            process.kill()
         rest = list(results)
+        replaced = worker not in pool.client.run(os.getpid).values()
     finally:
         pool.close()
+    assert killed and replaced
     assert all(isinstance(result, SerializedGraph) for result in rest), rest
     assert len({result.article for result in [first, *rest]}) == len(inputs)
 
@@ -99,32 +118,6 @@ def test_a_cluster_worker_parses_in_a_child_process_of_one_thread(settings: Sett
         assert len(children) == 1, children  # one parser per task thread
         assert "newsgraph.ingest.encoding_process" in children[0].cmdline()
         assert children[0].num_threads() == 1
-
-
-def test_a_lost_parser_process_costs_no_article(settings: Settings) -> None:
-    import psutil  # Dask's own dependency
-
-    from newsgraph.ingest.cluster import ClusterPool
-
-    text = next(SAMPLE_DATA.glob("*.txt")).read_text(encoding="utf-8")
-    inputs = [
-        articles.from_text(f"{text}\nCopy {number}.\n", f"copy-{number}") for number in range(8)
-    ]
-    pool = ClusterPool(settings.replace(cluster="local", workers=2, batch_size=1))
-    try:
-        results = pool.map(iter(inputs))
-        first = next(results)
-        worker = max(pool.client.run(os.getpid).values())
-        parsers = psutil.Process(worker).children()
-        for parser in parsers:
-            parser.kill()  # its worker stops at its next batch, and its nanny starts another
-        rest = list(results)
-        replaced = worker not in pool.client.run(os.getpid).values()
-    finally:
-        pool.close()
-    assert parsers and replaced
-    assert all(isinstance(result, SerializedGraph) for result in rest), rest
-    assert len({result.article for result in [first, *rest]}) == len(inputs)
 
 
 def test_the_readme_gives_the_quiet_worker_settings_the_local_cluster_uses() -> None:
