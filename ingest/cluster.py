@@ -10,9 +10,9 @@ when the plugin is registered), a parser process for each of its task threads, w
 and stays for every later run (newsgraph.ingest.encoding_process says why a process of its
 own). Articles travel in batches of TASK_ARTICLES (at most `batch_size`), one task each; a task
 hands its batch to a parser process, which parses it as the local worker processes do
-(parsing.parse_each, then encoding.encode) and sends back each article's graph as N-Triples,
-and this process hands the results, in input order, to the writer it was given: bulk chunks
-and journal, or a SPARQL endpoint, exactly as without a cluster.
+(encoding.encode_each) and sends back each article's graph as N-Triples, and this process hands
+the results, in input order, to the writer it was given: bulk chunks and journal, or a SPARQL
+endpoint, exactly as without a cluster.
 
 A worker that is lost mid-run costs nothing: the scheduler runs its tasks again elsewhere. A
 batch that keeps killing the workers that take it (the scheduler gives up on it with

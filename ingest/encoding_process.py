@@ -44,7 +44,6 @@ class EncodingProcess:
     """The worker's end: starts the parser process and sends it one batch at a time."""
 
     def __init__(self, model: str) -> None:
-        self.model = model
         environment = {name: "1" for name in SINGLE_THREADED} | dict(os.environ)
         self.process = subprocess.Popen(
             [sys.executable, "-m", __name__, model],
@@ -112,25 +111,14 @@ class _Encoder:
         self.answers = NewAnswers(linker)
 
     def encode(self, batch: Batch) -> Encoded:
-        from newsgraph.ingest import encoding, parsing
+        from newsgraph.ingest import encoding
 
         if self.minter is None:
             raise NewsgraphError("the parser process was given a batch before its run's setup")
-        texts = ((article.text, (sequence, article)) for sequence, article in batch)
-        results: list[tuple[int, Result]] = []
-        # As the local workers parse: a text over the limit in pieces, a failing one named.
-        for doc, (sequence, article) in parsing.parse_each(
-            self.parser, texts, self.batch_size, _source
-        ):
-            if isinstance(doc, InputError):
-                results.append((sequence, doc))
-            else:
-                results.append((sequence, encoding.encode(doc, article, self.minter, self.linker)))
+        results = list(
+            encoding.encode_each(self.parser, batch, self.batch_size, self.minter, self.linker)
+        )
         return results, self.answers.since_last()
-
-
-def _source(context: tuple[int, Article]) -> str:
-    return context[1].source
 
 
 def serve(model: str, requests: BinaryIO, replies: BinaryIO) -> None:

@@ -332,19 +332,16 @@ def _work(
         os.environ.setdefault(name, "1")  # before spaCy imports numpy, which reads them once
     try:
         # The worker's entry point: spaCy is imported after the thread variables above are set.
-        from newsgraph.ingest import encoding, nlp, parsing
+        from newsgraph.ingest import encoding, nlp
         from newsgraph.ontology import Minter
 
         parser = nlp.load(settings.model)
         minter = Minter(settings.base)
         answers = NewAnswers(linker)
-        texts = ((message[1].text, message) for message in _received(inbox, parent))
-        batches = parsing.parse_each(parser, texts, settings.batch_size, _source)
-        for doc, (sequence, article) in batches:
-            if isinstance(doc, InputError):
-                result: SerializedGraph | InputError = doc
-            else:
-                result = encoding.encode(doc, article, minter, linker)
+        received = _received(inbox, parent)
+        for sequence, result in encoding.encode_each(
+            parser, received, settings.batch_size, minter, linker
+        ):
             outbox.send((RESULT, index, sequence, result, answers.since_last()))
     except (BrokenPipeError, EOFError):
         return  # the parent is gone (killed): there is no one left to tell
@@ -383,10 +380,6 @@ def _alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     return True
-
-
-def _source(message: tuple[int, Article]) -> str:
-    return message[1].source
 
 
 def _picklable(error: BaseException) -> BaseException:
